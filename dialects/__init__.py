@@ -1,0 +1,31 @@
+"""symc's dialects, registered lazily by name."""
+
+from collections.abc import Callable
+
+from xdsl.ir import Dialect
+
+
+def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
+    """Dialect name -> factory (symc's own, plus the CIRCT dialects it lowers to)."""
+
+    def comb() -> Dialect:
+        from xdsl.dialects.comb import Comb
+
+        return Comb
+
+    def hw() -> Dialect:
+        from xdsl.dialects.hw import HW
+
+        return HW
+
+    def seq() -> Dialect:
+        from xdsl.dialects.seq import Seq
+
+        return Seq
+
+    def sym() -> Dialect:
+        from symc.dialects.sym import Sym
+
+        return Sym
+
+    return {"comb": comb, "hw": hw, "seq": seq, "sym": sym}

@@ -1,0 +1,696 @@
+"""The ``sym`` dialect: symbolic expressions as IR, from real numbers down to fixed point.
+
+A design is one ``sym.kernel`` with named input ports (its block arguments) and named outputs
+(the operands of its ``sym.output`` terminator). Values start as ``!sym.real`` (exact real
+numbers, the meaning of the user's expression) and become ``!sym.fixed<W, I>`` after
+``sym-legalize-fixed``. The arithmetic ops are exact in both worlds: the result type of a
+fixed-point ``sym.add`` is dictated by :mod:`symc.fixed` (ap_fixed's promotion rules) and the
+verifier checks it; only ``sym.cast`` quantizes.
+
+Elementary functions (``sym.sin`` ... ``sym.sqrt``, ``sym.div`` by a variable) are declared here
+so that the frontend can represent every expression; lowering them is the job of a table pass.
+
+See ``docs/sym-rationale.md`` for the design decisions.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC
+from collections.abc import Sequence
+from typing import ClassVar
+
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    FloatData,
+    IntAttr,
+    StringAttr,
+)
+from xdsl.ir import (
+    Attribute,
+    Block,
+    Dialect,
+    Operation,
+    ParametrizedAttribute,
+    Region,
+    SSAValue,
+    TypeAttribute,
+)
+from xdsl.irdl import (
+    IRDLOperation,
+    irdl_attr_definition,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+)
+from xdsl.irdl import param_def
+from xdsl.parser import AttrParser, Parser
+from xdsl.printer import Printer
+from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator, Pure, SymbolOpInterface
+from xdsl.utils.exceptions import VerifyException
+
+from symc.fixed import FixedFormat, Overflow, Quant, result_format
+
+
+def format_float(value: float) -> str:
+    """A float as an MLIR float literal that parses back to the same double."""
+    text = repr(float(value))
+    if "inf" in text or "nan" in text:
+        raise ValueError(f"{value} is not a finite number")
+    if "." not in text:
+        mantissa, _, exponent = text.partition("e")
+        text = mantissa + ".0" + ("e" + exponent if exponent else "")
+    return text
+
+
+# --- types and attributes -------------------------------------------------------------------
+
+
+@irdl_attr_definition
+class RealType(ParametrizedAttribute, TypeAttribute):
+    """An exact real number: the value of the user's expression, before legalization."""
+
+    name = "sym.real"
+
+
+@irdl_attr_definition
+class FixedType(ParametrizedAttribute, TypeAttribute):
+    """A fixed-point number, ``ap_fixed<width, int_bits>`` or (unsigned) ``ap_ufixed``.
+
+    Printed ``!sym.fixed<16, 6>`` or ``!sym.fixed<16, 6, unsigned>``.
+    """
+
+    name = "sym.fixed"
+
+    width: IntAttr = param_def()
+    int_bits: IntAttr = param_def()
+    signed: IntAttr = param_def()
+
+    def __init__(self, fmt: FixedFormat):
+        super().__init__(IntAttr(fmt.width), IntAttr(fmt.int_bits), IntAttr(int(fmt.signed)))
+
+    @property
+    def format(self) -> FixedFormat:
+        return FixedFormat(self.width.data, self.int_bits.data, bool(self.signed.data))
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            width = parser.parse_integer(allow_boolean=False, allow_negative=False)
+            parser.parse_punctuation(",")
+            int_bits = parser.parse_integer(allow_boolean=False)
+            signed = 1
+            if parser.parse_optional_punctuation(","):
+                parser.parse_keyword("unsigned")
+                signed = 0
+        return (IntAttr(width), IntAttr(int_bits), IntAttr(signed))
+
+    def print_parameters(self, printer: Printer) -> None:
+        suffix = "" if self.signed.data else ", unsigned"
+        printer.print_string(f"<{self.width.data}, {self.int_bits.data}{suffix}>")
+
+    def verify(self) -> None:
+        try:
+            self.format
+        except Exception as exc:
+            raise VerifyException(f"invalid fixed-point type: {exc}") from exc
+
+
+@irdl_attr_definition
+class IntervalAttr(ParametrizedAttribute):
+    """A closed interval of reals, ``#sym.interval<-4.0, 4.0>``: a value's range."""
+
+    name = "sym.interval"
+
+    lo: FloatData = param_def()
+    hi: FloatData = param_def()
+
+    def __init__(self, lo: float, hi: float):
+        super().__init__(FloatData(float(lo)), FloatData(float(hi)))
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return self.lo.data, self.hi.data
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            lo = parser.parse_number()
+            parser.parse_punctuation(",")
+            hi = parser.parse_number()
+        return (FloatData(float(lo)), FloatData(float(hi)))
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string(f"<{format_float(self.lo.data)}, {format_float(self.hi.data)}>")
+
+    def verify(self) -> None:
+        lo, hi = self.bounds
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise VerifyException("interval bounds must be finite")
+        if lo > hi:
+            raise VerifyException(f"empty interval: {lo} > {hi}")
+
+
+SymType = RealType | FixedType
+
+
+def _check_same_world(op: Operation) -> None:
+    kinds = {type(v.type) for v in (*op.operands, *op.results)}
+    if len(kinds) > 1:
+        raise VerifyException(
+            f"'{op.name}' mixes !sym.real and !sym.fixed values; legalize every value together"
+        )
+
+
+# --- the kernel -------------------------------------------------------------------------------
+
+
+@irdl_op_definition
+class KernelOp(IRDLOperation):
+    """A design: named inputs (block arguments) and named outputs (``sym.output`` operands).
+
+    ``sym.kernel @top(%x0 : !sym.real, %x1 : !sym.real) -> (y0) { ... sym.output %r : !sym.real }``
+    """
+
+    name = "sym.kernel"
+
+    sym_name = prop_def(StringAttr)
+    input_names = prop_def(ArrayAttr[StringAttr])
+    output_names = prop_def(ArrayAttr[StringAttr])
+    input_ranges = opt_prop_def(ArrayAttr[IntervalAttr])
+    body = region_def("single_block")
+
+    traits = traits_def(IsolatedFromAbove(), SymbolOpInterface())
+
+    def __init__(
+        self,
+        name: str,
+        inputs: Sequence[tuple[str, Attribute]],
+        outputs: Sequence[str],
+        ranges: Sequence[tuple[float, float]] | None = None,
+        body: Region | None = None,
+    ):
+        if body is None:
+            body = Region(Block(arg_types=[t for _, t in inputs]))
+        for arg, (arg_name, _) in zip(body.block.args, inputs, strict=True):
+            arg.name_hint = arg_name
+        props: dict[str, Attribute] = {
+            "sym_name": StringAttr(name),
+            "input_names": ArrayAttr([StringAttr(n) for n, _ in inputs]),
+            "output_names": ArrayAttr([StringAttr(n) for n in outputs]),
+        }
+        if ranges is not None:
+            props["input_ranges"] = ArrayAttr([IntervalAttr(lo, hi) for lo, hi in ranges])
+        super().__init__(properties=props, regions=[body])
+
+    @property
+    def inputs(self) -> list[str]:
+        return [n.data for n in self.input_names.data]
+
+    @property
+    def outputs(self) -> list[str]:
+        return [n.data for n in self.output_names.data]
+
+    @property
+    def ranges(self) -> list[tuple[float, float]] | None:
+        if self.input_ranges is None:
+            return None
+        return [r.bounds for r in self.input_ranges.data]
+
+    @property
+    def output_op(self) -> OutputOp:
+        last = self.body.block.last_op
+        assert isinstance(last, OutputOp)
+        return last
+
+    def verify_(self) -> None:
+        block = self.body.block
+        names = self.inputs
+        if len(block.args) != len(names):
+            raise VerifyException(
+                f"kernel @{self.sym_name.data} has {len(names)} input names "
+                f"but {len(block.args)} block arguments"
+            )
+        if len(set(names)) != len(names):
+            raise VerifyException(f"kernel @{self.sym_name.data} has duplicate input names")
+        if self.input_ranges is not None and len(self.input_ranges.data) != len(names):
+            raise VerifyException("input_ranges must give one interval per input")
+        if not isinstance(block.last_op, OutputOp):
+            raise VerifyException("a sym.kernel body must end with sym.output")
+        if len(block.last_op.operands) != len(self.outputs):
+            raise VerifyException(
+                f"kernel @{self.sym_name.data} names {len(self.outputs)} outputs "
+                f"but sym.output returns {len(block.last_op.operands)} values"
+            )
+        if not self.outputs:
+            raise VerifyException("a sym.kernel needs at least one output")
+        if len(set(self.outputs)) != len(self.outputs):
+            raise VerifyException(f"kernel @{self.sym_name.data} has duplicate output names")
+        for arg in block.args:
+            if not isinstance(arg.type, RealType | FixedType):
+                raise VerifyException("kernel inputs must be !sym.real or !sym.fixed")
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_symbol_name(self.sym_name.data)
+        printer.print_string("(")
+        printer.print_list(self.body.block.args, printer.print_block_argument)
+        printer.print_string(") -> (")
+        printer.print_list(self.outputs, printer.print_identifier_or_string_literal)
+        printer.print_string(")")
+        extra = {k: v for k, v in self.properties.items()
+                 if k not in ("sym_name", "input_names", "output_names")}
+        extra.update(self.attributes)
+        if extra:
+            printer.print_string(" attributes ")
+            printer.print_attr_dict(extra)
+        printer.print_string(" ")
+        printer.print_region(self.body, print_entry_block_args=False)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> KernelOp:
+        name = parser.parse_symbol_name().data
+        args = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parser.parse_argument)
+        parser.parse_punctuation("->")
+        outputs = parser.parse_comma_separated_list(
+            parser.Delimiter.PAREN, parser.parse_identifier_or_str_literal
+        )
+        extra = parser.parse_optional_attr_dict_with_keyword()
+        body = parser.parse_region(args)
+        inputs = [(a.name.text[1:], a.type) for a in args]
+        op = cls(name, inputs, outputs, body=body)
+        if extra is not None:
+            for key, value in extra.data.items():
+                if key == "input_ranges":
+                    op.properties[key] = value
+                else:
+                    op.attributes[key] = value
+        return op
+
+
+@irdl_op_definition
+class OutputOp(IRDLOperation):
+    """The kernel's results, in the order of its output names: ``sym.output %a : !sym.real``."""
+
+    name = "sym.output"
+
+    outs = var_operand_def(RealType | FixedType)
+
+    traits = traits_def(IsTerminator(), HasParent(KernelOp))
+
+    assembly_format = "attr-dict ($outs^ `:` type($outs))?"
+
+    def __init__(self, values: Sequence[SSAValue | Operation]):
+        super().__init__(operands=[values])
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+@irdl_op_definition
+class ConstOp(IRDLOperation):
+    """A constant: ``sym.const 1.5 : !sym.real``; when fixed, the raw integer:
+    ``sym.const 1536 : !sym.fixed<16, 6>`` (1536 * 2**-10 = 1.5)."""
+
+    name = "sym.const"
+
+    value = prop_def(FloatData | IntAttr)
+    result = result_def(RealType | FixedType)
+
+    traits = traits_def(Pure())
+
+    def __init__(self, value: float | int, result_type: Attribute):
+        attr = IntAttr(value) if isinstance(result_type, FixedType) else FloatData(float(value))
+        super().__init__(properties={"value": attr}, result_types=[result_type])
+
+    @property
+    def real_value(self) -> float:
+        """The constant's value as a float (exact for reals; ``raw * 2**-F`` when fixed)."""
+        if isinstance(self.value, IntAttr):
+            assert isinstance(self.result.type, FixedType)
+            return self.result.type.format.to_float(self.value.data)
+        return self.value.data
+
+    def verify_(self) -> None:
+        if isinstance(self.result.type, FixedType):
+            if not isinstance(self.value, IntAttr):
+                raise VerifyException("a fixed-point sym.const holds its raw integer value")
+            fmt = self.result.type.format
+            if not fmt.contains_raw(self.value.data):
+                raise VerifyException(f"raw constant {self.value.data} does not fit {fmt}")
+        else:
+            if not isinstance(self.value, FloatData):
+                raise VerifyException("a real sym.const holds a float value")
+            if not math.isfinite(self.value.data):
+                raise VerifyException("a sym.const must be finite")
+
+    def print(self, printer: Printer) -> None:
+        if isinstance(self.value, IntAttr):
+            printer.print_string(f" {self.value.data}")
+        else:
+            printer.print_string(f" {format_float(self.value.data)}")
+        if self.attributes:
+            printer.print_string(" ")
+            printer.print_attr_dict(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.result.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ConstOp:
+        value = parser.parse_number()
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        result_type = parser.parse_type()
+        if isinstance(result_type, FixedType) and not isinstance(value, int):
+            parser.raise_error("a fixed-point sym.const takes its raw integer value")
+        op = cls(value, result_type)
+        op.attributes.update(attrs)
+        return op
+
+
+class BinarySymOp(IRDLOperation, ABC):
+    """Shape of the binary ops; fixed-point results follow :func:`symc.fixed.result_format`."""
+
+    lhs = operand_def(RealType | FixedType)
+    rhs = operand_def(RealType | FixedType)
+    result = result_def(RealType | FixedType)
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
+
+    KIND: ClassVar[str | None] = None
+    """Short name of the exact op in :data:`symc.fixed.RESULT_FORMAT`, or None (no fixed form)."""
+
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation,
+                 result_type: Attribute | None = None):
+        lhs_val, rhs_val = SSAValue.get(lhs), SSAValue.get(rhs)
+        if result_type is None:
+            result_type = self.infer_type(lhs_val.type, rhs_val.type)
+        super().__init__(operands=[lhs_val, rhs_val], result_types=[result_type])
+
+    @classmethod
+    def infer_type(cls, lhs: Attribute, rhs: Attribute) -> Attribute:
+        if isinstance(lhs, FixedType) and isinstance(rhs, FixedType) and cls.KIND:
+            return FixedType(result_format(cls.KIND, lhs.format, rhs.format))
+        return RealType()
+
+    def verify_(self) -> None:
+        _check_same_world(self)
+        if isinstance(self.result.type, FixedType):
+            if self.KIND is None:
+                raise VerifyException(f"'{self.name}' has no fixed-point form; lower it first")
+            expected = self.infer_type(self.lhs.type, self.rhs.type)
+            if expected != self.result.type:
+                raise VerifyException(
+                    f"'{self.name}' of {self.lhs.type.format} and {self.rhs.type.format} "  # type: ignore[union-attr]
+                    f"is exact only as {expected.format}, not {self.result.type.format}"  # type: ignore[union-attr]
+                )
+
+
+class UnarySymOp(IRDLOperation, ABC):
+    """Shape of the unary ops."""
+
+    operand = operand_def(RealType | FixedType)
+    result = result_def(RealType | FixedType)
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$operand attr-dict `:` functional-type(operands, results)"
+
+    KIND: ClassVar[str | None] = None
+
+    def __init__(self, operand: SSAValue | Operation, result_type: Attribute | None = None):
+        val = SSAValue.get(operand)
+        if result_type is None:
+            result_type = self.infer_type(val.type)
+        super().__init__(operands=[val], result_types=[result_type])
+
+    @classmethod
+    def infer_type(cls, operand: Attribute) -> Attribute:
+        if isinstance(operand, FixedType) and cls.KIND:
+            return FixedType(result_format(cls.KIND, operand.format))
+        return RealType()
+
+    def verify_(self) -> None:
+        _check_same_world(self)
+        if isinstance(self.result.type, FixedType):
+            if self.KIND is None:
+                raise VerifyException(
+                    f"'{self.name}' has no exact fixed-point form; "
+                    "the sym-approximate-lut pass turns it into a table"
+                )
+            expected = self.infer_type(self.operand.type)
+            if expected != self.result.type:
+                raise VerifyException(
+                    f"'{self.name}' of {self.operand.type.format} is exact only as "  # type: ignore[union-attr]
+                    f"{expected.format}, not {self.result.type.format}"  # type: ignore[union-attr]
+                )
+
+
+@irdl_op_definition
+class AddOp(BinarySymOp):
+    """``%r = sym.add %a, %b : (!sym.real, !sym.real) -> !sym.real``"""
+
+    name = "sym.add"
+    KIND: ClassVar[str | None] = "add"
+
+
+@irdl_op_definition
+class SubOp(BinarySymOp):
+    """``%r = sym.sub %a, %b : (!sym.real, !sym.real) -> !sym.real``"""
+
+    name = "sym.sub"
+    KIND: ClassVar[str | None] = "sub"
+
+
+@irdl_op_definition
+class MulOp(BinarySymOp):
+    """``%r = sym.mul %a, %b : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>``"""
+
+    name = "sym.mul"
+    KIND: ClassVar[str | None] = "mul"
+
+
+@irdl_op_definition
+class DivOp(BinarySymOp):
+    """``%r = sym.div %a, %b : (!sym.real, !sym.real) -> !sym.real`` (real only)"""
+
+    name = "sym.div"
+
+
+@irdl_op_definition
+class MinOp(BinarySymOp):
+    """``%r = sym.min %a, %b : (!sym.real, !sym.real) -> !sym.real``"""
+
+    name = "sym.min"
+    KIND: ClassVar[str | None] = "min"
+
+
+@irdl_op_definition
+class MaxOp(BinarySymOp):
+    """``%r = sym.max %a, %b : (!sym.real, !sym.real) -> !sym.real``"""
+
+    name = "sym.max"
+    KIND: ClassVar[str | None] = "max"
+
+
+@irdl_op_definition
+class NegOp(UnarySymOp):
+    """``%r = sym.neg %a : (!sym.fixed<16, 6>) -> !sym.fixed<17, 7>``"""
+
+    name = "sym.neg"
+    KIND: ClassVar[str | None] = "neg"
+
+
+@irdl_op_definition
+class AbsOp(UnarySymOp):
+    """``%r = sym.abs %a : (!sym.fixed<16, 6>) -> !sym.fixed<17, 7>``"""
+
+    name = "sym.abs"
+    KIND: ClassVar[str | None] = "abs"
+
+
+@irdl_op_definition
+class PowOp(IRDLOperation):
+    """A positive integer power: ``%r = sym.pow %a, 3 : (!sym.real) -> !sym.real``.
+
+    ``sym-canonicalize`` turns it into multiplications (by squaring); it has no fixed form.
+    """
+
+    name = "sym.pow"
+
+    base = operand_def(RealType)
+    exponent = prop_def(IntAttr)
+    result = result_def(RealType)
+
+    traits = traits_def(Pure())
+
+    def __init__(self, base: SSAValue | Operation, exponent: int):
+        super().__init__(operands=[base], properties={"exponent": IntAttr(exponent)},
+                         result_types=[RealType()])
+
+    def verify_(self) -> None:
+        if self.exponent.data < 1:
+            raise VerifyException(
+                f"sym.pow takes a positive integer exponent, not {self.exponent.data}"
+            )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_operand(self.base)
+        printer.print_string(f", {self.exponent.data}")
+        if self.attributes:
+            printer.print_string(" ")
+            printer.print_attr_dict(self.attributes)
+        printer.print_string(" : (")
+        printer.print_attribute(self.base.type)
+        printer.print_string(") -> ")
+        printer.print_attribute(self.result.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> PowOp:
+        base = parser.parse_unresolved_operand()
+        parser.parse_punctuation(",")
+        exponent = parser.parse_integer(allow_boolean=False)
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        parser.parse_punctuation("(")
+        base_type = parser.parse_type()
+        parser.parse_punctuation(")")
+        parser.parse_punctuation("->")
+        parser.parse_type()
+        op = cls(parser.resolve_operand(base, base_type), exponent)
+        op.attributes.update(attrs)
+        return op
+
+
+class ElementaryOp(UnarySymOp, ABC):
+    """A function with no exact fixed-point form (a table pass approximates it)."""
+
+
+@irdl_op_definition
+class SinOp(ElementaryOp):
+    """``%r = sym.sin %a : (!sym.real) -> !sym.real``"""
+
+    name = "sym.sin"
+
+
+@irdl_op_definition
+class CosOp(ElementaryOp):
+    """``%r = sym.cos %a : (!sym.real) -> !sym.real``"""
+
+    name = "sym.cos"
+
+
+@irdl_op_definition
+class TanOp(ElementaryOp):
+    """``%r = sym.tan %a : (!sym.real) -> !sym.real``"""
+
+    name = "sym.tan"
+
+
+@irdl_op_definition
+class TanhOp(ElementaryOp):
+    """``%r = sym.tanh %a : (!sym.real) -> !sym.real``"""
+
+    name = "sym.tanh"
+
+
+@irdl_op_definition
+class ExpOp(ElementaryOp):
+    """``%r = sym.exp %a : (!sym.real) -> !sym.real``"""
+
+    name = "sym.exp"
+
+
+@irdl_op_definition
+class LogOp(ElementaryOp):
+    """``%r = sym.log %a : (!sym.real) -> !sym.real``"""
+
+    name = "sym.log"
+
+
+@irdl_op_definition
+class SqrtOp(ElementaryOp):
+    """``%r = sym.sqrt %a : (!sym.real) -> !sym.real``"""
+
+    name = "sym.sqrt"
+
+
+@irdl_op_definition
+class CastOp(IRDLOperation):
+    """Quantize a fixed-point value into another format (the only inexact op):
+
+    ``%r = sym.cast %a {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>``
+    """
+
+    name = "sym.cast"
+
+    input = operand_def(FixedType)
+    result = result_def(FixedType)
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$input attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, value: SSAValue | Operation, result_type: FixedType,
+                 quant: Quant = Quant.AP_TRN, overflow: Overflow = Overflow.AP_WRAP):
+        super().__init__(
+            operands=[value],
+            result_types=[result_type],
+            attributes={"overflow": StringAttr(str(overflow)), "quant": StringAttr(str(quant))},
+        )
+
+    @property
+    def quant(self) -> Quant:
+        return Quant(self._mode("quant", Quant).data)
+
+    @property
+    def overflow(self) -> Overflow:
+        return Overflow(self._mode("overflow", Overflow).data)
+
+    def _mode(self, key: str, enum: type) -> StringAttr:
+        attr = self.attributes.get(key)
+        if not isinstance(attr, StringAttr) or attr.data not in enum.__members__:
+            raise VerifyException(
+                f"sym.cast needs a '{key}' attribute, one of {', '.join(enum.__members__)}"
+            )
+        return attr
+
+    def verify_(self) -> None:
+        self._mode("quant", Quant)
+        self._mode("overflow", Overflow)
+
+
+Sym = Dialect(
+    "sym",
+    [
+        AbsOp,
+        AddOp,
+        CastOp,
+        ConstOp,
+        CosOp,
+        DivOp,
+        ExpOp,
+        KernelOp,
+        LogOp,
+        MaxOp,
+        MinOp,
+        MulOp,
+        NegOp,
+        OutputOp,
+        PowOp,
+        SinOp,
+        SqrtOp,
+        SubOp,
+        TanOp,
+        TanhOp,
+    ],
+    [FixedType, IntervalAttr, RealType],
+)

@@ -1,0 +1,36 @@
+"""symc's passes, one per file, registered lazily by name (alphabetical)."""
+
+from collections.abc import Callable
+
+from xdsl.passes import ModulePass
+
+
+def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    """Pass name -> factory returning the pass class (imports happen on first use)."""
+
+    def convert_sym_to_hw() -> type[ModulePass]:
+        from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
+
+        return ConvertSymToHWPass
+
+    def sym_canonicalize() -> type[ModulePass]:
+        from symc.passes.canonicalize import SymCanonicalizePass
+
+        return SymCanonicalizePass
+
+    def sym_legalize_fixed() -> type[ModulePass]:
+        from symc.passes.legalize_fixed import SymLegalizeFixedPass
+
+        return SymLegalizeFixedPass
+
+    def sym_range_analysis() -> type[ModulePass]:
+        from symc.passes.range_analysis import SymRangeAnalysisPass
+
+        return SymRangeAnalysisPass
+
+    return {
+        "convert-sym-to-hw": convert_sym_to_hw,
+        "sym-canonicalize": sym_canonicalize,
+        "sym-legalize-fixed": sym_legalize_fixed,
+        "sym-range-analysis": sym_range_analysis,
+    }

@@ -1,0 +1,3 @@
+"""User-facing errors (placeholder until the parser lands)."""
+class SymcError(Exception):
+    pass
