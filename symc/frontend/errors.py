@@ -1,3 +1,5 @@
 """User-facing errors (placeholder until the parser lands)."""
 class SymcError(Exception):
     pass
+class ParseError(SymcError):
+    pass

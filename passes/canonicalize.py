@@ -1,0 +1,345 @@
+"""``sym-canonicalize``: simplify a real-valued kernel before it is given a hardware form.
+
+The first pass after the frontend (``sym-canonicalize`` -> ``sym-range-analysis`` ->
+``sym-approximate-lut`` -> ``sym-legalize-fixed``). It works on ``!sym.real`` values only and
+leaves fixed-point ops untouched. To a fixed point, it
+
+* folds ``add sub mul neg abs min max pow`` of constants in float64 (a result that is not a
+  finite float64 is an error); ``sin``, ``cos``, ... of constants are *not* folded: the table
+  pass looks them up in its table, so the design stays bit-comparable with hls4ml;
+* turns a division by a constant into a product, ``a / c -> a * (1/c)`` (one multiplier, no
+  divider), and rejects a division by the constant zero;
+* applies the identities ``x*1 = x``, ``x*0 = 0``, ``x*(-1) = -x``, ``x+0 = x``, ``0-x = -x``,
+  ``x-x = 0``, ``-(-x) = x``, ``|(|x|)| = |-x| = |x|``, ``min(x, x) = max(x, x) = x``,
+  ``x**1 = x``;
+* expands ``x**n`` into ``~log2(n)`` multiplications by repeated squaring;
+* merges identical ops across the whole kernel (all outputs share), matching the operands of
+  ``add mul min max`` in either order, and erases dead ops.
+
+The output is deterministic: ops keep their block order, and CSE keeps the first of equals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from io import StringIO
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import FileLineColLoc, ModuleOp, UnknownLoc
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriterListener,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+from xdsl.printer import Printer
+
+from symc.dialects.sym import (
+    AbsOp,
+    AddOp,
+    ConstOp,
+    DivOp,
+    KernelOp,
+    MaxOp,
+    MinOp,
+    MulOp,
+    NegOp,
+    PowOp,
+    RealType,
+    SubOp,
+)
+from symc.frontend.errors import SymcError
+
+COMMUTATIVE = (AddOp, MulOp, MinOp, MaxOp)
+"""Ops whose operands CSE matches in either order."""
+
+
+def location_suffix(op: Operation) -> str:
+    """`` at file:line:col`` for an op with a known source location, else ``""``."""
+    loc = op.location
+    if isinstance(loc, UnknownLoc):
+        return ""
+    if isinstance(loc, FileLineColLoc):
+        return f" at {loc.filename.data}:{loc.line.data}:{loc.column.data}"
+    text = StringIO()
+    Printer(stream=text).print_attribute(loc)
+    return f" at {text.getvalue()}"
+
+
+def _is_real(op: Operation) -> bool:
+    return all(isinstance(v.type, RealType) for v in (*op.operands, *op.results))
+
+
+def _constant(value: SSAValue) -> float | None:
+    """The value of a real ``sym.const``, or None for anything else."""
+    owner = value.owner
+    if isinstance(owner, ConstOp) and isinstance(owner.result.type, RealType):
+        return owner.real_value
+    return None
+
+
+def _fold(rewriter: PatternRewriter, op: Operation, value: float, *args: float) -> None:
+    """Replace ``op`` by the constant ``value``, the float64 result of ``op`` on ``args``."""
+    if not math.isfinite(value):
+        operands = ", ".join(repr(a) for a in args)
+        raise SymcError(
+            f"constant folding {op.name} of ({operands}){location_suffix(op)} gives {value}, "
+            "which is not a finite float64"
+        )
+    rewriter.replace(op, ConstOp(value + 0.0, RealType()))  # + 0.0 turns -0.0 into 0.0
+
+
+def _forward(rewriter: PatternRewriter, op: Operation, value: SSAValue) -> None:
+    """Replace ``op`` by an existing value."""
+    rewriter.replace(op, [], [value])
+
+
+class ConstPattern(RewritePattern):
+    """``-0.0`` and ``0.0`` are the same real: keep one spelling so that CSE merges them."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: ConstOp, rewriter: PatternRewriter) -> None:
+        value = _constant(op.result)
+        if value == 0.0 and math.copysign(1.0, value) < 0:
+            rewriter.replace(op, ConstOp(0.0, RealType()))
+
+
+class AddPattern(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: AddOp, rewriter: PatternRewriter) -> None:
+        if not _is_real(op):
+            return
+        a, b = _constant(op.lhs), _constant(op.rhs)
+        if a is not None and b is not None:
+            _fold(rewriter, op, a + b, a, b)
+        elif b == 0.0:
+            _forward(rewriter, op, op.lhs)
+        elif a == 0.0:
+            _forward(rewriter, op, op.rhs)
+
+
+class SubPattern(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: SubOp, rewriter: PatternRewriter) -> None:
+        if not _is_real(op):
+            return
+        a, b = _constant(op.lhs), _constant(op.rhs)
+        if a is not None and b is not None:
+            _fold(rewriter, op, a - b, a, b)
+        elif op.lhs is op.rhs:
+            rewriter.replace(op, ConstOp(0.0, RealType()))
+        elif b == 0.0:
+            _forward(rewriter, op, op.lhs)
+        elif a == 0.0:
+            rewriter.replace(op, NegOp(op.rhs))
+
+
+class MulPattern(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: MulOp, rewriter: PatternRewriter) -> None:
+        if not _is_real(op):
+            return
+        a, b = _constant(op.lhs), _constant(op.rhs)
+        if a is not None and b is not None:
+            _fold(rewriter, op, a * b, a, b)
+            return
+        # With at most one constant operand, name it c and the other x.
+        c, x = (b, op.lhs) if b is not None else (a, op.rhs)
+        if c == 1.0:
+            _forward(rewriter, op, x)
+        elif c == 0.0:
+            rewriter.replace(op, ConstOp(0.0, RealType()))
+        elif c == -1.0:
+            rewriter.replace(op, NegOp(x))
+
+
+class DivPattern(RewritePattern):
+    """A division by a constant becomes a product; a division by a variable stays."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: DivOp, rewriter: PatternRewriter) -> None:
+        if not _is_real(op):
+            return
+        a, b = _constant(op.lhs), _constant(op.rhs)
+        if b is None:
+            return
+        if b == 0.0:
+            raise SymcError(f"division by zero: {op.name} by the constant 0{location_suffix(op)}")
+        if a is not None:
+            _fold(rewriter, op, a / b, a, b)  # one rounding, not two
+            return
+        reciprocal = 1.0 / b
+        if not math.isfinite(reciprocal):
+            raise SymcError(
+                f"{op.name} by the constant {b!r}{location_suffix(op)}: its reciprocal "
+                "is not a finite float64"
+            )
+        recip = ConstOp(reciprocal, RealType())
+        rewriter.replace(op, [recip, MulOp(op.lhs, recip)])
+
+
+class NegPattern(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: NegOp, rewriter: PatternRewriter) -> None:
+        if not _is_real(op):
+            return
+        if (a := _constant(op.operand)) is not None:
+            _fold(rewriter, op, -a, a)
+        elif isinstance(inner := op.operand.owner, NegOp):
+            _forward(rewriter, op, inner.operand)
+
+
+class AbsPattern(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: AbsOp, rewriter: PatternRewriter) -> None:
+        if not _is_real(op):
+            return
+        inner = op.operand.owner
+        if (a := _constant(op.operand)) is not None:
+            _fold(rewriter, op, abs(a), a)
+        elif isinstance(inner, AbsOp):
+            _forward(rewriter, op, op.operand)
+        elif isinstance(inner, NegOp):
+            rewriter.replace(op, AbsOp(inner.operand))
+
+
+class MinPattern(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: MinOp, rewriter: PatternRewriter) -> None:
+        if not _is_real(op):
+            return
+        a, b = _constant(op.lhs), _constant(op.rhs)
+        if a is not None and b is not None:
+            _fold(rewriter, op, min(a, b), a, b)
+        elif op.lhs is op.rhs:
+            _forward(rewriter, op, op.lhs)
+
+
+class MaxPattern(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: MaxOp, rewriter: PatternRewriter) -> None:
+        if not _is_real(op):
+            return
+        a, b = _constant(op.lhs), _constant(op.rhs)
+        if a is not None and b is not None:
+            _fold(rewriter, op, max(a, b), a, b)
+        elif op.lhs is op.rhs:
+            _forward(rewriter, op, op.lhs)
+
+
+@dataclass(frozen=True)
+class PowPattern(RewritePattern):
+    """``x**n`` -> products by repeated squaring: ``x**5 = (x*x)*(x*x) * x``, three multiplies."""
+
+    max_exponent: int
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: PowOp, rewriter: PatternRewriter) -> None:
+        n = op.exponent.data
+        if (a := _constant(op.base)) is not None:
+            try:
+                value = a**n
+            except OverflowError:
+                value = math.inf
+            _fold(rewriter, op, value, a)
+            return
+        if n == 1:
+            _forward(rewriter, op, op.base)
+            return
+        if n > self.max_exponent:
+            raise SymcError(
+                f"{op.name} exponent {n} too large (max {self.max_exponent}){location_suffix(op)}: "
+                f"a hardware value of x**{n} would need {n} times the bits of x"
+            )
+        squares: list[SSAValue] = [op.base]  # squares[k] is x**(2**k)
+        new_ops: list[Operation] = []
+        for _ in range(n.bit_length() - 1):
+            square = MulOp(squares[-1], squares[-1])
+            new_ops.append(square)
+            squares.append(square.result)
+        result = squares[-1]
+        for k in reversed(range(n.bit_length() - 1)):
+            if n >> k & 1:
+                product = MulOp(result, squares[k])
+                new_ops.append(product)
+                result = product.result
+        rewriter.replace(op, new_ops, [result])
+
+
+def _cse_key(op: Operation, number: dict[SSAValue, int]) -> tuple[object, ...]:
+    """What makes two ops equal: name, operands (unordered if commutative), properties,
+    attributes and result types. Operands are named by their position in the block, so the
+    key (and hence which op survives) does not depend on object identities."""
+    operands = [number[v] for v in op.operands]
+    if isinstance(op, COMMUTATIVE):
+        operands.sort()
+    return (
+        op.name,
+        tuple(operands),
+        tuple(sorted(op.properties.items())),
+        tuple(sorted(op.attributes.items())),
+        tuple(op.result_types),
+    )
+
+
+def _cse_block(block: Block) -> bool:
+    """Merge identical real ops of a kernel body into the first of them; True if any merged."""
+    number: dict[SSAValue, int] = {arg: i for i, arg in enumerate(block.args)}
+    known: dict[tuple[object, ...], Operation] = {}
+    changed = False
+    for op in list(block.ops):
+        if op.regions or op.successors or len(op.results) != 1 or not _is_real(op):
+            continue  # terminators, fixed-point ops: not ours to merge
+        key = _cse_key(op, number)
+        if (first := known.get(key)) is None:
+            known[key] = op
+            number[op.results[0]] = len(number)
+            continue
+        op.results[0].replace_all_uses_with(first.results[0])
+        op.detach()
+        op.erase()
+        changed = True
+    return changed
+
+
+def eliminate_common_subexpressions(region: Region, listener: PatternRewriterListener) -> bool:
+    """CSE over every kernel in ``region``; runs after each walk of the greedy rewriter."""
+    changed = False
+    for op in region.walk():
+        if isinstance(op, KernelOp):
+            changed |= _cse_block(op.body.block)
+    return changed
+
+
+@dataclass(frozen=True)
+class SymCanonicalizePass(ModulePass):
+    """Fold constants, apply identities, expand powers and share common subexpressions."""
+
+    name = "sym-canonicalize"
+
+    max_exponent: int = 64
+    """Largest ``sym.pow`` exponent accepted: ``x**n`` needs ``n`` times the bits of ``x``."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        patterns: list[RewritePattern] = [
+            ConstPattern(),
+            AddPattern(),
+            SubPattern(),
+            MulPattern(),
+            DivPattern(),
+            NegPattern(),
+            AbsPattern(),
+            MinPattern(),
+            MaxPattern(),
+            PowPattern(self.max_exponent),
+        ]
+        walker = PatternRewriteWalker(
+            GreedyRewritePatternApplier(patterns),
+            post_walk_func=eliminate_common_subexpressions,
+        )
+        walker.rewrite_module(op)

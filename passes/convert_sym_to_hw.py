@@ -1,0 +1,335 @@
+"""``convert-sym-to-hw``: a legalized ``sym.kernel`` becomes a combinational ``hw.module``.
+
+This is the step from symc's own IR to CIRCT's: it runs after ``sym-legalize-fixed`` (every
+value ``!sym.fixed<W, I>``) and before CIRCT exports Verilog. Each kernel input becomes an
+input port ``iW`` carrying the raw bit pattern of the fixed-point value (two's complement when
+signed), each kernel output an output port, and each sym op a few ``comb`` ops on integers.
+
+The semantics are those of :mod:`symc.fixed`, bit for bit: the exact ops (add, sub, mul, neg,
+abs, min, max) align their operands to the result format that module dictates (shift left by
+the difference in fractional bits, then sign- or zero-extend) and compute in that width, which
+cannot overflow; ``sym.cast``, the only inexact op, rounds by :data:`symc.fixed.TIE_RULE` and
+then wraps or saturates as :func:`symc.fixed.cast_raw` does. Every width is read from a
+``FixedFormat``; none is re-derived here.
+
+The conversion is total: a kernel holding anything it cannot lower (``!sym.real`` values,
+``sym.sin``, ``sym.div``, ``sym.pow`` ...) raises a :class:`SymcError` naming the op, its
+location and the pass that would have removed it, before anything is rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from xdsl.context import Context
+from xdsl.dialects import hw
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    FileLineColLoc,
+    IntAttr,
+    IntegerType,
+    ModuleOp,
+    StringAttr,
+    UnknownLoc,
+)
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
+from symc.backends.hw_builder import Bit, HWBuilder, width_of
+from symc.dialects import sym
+from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie, round_raw
+from symc.frontend.errors import SymcError
+
+
+@dataclass(frozen=True)
+class ConvertSymToHWPass(ModulePass):
+    """Replace every ``sym.kernel`` by an equivalent combinational ``hw.module``."""
+
+    name = "convert-sym-to-hw"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        kernels = [k for k in op.ops if isinstance(k, sym.KernelOp)]
+        # Check everything first, so that a failure leaves the input untouched.
+        for stray in op.walk():
+            if stray.dialect_name() == "sym" and not _inside_kernel(stray):
+                raise SymcError(_cannot(stray, "it is outside any sym.kernel"))
+        for kernel in kernels:
+            _check_convertible(kernel)
+        for kernel in kernels:
+            Rewriter.replace_op(kernel, _KernelLowering(kernel).run(), new_results=[])
+
+
+# --- totality ---------------------------------------------------------------------------------
+
+_LEGALIZED_BY: list[tuple[type[Operation], str]] = [
+    (sym.ElementaryOp, "sym-approximate-lut (elementary functions become tables)"),
+    (sym.DivOp, "sym-approximate-lut (division by a variable becomes a reciprocal table)"),
+    (sym.PowOp, "sym-canonicalize (integer powers become products)"),
+]
+
+
+def _inside_kernel(op: Operation) -> bool:
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, sym.KernelOp):
+        parent = parent.parent_op()
+    return parent is not None or isinstance(op, sym.KernelOp)
+
+
+def _cannot(op: Operation, why: str) -> str:
+    where = ""
+    if isinstance(op.location, FileLineColLoc):
+        loc = op.location
+        where = f" at {loc.filename.data}:{loc.line.data}:{loc.column.data}"
+    elif not isinstance(op.location, UnknownLoc):
+        where = f" at {op.location}"
+    return f"convert-sym-to-hw: cannot convert '{op.name}'{where}: {why}"
+
+
+def _check_convertible(kernel: sym.KernelOp) -> None:
+    for arg, name in zip(kernel.body.block.args, kernel.inputs, strict=True):
+        if not isinstance(arg.type, sym.FixedType):
+            raise SymcError(
+                _cannot(
+                    kernel,
+                    f"input '{name}' is {arg.type}, not fixed point; run sym-legalize-fixed first",
+                )
+            )
+    for op in kernel.body.block.ops:
+        if isinstance(op, sym.OutputOp):
+            continue
+        for kind, legalizer in _LEGALIZED_BY:
+            if isinstance(op, kind):
+                raise SymcError(_cannot(op, f"it has no hardware form; run {legalizer} first"))
+        if type(op) not in _LOWERINGS:
+            raise SymcError(_cannot(op, "convert-sym-to-hw has no lowering for it"))
+        for value in (*op.operands, *op.results):
+            if not isinstance(value.type, sym.FixedType):
+                raise SymcError(
+                    _cannot(
+                        op,
+                        f"it has a {value.type} value, not fixed point; "
+                        "run sym-legalize-fixed first",
+                    )
+                )
+
+
+# --- lowering ---------------------------------------------------------------------------------
+
+
+_SIGN_TIES = (Tie.IF_NEGATIVE, Tie.IF_NONNEGATIVE)
+
+
+def _fmt(value: SSAValue) -> FixedFormat:
+    assert isinstance(value.type, sym.FixedType)
+    return value.type.format
+
+
+class _KernelLowering:
+    """Builds the ``hw.module`` of one kernel, walking its ops in program order."""
+
+    def __init__(self, kernel: sym.KernelOp):
+        self.kernel = kernel
+        args = kernel.body.block.args
+        self.block = Block(arg_types=[IntegerType(_fmt(a).width) for a in args])
+        self.b = HWBuilder(self.block)
+        self.values: dict[SSAValue, SSAValue] = {}
+        for old, new, name in zip(args, self.block.args, kernel.inputs, strict=True):
+            new.name_hint = name if SSAValue.is_valid_name(name) else None
+            self.values[old] = new
+
+    def run(self) -> hw.HWModuleOp:
+        output = self.kernel.output_op
+        for op in self.kernel.body.block.ops:
+            if op is not output:
+                self.values[op.results[0]] = _LOWERINGS[type(op)](self, op)
+        results = [self.values[v] for v in output.operands]
+        self.block.add_op(hw.OutputOp(results))
+
+        def port(name: str, value: SSAValue, direction: hw.Direction) -> hw.ModulePort:
+            return hw.ModulePort(StringAttr(name), value.type, hw.DirectionAttr(direction))
+
+        ports = [
+            port(n, v, hw.Direction.INPUT)
+            for n, v in zip(self.kernel.inputs, self.block.args, strict=True)
+        ]
+        ports += [
+            port(n, v, hw.Direction.OUTPUT)
+            for n, v in zip(self.kernel.outputs, results, strict=True)
+        ]
+        return hw.HWModuleOp(
+            self.kernel.sym_name, hw.ModuleType(ArrayAttr(ports)), Region(self.block)
+        )
+
+    def _name(self, op: Operation) -> str:
+        hint = op.results[0].name_hint
+        return hint if hint is not None else op.name.removeprefix("sym.")
+
+    def _aligned(self, value: SSAValue, to: FixedFormat, name: str) -> SSAValue:
+        """``value`` as a raw integer of format ``to`` (exact: ``to`` has at least its bits)."""
+        src = _fmt(value)
+        shifted = self.b.shift_left(self.values[value], to.frac_bits - src.frac_bits)
+        return self.b.resize(shifted, to.width, src.signed, name)
+
+    # --- the exact ops ---------------------------------------------------------------------
+
+    def const(self, op: sym.ConstOp) -> SSAValue:
+        assert isinstance(op.value, IntAttr)
+        return self.b.constant(op.value.data, _fmt(op.result).width)
+
+    def add_sub(self, op: sym.AddOp | sym.SubOp) -> SSAValue:
+        fmt, name = _fmt(op.result), self._name(op)
+        lhs = self._aligned(op.lhs, fmt, f"{name}_lhs")
+        rhs = self._aligned(op.rhs, fmt, f"{name}_rhs")
+        if isinstance(op, sym.AddOp):
+            return self.b.add(lhs, rhs, name)
+        return self.b.sub(lhs, rhs, name)
+
+    def mul(self, op: sym.MulOp) -> SSAValue:
+        # The product's frac bits are F1 + F2: no shift, only extension to the full width.
+        fmt, name = _fmt(op.result), self._name(op)
+        lhs = self.b.resize(self.values[op.lhs], fmt.width, _fmt(op.lhs).signed, f"{name}_lhs")
+        rhs = self.b.resize(self.values[op.rhs], fmt.width, _fmt(op.rhs).signed, f"{name}_rhs")
+        return self.b.mul(lhs, rhs, name)
+
+    def neg_abs(self, op: sym.NegOp | sym.AbsOp) -> SSAValue:
+        src, fmt, name = _fmt(op.operand), _fmt(op.result), self._name(op)
+        value = self._aligned(op.operand, fmt, f"{name}_ext")
+        if isinstance(op, sym.AbsOp) and not src.signed:
+            return value
+        negated = self.b.sub(
+            self.b.constant(0, fmt.width),
+            value,
+            name if isinstance(op, sym.NegOp) else f"{name}_neg",
+        )
+        if isinstance(op, sym.NegOp):
+            return negated
+        return self.b.mux(self.b.sign_bit(self.values[op.operand]), negated, value, name)
+
+    def min_max(self, op: sym.MinOp | sym.MaxOp) -> SSAValue:
+        fmt, name = _fmt(op.result), self._name(op)
+        lhs = self._aligned(op.lhs, fmt, f"{name}_lhs")
+        rhs = self._aligned(op.rhs, fmt, f"{name}_rhs")
+        less = self.b.icmp("slt" if fmt.signed else "ult", lhs, rhs, f"{name}_lt")
+        if isinstance(op, sym.MinOp):
+            return self.b.mux(less, lhs, rhs, name)
+        return self.b.mux(less, rhs, lhs, name)
+
+    # --- the cast: round, then wrap or saturate ---------------------------------------------
+
+    def cast(self, op: sym.CastOp) -> SSAValue:
+        src, dst, name = _fmt(op.input), _fmt(op.result), self._name(op)
+        # Dropping more than W1 + 1 bits rounds to the same integer as dropping W1 + 1 (the
+        # whole value is gone: 0 or -1), and shifting left by more than W2 bits overflows
+        # exactly when shifting by W2 does: clamping keeps every width near the formats'.
+        dropped = max(-dst.width, min(src.frac_bits - dst.frac_bits, src.width + 1))
+        x = self.values[op.input]
+        if dropped <= 0:
+            rounded = self.b.shift_left(x, -dropped, f"{name}_shl")
+        else:
+            rounded = self._round(x, src, dropped, op.quant, name)
+        # Rounding is monotonic, so the extremes of the source bound the rounded value.
+        lo = round_raw(src.min_raw, dropped, op.quant)
+        hi = round_raw(src.max_raw, dropped, op.quant)
+        return self._overflow(rounded, src.signed, (lo, hi), dst, op.overflow, name)
+
+    def _round(
+        self, x: SSAValue, src: FixedFormat, dropped: int, quant: Quant, name: str
+    ) -> SSAValue:
+        """``round_raw(x, dropped, quant)`` as a signed-if-``src``-is integer."""
+        # Extend first so that at least one bit (the sign) is kept even if all bits drop.
+        width = max(src.width, dropped + 1)
+        x = self.b.resize(x, width, src.signed, f"{name}_src")
+        kept = self.b.extract(x, dropped, width - dropped, f"{name}_kept")  # floor(x / 2**s)
+        if quant == Quant.AP_TRN:
+            return kept
+        # The tie and AP_TRN_ZERO rules read the sign of the source value (never set if unsigned).
+        negative: Bit = False
+        if src.signed and (quant == Quant.AP_TRN_ZERO or TIE_RULE[quant] in _SIGN_TIES):
+            negative = self.b.sign_bit(x, f"{name}_neg")
+        if quant == Quant.AP_TRN_ZERO:
+            inc: Bit = False
+            if negative is not False:
+                rest_nonzero = self.b.any_bits(self.b.extract(x, 0, dropped), f"{name}_rest")
+                inc = self.b.and_(negative, rest_nonzero, f"{name}_inc")
+        else:
+            # rest > half <=> top dropped bit and any bit below it; rest == half <=> top only.
+            round_bit = self.b.extract(x, dropped - 1, 1, f"{name}_half")
+            tie: Bit
+            match TIE_RULE[quant]:
+                case Tie.ALWAYS:
+                    tie = True
+                case Tie.NEVER:
+                    tie = False
+                case Tie.IF_NEGATIVE:
+                    tie = negative
+                case Tie.IF_NONNEGATIVE:
+                    tie = self.b.not_(negative)
+                case Tie.IF_ODD:
+                    tie = self.b.extract(kept, 0, 1)
+            sticky: Bit = False
+            if dropped > 1 and tie is not True:
+                sticky = self.b.any_bits(self.b.extract(x, 0, dropped - 1), f"{name}_sticky")
+            inc = self.b.and_(round_bit, self.b.or_(sticky, tie), f"{name}_inc")
+        if inc is False:
+            return kept
+        # One spare bit, so that kept + 1 cannot wrap around.
+        wide = width - dropped + 1
+        return self.b.add(
+            self.b.resize(kept, wide, src.signed),
+            self.b.resize(self.b.bit(inc), wide, False),
+            f"{name}_rnd",
+        )
+
+    def _overflow(
+        self,
+        value: SSAValue,
+        signed: bool,
+        bounds: tuple[int, int],
+        dst: FixedFormat,
+        overflow: Overflow,
+        name: str,
+    ) -> SSAValue:
+        """``overflow_raw`` of the exact integer ``value`` (whose range is ``bounds``)."""
+        over_possible, under_possible = bounds[1] > dst.max_raw, bounds[0] < dst.min_raw
+        if overflow == Overflow.AP_WRAP or not (over_possible or under_possible):
+            # The low W2 bits: AP_WRAP's answer, and every mode's answer for in-range values.
+            return self.b.resize(value, dst.width, signed, name)
+        low_bits = self.b.resize(value, dst.width, signed, f"{name}_wrap")
+        # Compare as signed integers in a width that holds the value and both limits.
+        width = max(width_of(value) + (not signed), dst.width + (not dst.signed))
+        wide = self.b.resize(value, width, signed)
+        saturated = {
+            Overflow.AP_SAT: (dst.max_raw, dst.min_raw),
+            Overflow.AP_SAT_ZERO: (0, 0),
+            Overflow.AP_SAT_SYM: (dst.max_raw, -dst.max_raw if dst.signed else dst.min_raw),
+        }[overflow]
+        result = low_bits
+        if under_possible:
+            under = self.b.icmp("slt", wide, self.b.constant(dst.min_raw, width), f"{name}_under")
+            result = self.b.mux(
+                under,
+                self.b.constant(saturated[1], dst.width),
+                result,
+                name if not over_possible else f"{name}_lo",
+            )
+        if over_possible:
+            over = self.b.icmp("sgt", wide, self.b.constant(dst.max_raw, width), f"{name}_over")
+            result = self.b.mux(over, self.b.constant(saturated[0], dst.width), result, name)
+        return result
+
+
+# One lowering per source op, in the dialect's terms.
+_LOWERINGS: dict[type[Operation], Callable[[_KernelLowering, Any], SSAValue]] = {
+    sym.ConstOp: _KernelLowering.const,
+    sym.AddOp: _KernelLowering.add_sub,
+    sym.SubOp: _KernelLowering.add_sub,
+    sym.MulOp: _KernelLowering.mul,
+    sym.NegOp: _KernelLowering.neg_abs,
+    sym.AbsOp: _KernelLowering.neg_abs,
+    sym.MinOp: _KernelLowering.min_max,
+    sym.MaxOp: _KernelLowering.min_max,
+    sym.CastOp: _KernelLowering.cast,
+}

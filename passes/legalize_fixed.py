@@ -1,0 +1,299 @@
+"""``sym-legalize-fixed``: give every value of the kernel a fixed-point type.
+
+Runs after ``sym-canonicalize`` and ``sym-range-analysis``; before ``convert-sym-to-hw``.
+Every ``+ - *`` stays exact (its result format follows :mod:`symc.fixed`); rounding happens only
+in the ``sym.cast`` ops this pass inserts. Two modes:
+
+``precision="ap_fixed<W,I[,Q,O]>"`` (and ``ap_ufixed``)
+    The semantics of Vivado/Vitis HLS and hls4ml: inputs, constants and outputs have the given
+    type (constants and outputs quantized with its modes; inputs are quantized by whoever drives
+    the ports), intermediates keep ap_fixed's full-precision promotion. A design compiled this
+    way is bit-comparable with HLS code written with that type.
+
+``precision="auto"``
+    symc's own mode. Integer bits of every value come from its range (``range`` attributes and
+    the kernel's ``input_ranges``) widened by the value's worst-case error, so nothing can
+    overflow for inputs inside their declared ranges. Products are truncated to a common number
+    of fractional bits ``F``; ``F`` is the smallest for which a worst-case error bound, propagated
+    exactly (with rationals) through the kernel, stays within ``max_error`` at every output (or
+    ``F = frac_bits`` when that option is given). Constants keep the fewest fractional bits that
+    hold their value quantized at ``F``. The bound covers constant quantization and every
+    truncation; it measures the design against the real-valued expression evaluated at the
+    quantized inputs (the inputs' own quantization is the resolution of the data, not an error
+    of the design). Inputs are quantized with ``AP_TRN`` and saturate (``AP_SAT``) outside their
+    ranges. The bound reached at each output is recorded in the kernel's ``error_bounds``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ArrayAttr, FloatAttr, Float64Type, ModuleOp
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+
+from symc.dialects import sym
+from symc.fixed import (
+    FixedFormat,
+    Overflow,
+    Precision,
+    Quant,
+    format_for_raw_range,
+    parse_precision,
+    quantize_scalar,
+)
+from symc.frontend.errors import SymcError
+
+DEFAULT_MAX_ERROR = 2.0**-10
+MAX_AUTO_FRAC_BITS = 96
+
+AUTO_INPUT = Precision(FixedFormat(1, 1), Quant.AP_TRN, Overflow.AP_SAT)
+"""Modes of inputs in auto mode (the format itself is per input)."""
+
+_EXACT = (sym.AddOp, sym.SubOp, sym.MulOp, sym.NegOp, sym.AbsOp, sym.MinOp, sym.MaxOp)
+
+
+def _where(op: Operation) -> str:
+    hint = op.results[0].name_hint if op.results and op.results[0].name_hint else None
+    return f"'{op.name}'" + (f" (%{hint})" if hint else "")
+
+
+def _reject(op: Operation) -> SymcError:
+    if isinstance(op, sym.ElementaryOp | sym.DivOp):
+        what = "division by a variable" if isinstance(op, sym.DivOp) else "an elementary function"
+        return SymcError(
+            f"{_where(op)} is {what}: it needs the sym-approximate-lut pass (lookup tables), "
+            "which this version of symc does not provide yet; supported today: + - * "
+            "constants, integer powers, neg, abs, min, max"
+        )
+    if isinstance(op, sym.PowOp):
+        return SymcError(f"{_where(op)} must be expanded by sym-canonicalize before legalization")
+    return SymcError(f"sym-legalize-fixed cannot legalize {_where(op)}")
+
+
+def _range(op: Operation) -> tuple[Fraction, Fraction]:
+    attr = op.attributes.get("range")
+    if not isinstance(attr, sym.IntervalAttr):
+        raise SymcError(
+            f"{_where(op)} has no range attribute: run sym-range-analysis before "
+            "sym-legalize-fixed in auto mode"
+        )
+    lo, hi = attr.bounds
+    return Fraction(lo), Fraction(hi)
+
+
+def _raw_range(lo: Fraction, hi: Fraction, frac_bits: int) -> tuple[int, int]:
+    scale = Fraction(2) ** frac_bits
+    return math.floor(lo * scale), math.floor(hi * scale)
+
+
+@dataclass
+class _Value:
+    """What auto mode tracks per value: its new SSA value, exact range and error bound."""
+
+    ssa: SSAValue
+    lo: Fraction
+    hi: Fraction
+    error: Fraction = field(default=Fraction(0))
+
+    @property
+    def magnitude(self) -> Fraction:
+        return max(abs(self.lo), abs(self.hi))
+
+
+class _Rebuild:
+    """Builds the legalized kernel op by op, mapping old values to new ones."""
+
+    def __init__(self, kernel: sym.KernelOp, input_types: list[sym.FixedType]):
+        self.kernel = kernel
+        self.block = Block(arg_types=input_types)
+        self.new: dict[SSAValue, SSAValue] = dict(
+            zip(kernel.body.block.args, self.block.args, strict=True)
+        )
+
+    def emit(self, op: Operation, old: Operation | None = None) -> SSAValue:
+        self.block.add_op(op)
+        if old is not None:
+            op.results[0].name_hint = old.results[0].name_hint
+            self.new[old.results[0]] = op.results[0]
+        return op.results[0]
+
+    def exact(self, op: Operation) -> sym.BinarySymOp | sym.UnarySymOp:
+        operands = [self.new[v] for v in op.operands]
+        try:
+            return type(op)(*operands)  # type: ignore[call-arg]
+        except SymcError as exc:
+            raise SymcError(f"{_where(op)}: {exc}") from exc
+
+    def finish(self, outputs: list[SSAValue], error_bounds: list[float] | None) -> sym.KernelOp:
+        self.block.add_op(sym.OutputOp(outputs))
+        k = self.kernel
+        new = sym.KernelOp(
+            k.sym_name.data,
+            [(n, a.type) for n, a in zip(k.inputs, self.block.args, strict=True)],
+            k.outputs,
+            ranges=k.ranges,
+            body=Region(self.block),
+        )
+        for arg, old in zip(self.block.args, k.body.block.args, strict=True):
+            arg.name_hint = old.name_hint
+        if error_bounds is not None:
+            new.attributes["error_bounds"] = ArrayAttr(
+                [FloatAttr(e, Float64Type()) for e in error_bounds]
+            )
+        return new
+
+
+@dataclass(frozen=True)
+class SymLegalizeFixedPass(ModulePass):
+    name = "sym-legalize-fixed"
+
+    precision: str = "ap_fixed<16,6>"
+    """``ap_fixed<W,I[,QUANT[,OVERFLOW]]>``, ``ap_ufixed<...>``, or ``auto``."""
+
+    max_error: float | None = None
+    """Auto mode: absolute error budget per output (default ``2**-10``)."""
+
+    frac_bits: int | None = None
+    """Auto mode: use exactly this many fractional bits instead of searching for the budget."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
+            if all(isinstance(a.type, sym.FixedType) for a in kernel.body.block.args) and all(
+                isinstance(r.type, sym.FixedType) for o in kernel.body.ops for r in o.results
+            ):
+                continue  # already legal
+            if self.precision.strip() == "auto":
+                new = self._auto(kernel)
+            else:
+                if self.max_error is not None or self.frac_bits is not None:
+                    raise SymcError("max_error and frac_bits apply only to precision='auto'")
+                new = self._ap_fixed(kernel, parse_precision(self.precision))
+            parent = kernel.parent_block()
+            assert parent is not None
+            parent.insert_op_before(new, kernel)
+            kernel.detach()
+            kernel.erase()
+
+    # --- ap_fixed<W,I> ---------------------------------------------------------------------
+
+    def _ap_fixed(self, kernel: sym.KernelOp, precision: Precision) -> sym.KernelOp:
+        ftype = sym.FixedType(precision.format)
+        rb = _Rebuild(kernel, [ftype] * len(kernel.inputs))
+        outputs: list[SSAValue] = []
+        for op in kernel.body.ops:
+            if isinstance(op, sym.ConstOp):
+                raw = quantize_scalar(op.real_value, precision)
+                rb.emit(sym.ConstOp(raw, ftype), op)
+            elif isinstance(op, _EXACT):
+                rb.emit(rb.exact(op), op)
+            elif isinstance(op, sym.OutputOp):
+                for value in op.operands:
+                    new = rb.new[value]
+                    if new.type != ftype:
+                        new = rb.emit(sym.CastOp(new, ftype, precision.quant, precision.overflow))
+                    outputs.append(new)
+            else:
+                raise _reject(op)
+        return rb.finish(outputs, None)
+
+    # --- auto --------------------------------------------------------------------------------
+
+    def _auto(self, kernel: sym.KernelOp) -> sym.KernelOp:
+        if kernel.ranges is None:
+            raise SymcError(
+                "precision='auto' needs input ranges (inputs={'x0': (lo, hi), ...})"
+            )
+        for op in kernel.body.ops:
+            if not isinstance(op, (*_EXACT, sym.ConstOp, sym.OutputOp)):
+                raise _reject(op)
+        if self.frac_bits is not None:
+            if not 0 <= self.frac_bits <= MAX_AUTO_FRAC_BITS:
+                raise SymcError(f"frac_bits must be within 0..{MAX_AUTO_FRAC_BITS}")
+            return self._auto_at(kernel, self.frac_bits)[0]
+        budget = DEFAULT_MAX_ERROR if self.max_error is None else self.max_error
+        if not (math.isfinite(budget) and budget > 0):
+            raise SymcError(f"max_error must be a positive number, not {budget}")
+        worst = Fraction(0)
+        for frac_bits in range(0, MAX_AUTO_FRAC_BITS + 1):
+            new, bounds = self._auto_at(kernel, frac_bits)
+            worst = max(bounds)
+            if worst <= Fraction(budget):
+                return new
+            new.erase()
+        raise SymcError(
+            f"max_error={budget} is out of reach: with {MAX_AUTO_FRAC_BITS} fractional bits "
+            f"the error bound is still {float(worst):.3g}"
+        )
+
+    def _auto_at(self, kernel: sym.KernelOp, frac_bits: int) -> tuple[sym.KernelOp, list[Fraction]]:
+        lsb = Fraction(1, 2**frac_bits)
+        ranges = [(Fraction(lo), Fraction(hi)) for lo, hi in kernel.ranges or []]
+        input_types = [
+            sym.FixedType(format_for_raw_range(*_raw_range(lo, hi, frac_bits), frac_bits))
+            for lo, hi in ranges
+        ]
+        rb = _Rebuild(kernel, input_types)
+        values: dict[SSAValue, _Value] = {
+            arg: _Value(new, lo, hi)
+            for arg, new, (lo, hi) in zip(kernel.body.block.args, rb.block.args, ranges,
+                                          strict=True)
+        }
+        outputs: list[SSAValue] = []
+        bounds: list[Fraction] = []
+        for op in kernel.body.ops:
+            if isinstance(op, sym.OutputOp):
+                for value in op.operands:
+                    outputs.append(values[value].ssa)
+                    bounds.append(values[value].error)
+                continue
+            lo, hi = _range(op)
+            if isinstance(op, sym.ConstOp):
+                values[op.results[0]] = self._auto_const(rb, op, frac_bits)
+                continue
+            args = [values[v] for v in op.operands]
+            new_op = rb.exact(op)
+            if isinstance(op, sym.AddOp | sym.SubOp):
+                error = args[0].error + args[1].error
+            elif isinstance(op, sym.MulOp):
+                a, b = args
+                error = a.magnitude * b.error + b.magnitude * a.error + a.error * b.error
+            else:  # neg, abs, min, max are 1-Lipschitz in each operand
+                error = max(a.error for a in args)
+            fmt = new_op.results[0].type.format  # type: ignore[union-attr]
+            if fmt.frac_bits > frac_bits:
+                error += lsb  # truncation drops less than one LSB
+            # The range (widened by the error) may need fewer integer bits than ap_fixed's
+            # promotion gives: narrowing is then exact, and keeps sums from growing a bit each.
+            target_frac = min(fmt.frac_bits, frac_bits)
+            target = format_for_raw_range(*_raw_range(lo - error, hi + error, target_frac),
+                                          target_frac)
+            if fmt.frac_bits > target_frac or target.width < fmt.width:
+                rb.emit(new_op)
+                ssa = rb.emit(sym.CastOp(new_op, sym.FixedType(target)), op)
+            else:
+                ssa = rb.emit(new_op, op)
+            values[op.results[0]] = _Value(ssa, lo, hi, error)
+        bounds_float = [float(b) for b in bounds]
+        return rb.finish(outputs, bounds_float), bounds
+
+    @staticmethod
+    def _auto_const(rb: _Rebuild, op: sym.ConstOp, frac_bits: int) -> _Value:
+        value = op.real_value
+        exact = Fraction(value)
+        # Round to nearest: a constant's error is known exactly, so take the smaller one.
+        raw = math.floor(exact * 2**frac_bits + Fraction(1, 2))
+        bits = frac_bits
+        while raw != 0 and raw % 2 == 0 and bits > -MAX_AUTO_FRAC_BITS:
+            raw //= 2
+            bits -= 1
+        if raw == 0:
+            bits = 0
+        fmt = format_for_raw_range(min(raw, 0), max(raw, 0), bits)
+        ssa = rb.emit(sym.ConstOp(raw, sym.FixedType(fmt)), op)
+        quantized = Fraction(raw) / Fraction(2) ** bits
+        return _Value(ssa, exact, exact, abs(quantized - exact))
+

@@ -1,0 +1,151 @@
+"""Building blocks for hw/comb circuits on plain integers (``iN``), used by ``convert-sym-to-hw``.
+
+comb has no sign or zero extension, no shift by a constant that changes the width, and no
+boolean constant folding; fixed-point lowering needs all three on every operand. This builder
+appends ``hw.constant`` / ``comb.*`` ops to the end of a block and provides them, so that the
+pass reads as fixed-point semantics rather than as bit plumbing.
+
+Bits (``i1`` conditions) may be Python booleans: ``and_``/``or_``/``not_`` fold them, so that a
+rounding mode whose tie rule is "always" or "never" costs no gate at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects import comb, hw
+from xdsl.dialects.builtin import IntegerAttr, IntegerType, StringAttr
+from xdsl.ir import Block, Operation, SSAValue
+
+Bit = SSAValue | bool
+"""A one-bit condition: an ``i1`` value, or a constant known while building."""
+
+
+def width_of(value: SSAValue) -> int:
+    assert isinstance(value.type, IntegerType), value.type
+    return value.type.width.data
+
+
+class HWBuilder:
+    """Appends hw/comb ops to the end of ``block``; every value it returns is an ``iN``."""
+
+    def __init__(self, block: Block):
+        self.block = block
+        # Constants and bit slices are asked for again and again (sign bits, zero padding);
+        # build each once. The block only grows at its end, so a cached value dominates.
+        self._constants: dict[tuple[int, int], SSAValue] = {}
+        self._slices: dict[tuple[SSAValue, int, int], SSAValue] = {}
+
+    def _emit(self, op: Operation, name: str | None) -> SSAValue:
+        self.block.add_op(op)
+        result = op.results[0]
+        if name is not None and SSAValue.is_valid_name(name):
+            result.name_hint = name
+            # CIRCT's Verilog printer names wires after `sv.namehint`; SSA names are lost
+            # when the text is parsed.
+            op.attributes["sv.namehint"] = StringAttr(name)
+        return result
+
+    # --- constants and bit plumbing --------------------------------------------------------
+
+    def constant(self, value: int, width: int) -> SSAValue:
+        """``value mod 2**width`` as an ``i<width>``."""
+        key = (value & ((1 << width) - 1), width)
+        if key not in self._constants:
+            self._constants[key] = self._emit(hw.ConstantOp(*key), None)
+        return self._constants[key]
+
+    def bit(self, value: Bit) -> SSAValue:
+        return self.constant(int(value), 1) if isinstance(value, bool) else value
+
+    def extract(self, value: SSAValue, low: int, width: int, name: str | None = None) -> SSAValue:
+        if low == 0 and width == width_of(value):
+            return value
+        key = (value, low, width)
+        if key not in self._slices:
+            op = comb.ExtractOp(value, IntegerAttr(low, 32), IntegerType(width))
+            self._slices[key] = self._emit(op, name)
+        return self._slices[key]
+
+    def concat(self, parts: Sequence[SSAValue], name: str | None = None) -> SSAValue:
+        """Concatenate ``parts``, most significant first (Verilog's ``{a, b}``)."""
+        if len(parts) == 1:
+            return parts[0]
+        width = sum(width_of(p) for p in parts)
+        return self._emit(comb.ConcatOp(parts, IntegerType(width)), name)
+
+    def sign_bit(self, value: SSAValue, name: str | None = None) -> SSAValue:
+        return self.extract(value, width_of(value) - 1, 1, name)
+
+    def resize(
+        self, value: SSAValue, width: int, signed: bool, name: str | None = None
+    ) -> SSAValue:
+        """Sign- (``signed``) or zero-extend ``value`` to ``width`` bits, or keep its low bits.
+
+        Extension keeps the integer a bit pattern stands for; truncation keeps it modulo
+        ``2**width`` (which is exactly ap_fixed's AP_WRAP).
+        """
+        have = width_of(value)
+        if width <= have:
+            return self.extract(value, 0, width, name)
+        if signed:
+            top = self.sign_bit(value)
+            if width - have > 1:
+                top = self._emit(comb.ReplicateOp(top, IntegerType(width - have)), None)
+        else:
+            top = self.constant(0, width - have)
+        return self.concat([top, value], name)
+
+    def shift_left(self, value: SSAValue, amount: int, name: str | None = None) -> SSAValue:
+        """``value * 2**amount``, growing the width by ``amount`` (zeros below the LSB)."""
+        if amount == 0:
+            return value
+        return self.concat([value, self.constant(0, amount)], name)
+
+    # --- arithmetic and comparison (operands of one width) ----------------------------------
+
+    def add(self, lhs: SSAValue, rhs: SSAValue, name: str | None = None) -> SSAValue:
+        return self._emit(comb.AddOp([lhs, rhs]), name)
+
+    def sub(self, lhs: SSAValue, rhs: SSAValue, name: str | None = None) -> SSAValue:
+        return self._emit(comb.SubOp(lhs, rhs), name)
+
+    def mul(self, lhs: SSAValue, rhs: SSAValue, name: str | None = None) -> SSAValue:
+        return self._emit(comb.MulOp([lhs, rhs]), name)
+
+    def icmp(
+        self, predicate: str, lhs: SSAValue, rhs: SSAValue, name: str | None = None
+    ) -> SSAValue:
+        return self._emit(comb.ICmpOp(lhs, rhs, predicate), name)
+
+    def any_bits(self, value: SSAValue, name: str | None = None) -> SSAValue:
+        """1 when some bit of ``value`` is set (an OR reduction; comb.parity is unusable)."""
+        return self.icmp("ne", value, self.constant(0, width_of(value)), name)
+
+    def mux(
+        self, cond: Bit, if_true: SSAValue, if_false: SSAValue, name: str | None = None
+    ) -> SSAValue:
+        if isinstance(cond, bool):
+            return if_true if cond else if_false
+        return self._emit(comb.MuxOp(cond, if_true, if_false), name)
+
+    # --- bits, folded when known -------------------------------------------------------------
+
+    def and_(self, a: Bit, b: Bit, name: str | None = None) -> Bit:
+        if isinstance(a, bool):
+            return b if a else False
+        if isinstance(b, bool):
+            return a if b else False
+        return self._emit(comb.AndOp([a, b]), name)
+
+    def or_(self, a: Bit, b: Bit, name: str | None = None) -> Bit:
+        if isinstance(a, bool):
+            return True if a else b
+        if isinstance(b, bool):
+            return True if b else a
+        return self._emit(comb.OrOp([a, b]), name)
+
+    def not_(self, a: Bit, name: str | None = None) -> Bit:
+        if isinstance(a, bool):
+            return not a
+        return self._emit(comb.XorOp([a, self.constant(1, 1)]), name)

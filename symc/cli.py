@@ -1,0 +1,188 @@
+"""The ``symc`` command line.
+
+    symc compile "x0*x1 - x0**2" --inputs x0=-4:4,x1=-1:1 --precision "ap_fixed<16,6>" -o out/
+    symc example                      # compile, simulate and describe an embedded example
+
+Bad input (malformed expressions, unknown functions, invalid precisions or ranges, ...) prints
+one clear message and exits with code 2, before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from symc.frontend.errors import SymcError
+from symc.toolchain.errors import ToolError
+
+EXIT_BAD_INPUT = 2
+EXIT_TOOL_FAILED = 3
+
+
+def parse_inputs(text: str) -> list[str] | dict[str, tuple[float, float]]:
+    """``x0=-4:4,x1=-1:1`` (ranges) or ``x0,x1`` (names only)."""
+    items = [item.strip() for item in text.split(",")]
+    if any(not item for item in items):
+        raise SymcError(f"--inputs {text!r}: empty item (expected name=lo:hi,...)")
+    with_range = ["=" in item for item in items]
+    if not any(with_range):
+        return items
+    if not all(with_range):
+        raise SymcError(f"--inputs {text!r}: give a range for every input or for none")
+    ranges: dict[str, tuple[float, float]] = {}
+    for item in items:
+        name, _, bounds = item.partition("=")
+        lo_text, sep, hi_text = bounds.partition(":")
+        if not sep:
+            raise SymcError(f"--inputs item {item!r}: expected name=lo:hi")
+        try:
+            lo, hi = float(lo_text), float(hi_text)
+        except ValueError:
+            raise SymcError(f"--inputs item {item!r}: bounds must be numbers") from None
+        if name.strip() in ranges:
+            raise SymcError(f"duplicate input name {name.strip()!r}")
+        ranges[name.strip()] = (lo, hi)
+    return ranges
+
+
+def _compile_command(args: argparse.Namespace) -> int:
+    import symc
+
+    inputs = parse_inputs(args.inputs) if args.inputs is not None else None
+    design = symc.compile(
+        args.exprs,
+        inputs=inputs,
+        precision=args.precision,
+        max_error=args.max_error,
+        frac_bits=args.frac_bits,
+        name=args.name,
+    )
+    if args.simulate:
+        _check_against_rtl(design, args.simulate, seed=0)
+    paths = design.save(args.output)
+    for path in paths:
+        print(f"wrote {path}")
+    for old, new in design.renamed.items():
+        print(f"renamed port {old!r} to {new!r} (a Verilog keyword)")
+    return 0
+
+
+def _check_against_rtl(design, n: int, seed: int) -> None:  # noqa: ANN001
+    """Simulate ``n`` vectors (range corners first) in Verilator; raise unless bit-exact."""
+    X = sample_inputs(design, n, seed)
+    emulated = design.predict(X)
+    simulated = design.simulate(X)
+    mismatches = int(np.sum(np.any(emulated != simulated, axis=1)))
+    if mismatches:
+        raise SymcError(f"RTL simulation differs from the emulator on {mismatches} of {n} vectors")
+    print(f"verilator: {n} vectors, RTL == emulator bit for bit")
+
+
+def sample_inputs(design, n: int, seed: int) -> np.ndarray:  # noqa: ANN001
+    """``n`` input vectors: every corner of the input ranges, then uniform samples."""
+    rng = np.random.default_rng(seed)
+    lows = np.array([p.range[0] for p in design.inputs])
+    highs = np.array([p.range[1] for p in design.inputs])
+    k = len(design.inputs)
+    corners = [
+        [highs[i] if (c >> i) & 1 else lows[i] for i in range(k)] for c in range(min(2**k, n))
+    ]
+    rest = rng.uniform(lows, highs, size=(max(0, n - len(corners)), k))
+    return np.vstack([np.array(corners).reshape(-1, k), rest])
+
+
+def _example_command(args: argparse.Namespace) -> int:
+    import symc
+    from symc.examples import EXAMPLES
+
+    example = EXAMPLES[args.name]
+    print(f"example {example.name}: {example.description}")
+    for expr in example.exprs:
+        print(f"  {expr}")
+    design = symc.compile(
+        list(example.exprs),
+        inputs=example.inputs,
+        precision=example.precision,
+        max_error=example.max_error,
+        name=example.name,
+    )
+    print(f"built {design!r}")
+    for port in design.outputs:
+        bound = f", error bound {port.error_bound:.3g}" if port.error_bound is not None else ""
+        print(f"  output {port.name}: {port.format}{bound}")
+    _check_against_rtl(design, args.vectors, seed=1)
+    X = sample_inputs(design, args.vectors, seed=1)
+    reference = _float_reference(design, X, example.exprs)
+    err = np.max(np.abs(design.predict(X) - reference))
+    print(f"max |fixed - float64| over {args.vectors} vectors (at the quantized inputs): {err:.3g}")
+    if args.output:
+        for path in design.save(args.output):
+            print(f"wrote {path}")
+    else:
+        print(f"Verilog: {len(design.verilog.splitlines())} lines (use -o DIR to write it)")
+    return 0
+
+
+def _float_reference(design, X: np.ndarray, exprs: Sequence[str]) -> np.ndarray:  # noqa: ANN001
+    import sympy
+
+    from symc.frontend.parse import parse_expression
+
+    Xq = design.quantized_inputs(X)
+    symbols = [sympy.Symbol(p.source) for p in design.inputs]
+    cols = [
+        sympy.lambdify(symbols, parse_expression(e), modules="numpy")(*Xq.T) * np.ones(len(X))
+        for e in exprs
+    ]
+    return np.stack(cols, axis=1)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="symc", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    comp = sub.add_parser("compile", help="compile expressions to Verilog")
+    comp.add_argument("exprs", nargs="+", metavar="EXPR", help="one expression per output")
+    comp.add_argument("--inputs", help="input order and ranges: x0=-4:4,x1=-1:1 (or x0,x1)")
+    comp.add_argument("--precision", default="ap_fixed<16,6>",
+                      help="ap_fixed<W,I[,QUANT,OVERFLOW]>, ap_ufixed<W,I>, or auto")
+    comp.add_argument("--max-error", type=float, default=None,
+                      help="auto precision: absolute error budget (default 2**-10)")
+    comp.add_argument("--frac-bits", type=int, default=None,
+                      help="auto precision: fractional bits instead of a budget")
+    comp.add_argument("--name", default="top", help="Verilog module name")
+    comp.add_argument("--simulate", type=int, default=0, metavar="N",
+                      help="check N vectors in Verilator against the emulator before writing")
+    comp.add_argument("-o", "--output", required=True, help="output directory")
+    comp.set_defaults(run=_compile_command)
+
+    from symc.examples import DEFAULT, EXAMPLES
+
+    ex = sub.add_parser("example", help="compile and verify an embedded example")
+    ex.add_argument("name", nargs="?", default=DEFAULT, choices=sorted(EXAMPLES))
+    ex.add_argument("--vectors", type=int, default=1000)
+    ex.add_argument("-o", "--output", help="also write the design here")
+    ex.set_defaults(run=_example_command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SymcError as exc:
+        print(f"symc: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ToolError as exc:
+        print(f"symc: tool failed: {exc}", file=sys.stderr)
+        return EXIT_TOOL_FAILED
+    except OSError as exc:
+        print(f"symc: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

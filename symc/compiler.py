@@ -1,0 +1,182 @@
+"""``symc.compile``: expressions in, a verified-ready :class:`~symc.design.Design` out.
+
+Runs the same passes as ``symc-opt``, in the order of DESIGN.md's data flow:
+frontend -> sym-canonicalize -> sym-range-analysis -> sym-legalize-fixed -> convert-sym-to-hw
+-> CIRCT (Verilog). Each stage's IR is kept so that ``Design.mlir(stage)`` can show it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sympy
+from xdsl.context import Context
+from xdsl.utils.exceptions import DiagnosticException, VerifyException
+
+from symc.backends.verilog import module_to_verilog, print_module
+from symc.design import Design, Port
+from symc.fixed import MAX_WIDTH, Precision, parse_precision
+from symc.frontend.errors import SymcError
+from symc.frontend.lower import build_module
+from symc.frontend.names import check_identifier, port_names
+
+Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
+Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
+
+
+def _to_sympy(expr: Any, position: int) -> sympy.Expr:
+    if isinstance(expr, str):
+        from symc.frontend.parse import parse_expression
+
+        return parse_expression(expr)
+    if isinstance(expr, sympy.Basic):
+        if not isinstance(expr, sympy.Expr):
+            raise SymcError(f"expression {position} is a {type(expr).__name__}, not an expression")
+        return expr
+    if isinstance(expr, int | float) and not isinstance(expr, bool):
+        return sympy.Float(expr) if isinstance(expr, float) else sympy.Integer(expr)
+    raise SymcError(
+        f"expression {position} has type {type(expr).__name__}: give a string or a sympy expression"
+    )
+
+
+def _expressions(exprs: Expressions) -> list[sympy.Expr]:
+    if isinstance(exprs, str | sympy.Basic):
+        items: list[Any] = [exprs]
+    elif isinstance(exprs, Sequence):
+        items = list(exprs)
+    else:
+        raise SymcError(f"exprs must be a string, a sympy expression or a list of them, "
+                        f"not {type(exprs).__name__}")
+    if not items:
+        raise SymcError("no expressions given")
+    return [_to_sympy(e, i) for i, e in enumerate(items)]
+
+
+def _inputs(inputs: Inputs, exprs: list[sympy.Expr]) -> tuple[list[str], list | None]:
+    free = sorted({s.name for e in exprs for s in e.free_symbols})  # type: ignore[attr-defined]
+    if inputs is None:
+        return free, None
+    if isinstance(inputs, str):
+        raise SymcError("inputs must be a list of names or a dict name -> (lo, hi), not a string")
+    if isinstance(inputs, Mapping):
+        names = list(inputs)
+        ranges = []
+        for name, bounds in inputs.items():
+            check_identifier(name)
+            try:
+                lo, hi = (float(b) for b in bounds)
+            except (TypeError, ValueError):
+                raise SymcError(f"range of input {name!r} must be a pair (lo, hi), not {bounds!r}")
+            if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+                raise SymcError(f"invalid range for input {name!r}: ({lo}, {hi})")
+            ranges.append((lo, hi))
+        return names, ranges
+    names = list(inputs)
+    for name in names:
+        check_identifier(name)
+    return names, None
+
+
+def compile(  # noqa: A001 - the public name of the product
+    exprs: Expressions,
+    inputs: Inputs = None,
+    precision: str = "ap_fixed<16,6>",
+    max_error: float | None = None,
+    frac_bits: int | None = None,
+    name: str = "top",
+) -> Design:
+    """Compile expressions (one output each) into a fixed-point hardware design.
+
+    ``inputs``: a list of names (port order) or a dict name -> (lo, hi) range; by default the
+    sorted free symbols. ``precision``: ``"ap_fixed<W,I[,Q,O]>"``, ``"ap_ufixed<...>"`` or
+    ``"auto"`` (then ranges are required, ``max_error`` or ``frac_bits`` set the fractional bits).
+    """
+    from symc.passes.canonicalize import SymCanonicalizePass
+    from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
+    from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass
+    from symc.passes.range_analysis import SymRangeAnalysisPass
+
+    check_identifier(name, "design")
+    if not isinstance(precision, str):
+        raise SymcError(f"precision must be a string, not {type(precision).__name__}")
+    auto = precision.strip() == "auto"
+    input_precision = AUTO_INPUT if auto else parse_precision(precision)
+    if not auto and (max_error is not None or frac_bits is not None):
+        raise SymcError("max_error and frac_bits apply only to precision='auto'")
+    sym_exprs = _expressions(exprs)
+    names, ranges = _inputs(inputs, sym_exprs)
+    if auto and ranges is None:
+        raise SymcError("precision='auto' needs input ranges: inputs={'x0': (lo, hi), ...}")
+    if ranges is None:
+        fmt = input_precision.format
+        ranges = [(fmt.min_value, fmt.max_value)] * len(names)
+    in_ports, out_ports, renamed = port_names(names, len(sym_exprs))
+    if name in in_ports or name in out_ports:
+        raise SymcError(f"design name {name!r} clashes with a port name")
+
+    module = build_module(sym_exprs, names, in_ports, out_ports, ranges, name)
+    ctx = _context()
+    stages: dict[str, str] = {}
+    try:
+        module.verify()
+        SymCanonicalizePass().apply(ctx, module)
+        SymRangeAnalysisPass().apply(ctx, module)
+        module.verify()
+        stages["sym"] = print_module(module)
+        SymLegalizeFixedPass(precision=precision, max_error=max_error,
+                             frac_bits=frac_bits).apply(ctx, module)
+        module.verify()
+        stages["fixed"] = print_module(module)
+        fixed_module = module.clone()
+        ConvertSymToHWPass().apply(ctx, module)
+        module.verify()
+        stages["hw"] = print_module(module)
+    except (VerifyException, DiagnosticException) as exc:
+        raise SymcError(f"internal error, the IR does not verify: {exc}") from exc
+    verilog = module_to_verilog(module)
+
+    from symc.dialects import sym
+
+    kernel = next(k for k in fixed_module.walk() if isinstance(k, sym.KernelOp))
+    in_formats = [a.type.format for a in kernel.body.block.args]  # type: ignore[attr-defined]
+    out_formats = [v.type.format for v in kernel.output_op.operands]  # type: ignore[attr-defined]
+    if max(f.width for f in (*in_formats, *out_formats)) > MAX_WIDTH:
+        raise SymcError(f"a port is wider than {MAX_WIDTH} bits")
+    bounds_attr = kernel.attributes.get("error_bounds")
+    bounds = [b.value.data for b in bounds_attr.data] if bounds_attr is not None else None  # type: ignore[attr-defined]
+    ports_in = [
+        Port(port, fmt, user, (lo, hi))
+        for port, fmt, user, (lo, hi) in zip(in_ports, in_formats, names, ranges, strict=True)
+    ]
+    ports_out = [
+        Port(port, fmt, str(expr), None, None if bounds is None else bounds[i])
+        for i, (port, fmt, expr) in enumerate(zip(out_ports, out_formats, sym_exprs, strict=True))
+    ]
+    return Design(
+        name=name,
+        precision="auto" if auto else str(input_precision),
+        input_quantization=Precision(input_precision.format, input_precision.quant,
+                                     input_precision.overflow),
+        inputs=ports_in,
+        outputs=ports_out,
+        renamed=renamed,
+        stages=stages,
+        fixed_module=fixed_module,
+        verilog=verilog,
+    )
+
+
+def _context() -> Context:
+    from symc.dialects import get_all_dialects
+
+    ctx = Context()
+    from xdsl.dialects.builtin import Builtin
+
+    ctx.load_dialect(Builtin)
+    for factory in get_all_dialects().values():
+        ctx.load_dialect(factory())
+    return ctx
+

@@ -1,0 +1,180 @@
+"""A compiled design: its IR at every stage, its Verilog, and the ways to run it.
+
+``predict`` runs the emulator (the specification), ``simulate`` the RTL in Verilator; both take
+float inputs, quantize them as the design's input ports do, and return the outputs' fixed-point
+values as float64, one column per output, so that the two can be compared with ``==``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+
+from symc.emulator import Emulator
+from symc.fixed import FixedFormat, Precision, quantize_real
+from symc.frontend.errors import SymcError
+
+STAGES = ("sym", "fixed", "hw")
+
+
+@dataclass(frozen=True)
+class Port:
+    """One input or output of a design: its port name and fixed-point format."""
+
+    name: str
+    format: FixedFormat
+    source: str
+    """The user's input name, or the output's expression."""
+    range: tuple[float, float] | None = None
+    error_bound: float | None = None
+    """Outputs in auto mode: the guaranteed absolute error bound."""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "format": str(self.format),
+            "width": self.format.width,
+            "int_bits": self.format.int_bits,
+            "frac_bits": self.format.frac_bits,
+            "signed": self.format.signed,
+        }
+        if self.range is not None:
+            out["range"] = list(self.range)
+        if self.error_bound is not None:
+            out["error_bound"] = self.error_bound
+        return out
+
+
+@dataclass
+class Design:
+    name: str
+    precision: str
+    input_quantization: Precision
+    inputs: list[Port]
+    outputs: list[Port]
+    renamed: dict[str, str]
+    stages: dict[str, str]
+    fixed_module: ModuleOp
+    verilog: str
+    latency: int = 0
+    """Clock cycles from inputs to outputs (0: combinational)."""
+    _emulator: Emulator | None = field(default=None, repr=False)
+    _testbench: Any = field(default=None, repr=False)
+
+    # --- IR -------------------------------------------------------------------------------
+
+    def mlir(self, stage: str = "fixed") -> str:
+        """The IR after a stage: ``"sym"`` (canonicalized, ranges), ``"fixed"``, ``"hw"``."""
+        if stage not in self.stages:
+            raise SymcError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
+        return self.stages[stage]
+
+    # --- running --------------------------------------------------------------------------
+
+    def _check_x(self, X: Any) -> np.ndarray:
+        try:
+            arr = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise SymcError(f"X must be a numeric array: {exc}") from exc
+        n_in = len(self.inputs)
+        if arr.ndim == 1 and n_in == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2 or arr.shape[1] != n_in:
+            raise SymcError(
+                f"X must have shape (n_samples, {n_in}) (inputs {', '.join(p.name for p in self.inputs)}), "
+                f"not {arr.shape}"
+            )
+        if not np.all(np.isfinite(arr)):
+            raise SymcError("X contains NaN or infinite values")
+        return arr
+
+    def quantize_inputs(self, X: Any) -> list[np.ndarray]:
+        """Raw integer columns of X as the input ports see them."""
+        arr = self._check_x(X)
+        q = self.input_quantization
+        return [
+            quantize_real(arr[:, i], Precision(port.format, q.quant, q.overflow))
+            for i, port in enumerate(self.inputs)
+        ]
+
+    def quantized_inputs(self, X: Any) -> np.ndarray:
+        """X as the design sees it: each column quantized to its port's format, as float64."""
+        raw = self.quantize_inputs(X)
+        return np.stack([p.format.to_float(r) for p, r in zip(self.inputs, raw, strict=True)],
+                        axis=1)
+
+    @property
+    def emulator(self) -> Emulator:
+        if self._emulator is None:
+            self._emulator = Emulator(self.fixed_module)
+        return self._emulator
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Bit-exact fixed-point outputs (as float64), shape (n_samples, n_outputs)."""
+        return self.emulator.run_float(self.quantize_inputs(X))
+
+    def simulate(self, X: Any) -> np.ndarray:
+        """The same as :meth:`predict`, computed by the Verilog in Verilator (built once)."""
+        from symc.toolchain.verilator import Testbench
+
+        raw_in = self.quantize_inputs(X)
+        if self._testbench is None:
+            self._testbench = Testbench(
+                self.verilog,
+                self.name,
+                [(p.name, p.format.width) for p in self.inputs],
+                [(p.name, p.format.width) for p in self.outputs],
+            )
+        n = len(raw_in[0]) if raw_in else 0
+        vectors = [
+            [int(col[i]) % (1 << p.format.width) for col, p in zip(raw_in, self.inputs, strict=True)]
+            for i in range(n)
+        ]
+        results = self._testbench.run(vectors) if n else []
+        cols = []
+        for j, port in enumerate(self.outputs):
+            fmt = port.format
+            bits = [r[j] for r in results]
+            raw = [b - (1 << fmt.width) if fmt.signed and b >> (fmt.width - 1) else b for b in bits]
+            cols.append(np.array([fmt.to_float(r) for r in raw], dtype=np.float64))
+        return np.stack(cols, axis=1) if n else np.zeros((0, len(self.outputs)))
+
+    # --- summary --------------------------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        """What was built: ports, formats, latency, renamed ports (the CLI's JSON)."""
+        q = self.input_quantization
+        return {
+            "name": self.name,
+            "precision": self.precision,
+            "input_quantization": {"quant": str(q.quant), "overflow": str(q.overflow)},
+            "latency": self.latency,
+            "inputs": [p.to_json() | {"source": p.source} for p in self.inputs],
+            "outputs": [p.to_json() | {"expression": p.source} for p in self.outputs],
+            "renamed": dict(self.renamed),
+        }
+
+    def save(self, directory: str | Path) -> list[Path]:
+        """Write ``<name>.sv``, ``<name>.<stage>.mlir`` and ``<name>.json``; returns the paths."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = [out / f"{self.name}.sv"]
+        paths[0].write_text(self.verilog)
+        for stage in STAGES:
+            path = out / f"{self.name}.{stage}.mlir"
+            path.write_text(self.stages[stage])
+            paths.append(path)
+        summary = out / f"{self.name}.json"
+        summary.write_text(json.dumps(self.summary(), indent=2) + "\n")
+        paths.append(summary)
+        return paths
+
+    def __repr__(self) -> str:
+        ins = ", ".join(f"{p.name}: {p.format}" for p in self.inputs)
+        outs = ", ".join(f"{p.name}: {p.format}" for p in self.outputs)
+        return f"<Design {self.name} ({ins}) -> ({outs}), latency {self.latency}>"
