@@ -38,6 +38,7 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 from xdsl.printer import Printer
+from xdsl.traits import Pure
 
 from symc.dialects.sym import (
     AbsOp,
@@ -179,8 +180,8 @@ class DivPattern(RewritePattern):
                 f"{op.name} by the constant {b!r}{location_suffix(op)}: its reciprocal "
                 "is not a finite float64"
             )
-        recip = ConstOp(reciprocal, RealType())
-        rewriter.replace(op, [recip, MulOp(op.lhs, recip)])
+        recip = rewriter.insert(ConstOp(reciprocal, RealType()))  # unnamed: not the result
+        rewriter.replace(op, MulOp(op.lhs, recip))
 
 
 class NegPattern(RewritePattern):
@@ -256,19 +257,15 @@ class PowPattern(RewritePattern):
                 f"{op.name} exponent {n} too large (max {self.max_exponent}){location_suffix(op)}: "
                 f"a hardware value of x**{n} would need {n} times the bits of x"
             )
+        # Intermediate products are inserted unnamed; only the last one takes the pow's name.
         squares: list[SSAValue] = [op.base]  # squares[k] is x**(2**k)
-        new_ops: list[Operation] = []
         for _ in range(n.bit_length() - 1):
-            square = MulOp(squares[-1], squares[-1])
-            new_ops.append(square)
-            squares.append(square.result)
+            squares.append(rewriter.insert(MulOp(squares[-1], squares[-1])).result)
         result = squares[-1]
         for k in reversed(range(n.bit_length() - 1)):
             if n >> k & 1:
-                product = MulOp(result, squares[k])
-                new_ops.append(product)
-                result = product.result
-        rewriter.replace(op, new_ops, [result])
+                result = rewriter.insert(MulOp(result, squares[k])).result
+        rewriter.replace(op, [], [result])
 
 
 def _cse_key(op: Operation, number: dict[SSAValue, int]) -> tuple[object, ...]:
@@ -294,6 +291,7 @@ def _cse_block(block: Block) -> bool:
     changed = False
     for op in list(block.ops):
         if op.regions or op.successors or len(op.results) != 1 or not _is_real(op):
+            number.update((r, len(number) + i) for i, r in enumerate(op.results))
             continue  # terminators, fixed-point ops: not ours to merge
         key = _cse_key(op, number)
         if (first := known.get(key)) is None:
@@ -307,12 +305,25 @@ def _cse_block(block: Block) -> bool:
     return changed
 
 
-def eliminate_common_subexpressions(region: Region, listener: PatternRewriterListener) -> bool:
-    """CSE over every kernel in ``region``; runs after each walk of the greedy rewriter."""
+def _dce_block(block: Block) -> bool:
+    """Erase the real ops of a kernel body that no output needs; True if any."""
+    changed = False
+    for op in reversed(list(block.ops)):  # users first, so a dead chain goes in one sweep
+        if _is_real(op) and op.has_trait(Pure) and len(op.results) == 1 and not op.results[0].uses:
+            op.detach()
+            op.erase()
+            changed = True
+    return changed
+
+
+def cse_and_dce(region: Region, listener: PatternRewriterListener) -> bool:
+    """CSE, then DCE, over every kernel in ``region``; runs after each walk of the greedy
+    rewriter (which repeats its walk while this reports a change)."""
     changed = False
     for op in region.walk():
         if isinstance(op, KernelOp):
             changed |= _cse_block(op.body.block)
+            changed |= _dce_block(op.body.block)
     return changed
 
 
@@ -339,7 +350,7 @@ class SymCanonicalizePass(ModulePass):
             PowPattern(self.max_exponent),
         ]
         walker = PatternRewriteWalker(
-            GreedyRewritePatternApplier(patterns),
-            post_walk_func=eliminate_common_subexpressions,
+            GreedyRewritePatternApplier(patterns, dce_enabled=False),  # DCE: real ops only
+            post_walk_func=cse_and_dce,
         )
         walker.rewrite_module(op)

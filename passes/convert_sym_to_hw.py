@@ -89,31 +89,23 @@ def _cannot(op: Operation, why: str) -> str:
 
 
 def _check_convertible(kernel: sym.KernelOp) -> None:
-    for arg, name in zip(kernel.body.block.args, kernel.inputs, strict=True):
-        if not isinstance(arg.type, sym.FixedType):
-            raise SymcError(
-                _cannot(
-                    kernel,
-                    f"input '{name}' is {arg.type}, not fixed point; run sym-legalize-fixed first",
-                )
-            )
+    # Ops first: the pass that removes an op (sym-approximate-lut, sym-canonicalize) runs
+    # before sym-legalize-fixed, so it is the first thing the user has to run.
+    legalize = "run sym-legalize-fixed first"
     for op in kernel.body.block.ops:
-        if isinstance(op, sym.OutputOp):
-            continue
         for kind, legalizer in _LEGALIZED_BY:
             if isinstance(op, kind):
                 raise SymcError(_cannot(op, f"it has no hardware form; run {legalizer} first"))
-        if type(op) not in _LOWERINGS:
+        if type(op) not in _LOWERINGS and not isinstance(op, sym.OutputOp):
             raise SymcError(_cannot(op, "convert-sym-to-hw has no lowering for it"))
         for value in (*op.operands, *op.results):
             if not isinstance(value.type, sym.FixedType):
-                raise SymcError(
-                    _cannot(
-                        op,
-                        f"it has a {value.type} value, not fixed point; "
-                        "run sym-legalize-fixed first",
-                    )
-                )
+                why = f"it has a {value.type} value, not fixed point; {legalize}"
+                raise SymcError(_cannot(op, why))
+    for arg, name in zip(kernel.body.block.args, kernel.inputs, strict=True):
+        if not isinstance(arg.type, sym.FixedType):
+            why = f"input '{name}' is {arg.type}, not fixed point; {legalize}"
+            raise SymcError(_cannot(kernel, why))
 
 
 # --- lowering ---------------------------------------------------------------------------------

@@ -120,6 +120,8 @@ class HWBuilder:
 
     def any_bits(self, value: SSAValue, name: str | None = None) -> SSAValue:
         """1 when some bit of ``value`` is set (an OR reduction; comb.parity is unusable)."""
+        if width_of(value) == 1:
+            return value
         return self.icmp("ne", value, self.constant(0, width_of(value)), name)
 
     def mux(

@@ -5,7 +5,7 @@ and ``seq`` ops) printed in xDSL's custom form, which CIRCT parses as is. This m
 that text to CIRCT, lowers ``seq`` registers to ``sv`` always-blocks, tidies the netlist and
 exports Verilog.
 
-Two ways to reach CIRCT, chosen in this order:
+Three ways to reach CIRCT, tried in this order:
 
 1. ``SYMC_CIRCT_OPT=/path/to/circt-opt``: an explicit binary always wins, so a user can pin
    a CIRCT build of their own.
@@ -43,11 +43,7 @@ LOWERING_OPTIONS = "locationInfoStyle=none,disallowLocalVariables"
 paths), and no ``automatic logic`` locals, which some synthesis tools reject."""
 
 PASS_PIPELINE = (
-    "builtin.module("
-    "lower-seq-to-sv,"
-    "hw.module(hw-cleanup,prettify-verilog),"
-    "canonicalize,"
-    "cse)"
+    "builtin.module(lower-seq-to-sv,hw.module(hw-cleanup,prettify-verilog),canonicalize,cse)"
 )
 """Same pass names in CIRCT 1.62 and 1.162. ``lower-seq-to-sv`` must come first because
 ExportVerilog cannot print ``seq.compreg``; the hw-level passes only run nested in
@@ -110,7 +106,9 @@ def _export_with_bindings(mlir_text: str) -> str:
         import circt
         from circt import ir, passmanager
     except ImportError as error:
-        raise ToolError(TOOL, "the CIRCT Python bindings are installed but do not import", str(error)) from error
+        raise ToolError(
+            TOOL, "the CIRCT Python bindings are installed but do not import", str(error)
+        ) from error
 
     diagnostics: list[str] = []
 
@@ -126,12 +124,12 @@ def _export_with_bindings(mlir_text: str) -> str:
             module = ir.Module.parse(mlir_text)
         except Exception as error:  # MLIRError; its class lives in a private module
             raise ToolError(
-                TOOL, "could not parse the MLIR input" + _parse_hint(mlir_text), _details(error)
+                TOOL,
+                "could not parse the MLIR input" + _parse_hint(mlir_text),
+                "\n".join([*diagnostics, _details(error)]),
             ) from error
 
-        module.operation.attributes["circt.loweringOptions"] = ir.StringAttr.get(
-            LOWERING_OPTIONS
-        )
+        module.operation.attributes["circt.loweringOptions"] = ir.StringAttr.get(LOWERING_OPTIONS)
 
         try:
             passmanager.PassManager.parse(PASS_PIPELINE).run(module.operation)
@@ -231,9 +229,7 @@ def _export_with_circt_opt(binary: str, mlir_text: str) -> str:
 @functools.cache
 def _lowering_option_flags(binary: str) -> tuple[str, ...]:
     """How this circt-opt takes lowering options: the flag changed name across releases."""
-    help_text = subprocess.run(
-        [binary, "--help-hidden"], capture_output=True, text=True
-    ).stdout
+    help_text = subprocess.run([binary, "--help-hidden"], capture_output=True, text=True).stdout
     if "--test-apply-lowering-options" in help_text:
         return (f"--test-apply-lowering-options=options={LOWERING_OPTIONS}",)
     if "--lowering-options" in help_text:

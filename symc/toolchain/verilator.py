@@ -120,6 +120,8 @@ class Testbench:
     Without ``workdir`` the files live in a temporary directory removed with the object.
     """
 
+    __test__ = False  # a name starting with "Test" that pytest must not collect
+
     def __init__(
         self,
         verilog: str,
@@ -128,7 +130,7 @@ class Testbench:
         outputs: list[tuple[str, int]],
         clock: str | None = None,
         latency: int = 0,
-        workdir: str | None = None,
+        workdir: str | os.PathLike[str] | None = None,
     ) -> None:
         _check_identifier(top, "top module")
         self.verilog = verilog
@@ -148,6 +150,7 @@ class Testbench:
             self.workdir.mkdir(parents=True, exist_ok=True)
             self._cleanup = None
         self._binary: Path | None = None
+        self._closed = False
 
     def _check_interface(self) -> None:
         names = [port.name for port in [*self.inputs, *self.outputs]]
@@ -170,6 +173,8 @@ class Testbench:
         """Verilate and compile the model and its testbench (once; later calls do nothing)."""
         if self._binary is not None:
             return
+        if self._closed:
+            raise ValueError(f"the testbench of {self.top!r} was closed; make a new one")
         source = f"{self.top}.sv"
         (self.workdir / source).write_text(self.verilog)
         (self.workdir / "testbench.cpp").write_text(self._testbench_cpp())
@@ -324,6 +329,7 @@ class Testbench:
         if self._cleanup is not None:
             self._cleanup()
         self._binary = None
+        self._closed = True
 
     def __enter__(self) -> Testbench:
         return self
@@ -455,7 +461,9 @@ static bool read_file(const char* path, std::vector<char>& text) {{
   if (!f) return false;
   char buffer[1 << 16];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.insert(text.end(), buffer, buffer + n);
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {{
+    text.insert(text.end(), buffer, buffer + n);
+  }}
   std::fclose(f);
   return true;
 }}
