@@ -162,8 +162,8 @@ class _KernelLowering:
     def _aligned(self, value: SSAValue, to: FixedFormat, name: str) -> SSAValue:
         """``value`` as a raw integer of format ``to`` (exact: ``to`` has at least its bits)."""
         src = _fmt(value)
-        shifted = self.b.shift_left(self.values[value], to.frac_bits - src.frac_bits)
-        return self.b.resize(shifted, to.width, src.signed, name)
+        shift = to.frac_bits - src.frac_bits
+        return self.b.resize(self.values[value], to.width, src.signed, name, shift=shift)
 
     # --- the exact ops ---------------------------------------------------------------------
 
@@ -188,9 +188,9 @@ class _KernelLowering:
 
     def neg_abs(self, op: sym.NegOp | sym.AbsOp) -> SSAValue:
         src, fmt, name = _fmt(op.operand), _fmt(op.result), self._name(op)
-        value = self._aligned(op.operand, fmt, f"{name}_ext")
         if isinstance(op, sym.AbsOp) and not src.signed:
-            return value
+            return self._aligned(op.operand, fmt, name)  # never negative: only widen
+        value = self._aligned(op.operand, fmt, f"{name}_ext")
         negated = self.b.sub(
             self.b.constant(0, fmt.width),
             value,

@@ -20,8 +20,9 @@ in the ``sym.cast`` ops this pass inserts. Two modes:
     hold their value quantized at ``F``. The bound covers constant quantization and every
     truncation; it measures the design against the real-valued expression evaluated at the
     quantized inputs (the inputs' own quantization is the resolution of the data, not an error
-    of the design). Inputs are quantized with ``AP_TRN`` and saturate (``AP_SAT``) outside their
-    ranges. The bound reached at each output is recorded in the kernel's ``error_bounds``.
+    of the design). Inputs are truncated (``AP_TRN``) and clamped into their declared ranges
+    (:func:`input_raw_bounds`), so the quantized inputs never leave the ranges the analysis
+    assumed; a driver that sends other values is outside the design's contract. The bound reached at each output is recorded in the kernel's ``error_bounds``.
 """
 
 from __future__ import annotations
@@ -85,9 +86,25 @@ def _range(op: Operation) -> tuple[Fraction, Fraction]:
     return Fraction(lo), Fraction(hi)
 
 
+def input_raw_bounds(lo: float, hi: float, frac_bits: int) -> tuple[int, int] | None:
+    """Raw values an auto-mode input takes: the grid points inside its declared range.
+
+    Inputs are truncated and then clamped to these bounds, so that the quantized inputs stay
+    inside the ranges that range analysis assumed (truncating ``-0.3`` alone would leave them).
+    None when no grid point lies inside the range.
+    """
+    scale = Fraction(2) ** frac_bits
+    first, last = math.ceil(Fraction(lo) * scale), math.floor(Fraction(hi) * scale)
+    return (first, last) if first <= last else None
+
+
 def _raw_range(lo: Fraction, hi: Fraction, frac_bits: int) -> tuple[int, int]:
     scale = Fraction(2) ** frac_bits
     return math.floor(lo * scale), math.floor(hi * scale)
+
+
+class _NoGridPoint(Exception):
+    """An input range narrower than one LSB (internal: the search tries more bits)."""
 
 
 @dataclass
@@ -213,13 +230,22 @@ class SymLegalizeFixedPass(ModulePass):
         if self.frac_bits is not None:
             if not 0 <= self.frac_bits <= MAX_AUTO_FRAC_BITS:
                 raise SymcError(f"frac_bits must be within 0..{MAX_AUTO_FRAC_BITS}")
-            return self._auto_at(kernel, self.frac_bits)[0]
+            try:
+                return self._auto_at(kernel, self.frac_bits)[0]
+            except _NoGridPoint as exc:
+                raise SymcError(
+                    f"the range of input {exc.args[0]!r} holds no value with "
+                    f"{self.frac_bits} fractional bits; raise frac_bits"
+                ) from None
         budget = DEFAULT_MAX_ERROR if self.max_error is None else self.max_error
         if not (math.isfinite(budget) and budget > 0):
             raise SymcError(f"max_error must be a positive number, not {budget}")
         worst = Fraction(0)
         for frac_bits in range(0, MAX_AUTO_FRAC_BITS + 1):
-            new, bounds = self._auto_at(kernel, frac_bits)
+            try:
+                new, bounds = self._auto_at(kernel, frac_bits)
+            except _NoGridPoint:
+                continue
             worst = max(bounds)
             if worst <= Fraction(budget):
                 return new
@@ -232,10 +258,12 @@ class SymLegalizeFixedPass(ModulePass):
     def _auto_at(self, kernel: sym.KernelOp, frac_bits: int) -> tuple[sym.KernelOp, list[Fraction]]:
         lsb = Fraction(1, 2**frac_bits)
         ranges = [(Fraction(lo), Fraction(hi)) for lo, hi in kernel.ranges or []]
-        input_types = [
-            sym.FixedType(format_for_raw_range(*_raw_range(lo, hi, frac_bits), frac_bits))
-            for lo, hi in ranges
-        ]
+        input_types = []
+        for name, (lo, hi) in zip(kernel.inputs, kernel.ranges or [], strict=True):
+            bounds = input_raw_bounds(lo, hi, frac_bits)
+            if bounds is None:
+                raise _NoGridPoint(name)
+            input_types.append(sym.FixedType(format_for_raw_range(*bounds, frac_bits)))
         rb = _Rebuild(kernel, input_types)
         values: dict[SSAValue, _Value] = {
             arg: _Value(new, lo, hi)

@@ -185,7 +185,7 @@ def _cast(op: CastOp, lo: float, hi: float) -> Interval:
     dst = op.result.type
     assert isinstance(dst, FixedType)
     fmt = dst.format
-    lsb = Fraction(fmt.lsb)
+    lsb = Fraction(2) ** -fmt.frac_bits  # exact, even where fmt.lsb underflows
     q_lo = math.floor(Fraction(lo) / lsb) * lsb
     q_hi = (math.floor if op.quant == Quant.AP_TRN else math.ceil)(Fraction(hi) / lsb) * lsb
     lo, hi = _down(q_lo), _up(q_hi)
@@ -281,7 +281,7 @@ def analyze_kernel(kernel: KernelOp) -> None:
             continue
         lo, hi = op_range(op, ranges)
         if not (math.isfinite(lo) and math.isfinite(hi)):
-            operands = ", ".join(f"[{r[0]!r}, {r[1]!r}]" for r in map(ranges.get, op.operands))
+            operands = ", ".join(f"[{ranges[v][0]!r}, {ranges[v][1]!r}]" for v in op.operands)
             raise SymcError(
                 f"range of {op.name}{location_suffix(op)} overflows float64; operand ranges "
                 f"{operands}: narrow the input ranges or rewrite the expression"

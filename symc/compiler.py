@@ -96,7 +96,7 @@ def compile(  # noqa: A001 - the public name of the product
     """
     from symc.passes.canonicalize import SymCanonicalizePass
     from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
-    from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass
+    from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass, input_raw_bounds
     from symc.passes.range_analysis import SymRangeAnalysisPass
 
     check_identifier(name, "design")
@@ -134,6 +134,11 @@ def compile(  # noqa: A001 - the public name of the product
         ConvertSymToHWPass().apply(ctx, module)
         module.verify()
         stages["hw"] = print_module(module)
+    except SymcError as exc:
+        # xDSL's rewrite driver attaches the whole module as a note; the message is enough.
+        if hasattr(exc, "__notes__"):
+            del exc.__notes__
+        raise
     except (VerifyException, DiagnosticException) as exc:
         raise SymcError(f"internal error, the IR does not verify: {exc}") from exc
     verilog = module_to_verilog(module)
@@ -148,7 +153,8 @@ def compile(  # noqa: A001 - the public name of the product
     bounds_attr = kernel.attributes.get("error_bounds")
     bounds = [b.value.data for b in bounds_attr.data] if bounds_attr is not None else None  # type: ignore[attr-defined]
     ports_in = [
-        Port(port, fmt, user, (lo, hi))
+        Port(port, fmt, user, (lo, hi),
+             raw_bounds=input_raw_bounds(lo, hi, fmt.frac_bits) if auto else None)
         for port, fmt, user, (lo, hi) in zip(in_ports, in_formats, names, ranges, strict=True)
     ]
     ports_out = [

@@ -33,6 +33,8 @@ class Port:
     range: tuple[float, float] | None = None
     error_bound: float | None = None
     """Outputs in auto mode: the guaranteed absolute error bound."""
+    raw_bounds: tuple[int, int] | None = None
+    """Inputs in auto mode: quantized inputs are clamped to these raw values (the range)."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -97,10 +99,13 @@ class Design:
         """Raw integer columns of X as the input ports see them."""
         arr = self._check_x(X)
         q = self.input_quantization
-        return [
-            quantize_real(arr[:, i], Precision(port.format, q.quant, q.overflow))
-            for i, port in enumerate(self.inputs)
-        ]
+        columns = []
+        for i, port in enumerate(self.inputs):
+            raw = quantize_real(arr[:, i], Precision(port.format, q.quant, q.overflow))
+            if port.raw_bounds is not None:
+                raw = np.clip(raw, *port.raw_bounds)
+            columns.append(raw)
+        return columns
 
     def quantized_inputs(self, X: Any) -> np.ndarray:
         """X as the design sees it: each column quantized to its port's format, as float64."""

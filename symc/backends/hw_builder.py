@@ -78,29 +78,39 @@ class HWBuilder:
         return self.extract(value, width_of(value) - 1, 1, name)
 
     def resize(
-        self, value: SSAValue, width: int, signed: bool, name: str | None = None
+        self,
+        value: SSAValue,
+        width: int,
+        signed: bool,
+        name: str | None = None,
+        *,
+        shift: int = 0,
     ) -> SSAValue:
-        """Sign- (``signed``) or zero-extend ``value`` to ``width`` bits, or keep its low bits.
+        """``value * 2**shift`` (``shift >= 0``) as a ``width``-bit integer, in one concat.
 
-        Extension keeps the integer a bit pattern stands for; truncation keeps it modulo
-        ``2**width`` (which is exactly ap_fixed's AP_WRAP).
+        ``value`` is sign- (``signed``) or zero-extended when ``width`` has room, which keeps
+        the integer it stands for; otherwise only its low bits are kept, which keeps the
+        integer modulo ``2**width`` (exactly ap_fixed's AP_WRAP).
         """
-        have = width_of(value)
-        if width <= have:
-            return self.extract(value, 0, width, name)
-        if signed:
-            top = self.sign_bit(value)
-            if width - have > 1:
-                top = self._emit(comb.ReplicateOp(top, IntegerType(width - have)), None)
-        else:
-            top = self.constant(0, width - have)
-        return self.concat([top, value], name)
+        have, body = width_of(value), width - shift
+        parts: list[SSAValue] = []
+        if body > have:
+            if signed:
+                top = self.sign_bit(value)
+                if body - have > 1:
+                    top = self._emit(comb.ReplicateOp(top, IntegerType(body - have)), None)
+            else:
+                top = self.constant(0, body - have)
+            parts += [top, value]
+        elif body > 0:
+            parts.append(self.extract(value, 0, body, name if shift == 0 else None))
+        if shift > 0:
+            parts.append(self.constant(0, min(shift, width)))
+        return self.concat(parts, name)
 
     def shift_left(self, value: SSAValue, amount: int, name: str | None = None) -> SSAValue:
         """``value * 2**amount``, growing the width by ``amount`` (zeros below the LSB)."""
-        if amount == 0:
-            return value
-        return self.concat([value, self.constant(0, amount)], name)
+        return self.resize(value, width_of(value) + amount, False, name, shift=amount)
 
     # --- arithmetic and comparison (operands of one width) ----------------------------------
 

@@ -2,7 +2,9 @@
 
 One kernel output per expression; shared subexpressions (equal sympy nodes) become one SSA
 value. The translation is structural, with two rewrites that only choose better ops:
-``a + (-c)*b`` becomes ``a - c*b`` and ``a * b**-n`` becomes ``a / b**n``. Anything sympy can
+``a + (-c)*b`` becomes ``a - c*b`` and ``a * b**-n`` becomes ``a / b**n``. Constants keep the
+magnitude and sign with which the expression prints (``-x0 - 0.5`` subtracts the constant 0.5),
+so that a design quantizes the same constants as HLS code printed from the same expression. Anything sympy can
 express that symc cannot compile (a non-integer power, an unsupported function, NaN) is an error
 naming the offending subexpression.
 """
@@ -99,7 +101,9 @@ class _Builder:
     def _add(self, expr: sympy.Add) -> SSAValue:
         positive: list[sympy.Expr] = []
         negative: list[sympy.Expr] = []
-        for term in expr.args:
+        # Constant terms last, as sympy prints them (``-x0 - 0.5``): a constant keeps the sign it
+        # is written with, which matters once it is quantized (AP_TRN of -0.5 is not -(0.5)).
+        for term in sorted(expr.args, key=lambda t: bool(t.is_Number)):
             coeff, rest = term.as_coeff_Mul()
             if coeff.is_Number and coeff < 0:
                 negative.append(-coeff * rest)

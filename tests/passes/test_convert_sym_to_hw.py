@@ -22,7 +22,7 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.printer import Printer
 
 from symc.dialects import sym
-from symc.fixed import FixedFormat, Overflow, Quant, cast_raw
+from symc.fixed import FixedFormat, Overflow, Quant, cast_raw, result_format
 from symc.frontend.errors import SymcError
 from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
 from symc.toolchain.errors import ToolError
@@ -55,8 +55,9 @@ class KernelBuilder:
     def kernel(self) -> sym.KernelOp:
         self.block.add_op(sym.OutputOp([v for _, v in self.outputs]))
         inputs = [(n, sym.FixedType(f)) for n, f in self.inputs]
-        return sym.KernelOp(self.name, inputs, [n for n, _ in self.outputs],
-                            body=Region(self.block))
+        return sym.KernelOp(
+            self.name, inputs, [n for n, _ in self.outputs], body=Region(self.block)
+        )
 
 
 def fmt_of(value: SSAValue) -> FixedFormat:
@@ -78,7 +79,10 @@ def reference(kernel: sym.KernelOp, rows: list[list[int]]) -> list[list[int]]:
     columns = zip(*rows, strict=True)
     env: dict[SSAValue, list[int]] = dict(zip(kernel.body.block.args, columns, strict=True))
     binary: dict[type, Callable[[int, int], int]] = {
-        sym.AddOp: int.__add__, sym.SubOp: int.__sub__, sym.MinOp: min, sym.MaxOp: max,
+        sym.AddOp: int.__add__,
+        sym.SubOp: int.__sub__,
+        sym.MinOp: min,
+        sym.MaxOp: max,
     }
     for op in kernel.body.block.ops:
         if isinstance(op, sym.OutputOp):
@@ -98,8 +102,10 @@ def reference(kernel: sym.KernelOp, rows: list[list[int]]) -> list[list[int]]:
         else:
             assert isinstance(op, sym.BinarySymOp)
             fa, fb, fn = fmt_of(op.lhs), fmt_of(op.rhs), binary[type(op)]
-            column = [fn(aligned(a, fa, res), aligned(b, fb, res))
-                      for a, b in zip(env[op.lhs], env[op.rhs], strict=True)]
+            column = [
+                fn(aligned(a, fa, res), aligned(b, fb, res))
+                for a, b in zip(env[op.lhs], env[op.rhs], strict=True)
+            ]
         # The result formats promise exactness; the comparison relies on it.
         assert all(res.min_raw <= r <= res.max_raw for r in column), op.name
         env[op.results[0]] = column
@@ -130,8 +136,8 @@ def random_raw(rng: random.Random, fmt: FixedFormat) -> int:
 
 def vectors(formats: list[FixedFormat], count: int, seed: int) -> list[list[int]]:
     rng = random.Random(seed)
-    rows = [[v] * len(formats) for v in (0, 1, -1)]
-    rows = [[r if f.contains_raw(r) else 0 for r, f in zip(row, formats)] for row in rows]
+    # Every input at the same corner together, then mixed extremes, then random rows.
+    rows = [[v if f.contains_raw(v) else 0 for f in formats] for v in (0, 1, -1)]
     rows += [[f.min_raw for f in formats], [f.max_raw for f in formats]]
     rows += [[f.max_raw if i % 2 else f.min_raw for i, f in enumerate(formats)]]
     rows += [[random_raw(rng, f) for f in formats] for _ in range(count)]
@@ -181,8 +187,12 @@ def check_against_rtl(builder: KernelBuilder, count: int = 2000, seed: int = 0) 
         outputs=[(n, f.width) for n, f in zip(kernel.outputs, out_formats, strict=True)],
     )
     with bench:
-        got = bench.run([[r & ((1 << f.width) - 1) for r, f in zip(row, in_formats)]
-                         for row in rows])
+        got = bench.run(
+            [
+                [r & ((1 << f.width) - 1) for r, f in zip(row, in_formats, strict=True)]
+                for row in rows
+            ]
+        )
     mismatches = []
     for row, want, have in zip(rows, expected, got, strict=True):
         have = [to_signed(b, f) for b, f in zip(have, out_formats, strict=True)]
@@ -209,8 +219,11 @@ def test_ports_and_no_sym_left():
     assert isinstance(top, hw.HWModuleOp)
     assert top.sym_name.data == "top"
     ports = [(p.port_name.data, p.type.width.data, p.dir.data) for p in top.module_type.ports]
-    assert ports == [("x", 8, hw.Direction.INPUT), ("y", 6, hw.Direction.INPUT),
-                     ("s", 9, hw.Direction.OUTPUT)]
+    assert ports == [
+        ("x", 8, hw.Direction.INPUT),
+        ("y", 6, hw.Direction.INPUT),
+        ("s", 9, hw.Direction.OUTPUT),
+    ]
     assert not [op for op in module.walk() if op.dialect_name() == "sym"]
 
 
@@ -268,8 +281,13 @@ def test_exact_ops():
     k1 = b.op(sym.ConstOp(-37, sym.FixedType(Fmt(8, 3))), "k1")
     k2 = b.op(sym.ConstOp(200, sym.FixedType(Fmt(8, 1, False))), "k2")
     pairs = [("a", "b"), ("b", "a"), ("a", "c"), ("b", "d"), ("d", "b"), ("c", "d"), ("a", "a")]
-    for op_class, short in [(sym.AddOp, "add"), (sym.SubOp, "sub"), (sym.MulOp, "mul"),
-                            (sym.MinOp, "min"), (sym.MaxOp, "max")]:
+    for op_class, short in [
+        (sym.AddOp, "add"),
+        (sym.SubOp, "sub"),
+        (sym.MulOp, "mul"),
+        (sym.MinOp, "min"),
+        (sym.MaxOp, "max"),
+    ]:
         for p, q in pairs:
             b.out(f"{short}_{p}{q}", op_class(x[p], x[q]))
         b.out(f"{short}_ak1", op_class(x["a"], k1))
@@ -289,12 +307,15 @@ def test_exact_ops():
 # (source, destination) pairs that every quantization x overflow mode is tried on.
 CAST_CASES = [
     (Fmt(12, 5), Fmt(6, 3)),  # drop 4 bits, fewer int bits
+    (Fmt(11, 4, False), Fmt(7, 2)),  # drop 2 bits (one sticky bit), unsigned -> signed
     (Fmt(12, 5), Fmt(7, 1)),  # drop 1 bit (no sticky bits)
     (Fmt(12, 5), Fmt(5, 2, False)),  # signed -> unsigned
-    (Fmt(11, 4, False), Fmt(6, 2)),  # unsigned -> signed
-    (Fmt(11, 4, False), Fmt(5, 3, False)),  # unsigned -> unsigned
+    (Fmt(11, 4, False), Fmt(6, 2, False)),  # unsigned -> unsigned, drop 3 bits
+    (Fmt(11, 4, False), Fmt(5, 3, False)),  # unsigned -> unsigned, drop 5 bits
     (Fmt(12, 5), Fmt(4, 7)),  # negative frac bits in the destination
-    (Fmt(6, -2), Fmt(5, -3)),  # negative int bits in both
+    (Fmt(6, -2), Fmt(3, -3)),  # negative int bits in both
+    (Fmt(6, -2), Fmt(4, 2)),  # drop exactly all 6 bits
+    (Fmt(6, -2), Fmt(4, 3)),  # drop 7 bits, where the pass starts clamping
     (Fmt(12, 5), Fmt(20, 8)),  # widening: exact shift left, more int bits
     (Fmt(12, 5), Fmt(16, 10, False)),  # widening into unsigned
     (Fmt(12, 5), Fmt(12, 2)),  # shift left, fewer int bits: overflow without rounding
@@ -325,12 +346,17 @@ def test_wide_values():
     b.out("m", sym.MinOp(pu, p))
     b.out("n", sym.NegOp(pu))
     b.out("r", sym.AbsOp(p))
-    for quant, overflow in [(Quant.AP_RND_CONV, Overflow.AP_SAT), (Quant.AP_RND, Overflow.AP_WRAP),
-                            (Quant.AP_TRN_ZERO, Overflow.AP_SAT_SYM),
-                            (Quant.AP_RND_ZERO, Overflow.AP_SAT_ZERO)]:
+    for quant, overflow in [
+        (Quant.AP_RND_CONV, Overflow.AP_SAT),
+        (Quant.AP_RND, Overflow.AP_WRAP),
+        (Quant.AP_TRN_ZERO, Overflow.AP_SAT_SYM),
+        (Quant.AP_RND_ZERO, Overflow.AP_SAT_ZERO),
+    ]:
         for dst in (Fmt(70, 20), Fmt(36, 10), Fmt(100, 40, False)):
-            b.out(f"c_{quant.name}_{overflow.name}_{dst.width}",
-                  sym.CastOp(p, sym.FixedType(dst), quant, overflow))
+            b.out(
+                f"c_{quant.name}_{overflow.name}_{dst.width}",
+                sym.CastOp(p, sym.FixedType(dst), quant, overflow),
+            )
     check_against_rtl(b, seed=3)
 
 
@@ -349,14 +375,18 @@ def test_random_formats():
     for i in range(120):
         if i % 2:
             op_class = rng.choice(exact)
-            if issubclass(op_class, sym.UnarySymOp):
-                op = op_class(rng.choice(values))
-            else:
-                op = op_class(rng.choice(values), rng.choice(values))
-            if fmt_of(op.results[0]).width > 24:
-                continue
+            operands = rng.sample(values, 1 if issubclass(op_class, sym.UnarySymOp) else 2)
+            kind = op_class.KIND
+            assert kind is not None
+            if result_format(kind, *(fmt_of(v) for v in operands)).width > 24:
+                continue  # keep the products of products small
+            op = op_class(*operands)
         else:
-            op = sym.CastOp(rng.choice(values), sym.FixedType(draw()), rng.choice(list(Quant)),
-                            rng.choice(list(Overflow)))
+            op = sym.CastOp(
+                rng.choice(values),
+                sym.FixedType(draw()),
+                rng.choice(list(Quant)),
+                rng.choice(list(Overflow)),
+            )
         values.append(b.out(f"y{i}", op))
     check_against_rtl(b, count=3000, seed=5)

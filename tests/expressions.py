@@ -1,0 +1,91 @@
+"""Random arithmetic expressions for property tests, and exact rational evaluation of them.
+
+``exact_value`` evaluates a sympy expression with Fractions, the way symc's lowering reads it:
+constants are quantized by a caller-supplied function (the ap_fixed model, or not at all), and a
+term with a negative coefficient in a sum is a subtraction of its magnitude (``a - 0.3*x``
+subtracts the constant 0.3, as the expression prints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+import sympy
+from hypothesis import strategies as st
+
+INPUTS = ("x0", "x1", "x2")
+SYMBOLS = {name: sympy.Symbol(name) for name in INPUTS}
+
+# Constants that are neither 0 nor +-1, so that real-valued identities (x*1 -> x) cannot change
+# what an ap_fixed model would compute with a constant that does not fit its format.
+constants = st.sampled_from(
+    [0.5, 0.75, 1.5, 2.0, 0.3, 0.59867656, 2.25, 0.125, 1.7, 0.0625, 2.9, 0.41071504]
+).flatmap(lambda c: st.sampled_from([c, -c]))
+
+
+def _leaf() -> st.SearchStrategy[sympy.Expr]:
+    return st.one_of(
+        st.sampled_from([SYMBOLS[n] for n in INPUTS]),
+        constants.map(sympy.Float),
+    )
+
+
+def _extend(children: st.SearchStrategy[sympy.Expr]) -> st.SearchStrategy[sympy.Expr]:
+    return st.one_of(
+        st.tuples(children, children).map(lambda t: t[0] + t[1]),
+        st.tuples(children, children).map(lambda t: t[0] - t[1]),
+        st.tuples(children, children).map(lambda t: t[0] * t[1]),
+        children.map(lambda a: -a),
+        children.map(sympy.Abs),
+        st.tuples(children, children).map(lambda t: sympy.Min(*t)),
+        st.tuples(children, children).map(lambda t: sympy.Max(*t)),
+        st.tuples(children, st.integers(2, 3)).map(lambda t: t[0] ** t[1]),
+    )
+
+
+def _has_symbol(expr: sympy.Expr) -> bool:
+    return bool(expr.free_symbols)
+
+
+expressions = st.recursive(_leaf(), _extend, max_leaves=6).filter(_has_symbol)
+
+
+def exact_value(expr: sympy.Expr, env: dict[str, Fraction],
+                const: Callable[[float], Fraction]) -> Fraction:
+    """The value of ``expr`` in exact rationals, constants passed through ``const``."""
+
+    def ev(e: sympy.Expr) -> Fraction:
+        if isinstance(e, sympy.Symbol):
+            return env[e.name]
+        if e.is_Number:
+            return const(float(e))
+        if isinstance(e, sympy.Add):
+            total: Fraction | None = None
+            subtract = Fraction(0)
+            for term in e.args:
+                coeff, rest = term.as_coeff_Mul()
+                if coeff.is_Number and coeff < 0:
+                    subtract += ev(-coeff * rest)
+                else:
+                    total = ev(term) if total is None else total + ev(term)
+            return (total if total is not None else Fraction(0)) - subtract
+        if isinstance(e, sympy.Mul):
+            coeff, rest = e.as_coeff_Mul()
+            if coeff == -1:
+                return -ev(rest)
+            out = Fraction(1)
+            for factor in e.args:
+                out *= ev(factor)
+            return out
+        if isinstance(e, sympy.Pow):
+            return ev(e.args[0]) ** int(e.args[1])
+        if isinstance(e, sympy.Abs):
+            return abs(ev(e.args[0]))
+        if isinstance(e, sympy.Min):
+            return min(ev(a) for a in e.args)
+        if isinstance(e, sympy.Max):
+            return max(ev(a) for a in e.args)
+        raise TypeError(f"unexpected {e!r}")
+
+    return ev(expr)
