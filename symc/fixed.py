@@ -330,8 +330,8 @@ def overflow_raw(raw: Any, fmt: FixedFormat, overflow: Overflow) -> Any:
     lo, hi = fmt.min_raw, fmt.max_raw
     if overflow == Overflow.AP_WRAP:
         span = 1 << fmt.width
-        if isinstance(raw, np.ndarray) and raw.dtype != object and fmt.width >= 63:
-            return raw  # an int64 holding a value that needs no wrapping at this width
+        if isinstance(raw, np.ndarray) and raw.dtype != object and fmt.width >= 62:
+            raw = raw.astype(object)  # the modulus does not fit an int64: exact integers
         return ((raw - lo) % span) + lo
     if overflow == Overflow.AP_SAT:
         return _select(raw > hi, hi, _select(raw < lo, lo, raw))

@@ -146,3 +146,11 @@ def test_parse_precision(text, expected):
 def test_parse_precision_errors(text, message):
     with pytest.raises(SymcError, match=message):
         parse_precision(text)
+
+
+def test_wrap_of_int64_arrays_into_wide_formats():
+    src, dst = FixedFormat(16, 6), FixedFormat(64, 54, False)
+    assert cast_raw(np.array([-5]), src, dst).tolist() == [2**64 - 5]
+    assert cast_raw(-5, src, dst) == 2**64 - 5
+    wide = FixedFormat(63, 63)
+    assert cast_raw(np.array([2**62]), FixedFormat(63, 63, False), wide).tolist() == [-(2**62)]

@@ -1,0 +1,46 @@
+// RUN: symc-opt %s -p 'sym-legalize-fixed{precision="ap_fixed<12,4,AP_RND,AP_SAT>"}' | filecheck %s --check-prefix=AP
+// RUN: symc-opt %s -p 'sym-range-analysis,sym-legalize-fixed{precision=auto max_error=0.01}' | filecheck %s --check-prefix=AUTO
+// RUN: symc-opt %s -p 'sym-range-analysis,sym-legalize-fixed{precision=auto frac_bits=4}' | filecheck %s --check-prefix=F4
+
+sym.kernel @top(%x0 : !sym.real, %x1 : !sym.real) -> (y0, y1) attributes {input_ranges = [#sym.interval<-4.0, 4.0>, #sym.interval<-1.0, 1.0>]} {
+  %c = sym.const 0.3 : !sym.real
+  %m = sym.mul %x0, %x1 : (!sym.real, !sym.real) -> !sym.real
+  %k = sym.mul %c, %x0 : (!sym.real, !sym.real) -> !sym.real
+  %s = sym.sub %m, %k : (!sym.real, !sym.real) -> !sym.real
+  %n = sym.neg %x1 : (!sym.real) -> !sym.real
+  %mx = sym.max %x0, %n : (!sym.real, !sym.real) -> !sym.real
+  sym.output %s, %mx : !sym.real, !sym.real
+}
+
+// ap_fixed: inputs, constants and outputs take the type; + - * keep full precision (a product
+// of two ap_fixed<12,4> is ap_fixed<24,8>); only the output casts round (AP_RND) and saturate.
+// 0.3 * 2**8 = 76.8 rounds to 77.
+// AP:      sym.kernel @top(%x0: !sym.fixed<12, 4>, %x1: !sym.fixed<12, 4>) -> (y0, y1)
+// AP-NEXT:   %c = sym.const 77 : !sym.fixed<12, 4>
+// AP-NEXT:   %m = sym.mul %x0, %x1 : (!sym.fixed<12, 4>, !sym.fixed<12, 4>) -> !sym.fixed<24, 8>
+// AP-NEXT:   %k = sym.mul %c, %x0 : (!sym.fixed<12, 4>, !sym.fixed<12, 4>) -> !sym.fixed<24, 8>
+// AP-NEXT:   %s = sym.sub %m, %k : (!sym.fixed<24, 8>, !sym.fixed<24, 8>) -> !sym.fixed<25, 9>
+// AP-NEXT:   %n = sym.neg %x1 : (!sym.fixed<12, 4>) -> !sym.fixed<13, 5>
+// AP-NEXT:   %mx = sym.max %x0, %n : (!sym.fixed<12, 4>, !sym.fixed<13, 5>) -> !sym.fixed<13, 5>
+// AP-NEXT:   %0 = sym.cast %s {overflow = "AP_SAT", quant = "AP_RND"} : (!sym.fixed<25, 9>) -> !sym.fixed<12, 4>
+// AP-NEXT:   %1 = sym.cast %mx {overflow = "AP_SAT", quant = "AP_RND"} : (!sym.fixed<13, 5>) -> !sym.fixed<12, 4>
+// AP-NEXT:   sym.output %0, %1 : !sym.fixed<12, 4>, !sym.fixed<12, 4>
+
+// auto: 9 fractional bits meet 0.01 (bound 0.00703 = 4 * 2**-9 for the constant's error, plus
+// two truncations); integer bits from the ranges: x1 in [-1, 1] needs 2, x0 in [-4, 4] needs 4.
+// The constant keeps the fewest bits: 77 * 2**-8, unsigned.
+// AUTO:      sym.kernel @top(%x0: !sym.fixed<13, 4>, %x1: !sym.fixed<11, 2>) -> (y0, y1)
+// AUTO-SAME:   error_bounds = [0.0070312500000000444 : f64, 0.000000e+00 : f64]
+// AUTO-NEXT:   %c = sym.const 77 : !sym.fixed<7, -1, unsigned>
+// AUTO-NEXT:   %0 = sym.mul %x0, %x1 : (!sym.fixed<13, 4>, !sym.fixed<11, 2>) -> !sym.fixed<24, 6>
+// AUTO-NEXT:   %m = sym.cast %0 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<24, 6>) -> !sym.fixed<13, 4>
+// AUTO-NEXT:   %1 = sym.mul %c, %x0 : (!sym.fixed<7, -1, unsigned>, !sym.fixed<13, 4>) -> !sym.fixed<20, 3>
+// AUTO-NEXT:   %k = sym.cast %1 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<20, 3>) -> !sym.fixed<11, 2>
+// AUTO-NEXT:   %2 = sym.sub %m, %k : (!sym.fixed<13, 4>, !sym.fixed<11, 2>) -> !sym.fixed<14, 5>
+// AUTO-NEXT:   %s = sym.cast %2 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<14, 5>) -> !sym.fixed<13, 4>
+// AUTO:        sym.output %s, %mx : !sym.fixed<13, 4>, !sym.fixed<13, 4>
+
+// frac_bits=4 fixes F; the bound is reported, whatever it is.
+// F4:      sym.kernel @top(%x0: !sym.fixed<8, 4>, %x1: !sym.fixed<6, 2>) -> (y0, y1)
+// F4-SAME:   error_bounds = [0.17500000000000004 : f64, 0.000000e+00 : f64]
+// F4-NEXT:   %c = sym.const 5 : !sym.fixed<3, -1, unsigned>
