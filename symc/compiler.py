@@ -55,6 +55,13 @@ def _expressions(exprs: Expressions) -> list[sympy.Expr]:
     return [_to_sympy(e, i) for i, e in enumerate(items)]
 
 
+def _expression_texts(exprs: Expressions, parsed: list[sympy.Expr]) -> list[str]:
+    """Each output's expression as the user wrote it (strings verbatim, sympy printed)."""
+    items = [exprs] if isinstance(exprs, str | sympy.Basic) else list(exprs)
+    return [item.strip() if isinstance(item, str) else str(p)
+            for item, p in zip(items, parsed, strict=True)]
+
+
 def _inputs(inputs: Inputs, exprs: list[sympy.Expr]) -> tuple[list[str], list | None]:
     free = sorted({s.name for e in exprs for s in e.free_symbols})  # type: ignore[attr-defined]
     if inputs is None:
@@ -157,9 +164,10 @@ def compile(  # noqa: A001 - the public name of the product
              raw_bounds=input_raw_bounds(lo, hi, fmt.frac_bits) if auto else None)
         for port, fmt, user, (lo, hi) in zip(in_ports, in_formats, names, ranges, strict=True)
     ]
+    texts = _expression_texts(exprs, sym_exprs)
     ports_out = [
-        Port(port, fmt, str(expr), None, None if bounds is None else bounds[i])
-        for i, (port, fmt, expr) in enumerate(zip(out_ports, out_formats, sym_exprs, strict=True))
+        Port(port, fmt, text, None, None if bounds is None else bounds[i])
+        for i, (port, fmt, text) in enumerate(zip(out_ports, out_formats, texts, strict=True))
     ]
     return Design(
         name=name,

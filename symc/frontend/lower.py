@@ -65,6 +65,8 @@ class _Builder:
         return value
 
     def _lower(self, expr: sympy.Expr) -> SSAValue:
+        if expr in (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            raise SymcError(f"constant {expr} is not a finite real number (a division by zero?)")
         if isinstance(expr, sympy.Symbol):
             if expr.name not in self.symbols:
                 raise SymcError(

@@ -275,7 +275,8 @@ class _Parser:
     def _combine(
         self, make: Callable[..., sympy.Expr], operands: list[sympy.Expr], positions: list[int]
     ) -> sympy.Expr:
-        """`make(*operands)` after checking the exact constants it will fold stay small."""
+        """`make(*operands)`, checking that the exact constants it folds stay small and that
+        the result is finite. `positions` locate each operand (its operator after the first)."""
         if len(operands) == 1:
             return operands[0]
         size = 0.0
@@ -283,7 +284,11 @@ class _Parser:
             size += _operand_size(operand)
             if size > MAX_CONSTANT_BITS:
                 raise self._error(position, "constant too large to compute exactly")
-        return make(*operands)
+        result = make(*operands)
+        # sympy knows log(0) is infinite, so `0 * log(0)` evaluates to nan.
+        if result in _NON_FINITE or any(arg in _NON_FINITE for arg in result.args):
+            raise self._error(positions[1], "undefined result (zero times infinity)")
+        return result
 
     # --- token and error plumbing --------------------------------------------------------
 
