@@ -330,8 +330,11 @@ def overflow_raw(raw: Any, fmt: FixedFormat, overflow: Overflow) -> Any:
     lo, hi = fmt.min_raw, fmt.max_raw
     if overflow == Overflow.AP_WRAP:
         span = 1 << fmt.width
-        if isinstance(raw, np.ndarray) and raw.dtype != object and fmt.width >= 62:
-            raw = raw.astype(object)  # the modulus does not fit an int64: exact integers
+        if isinstance(raw, np.ndarray) and raw.dtype != object:
+            if fmt.width >= 62:
+                raw = raw.astype(object)  # the modulus does not fit an int64: exact integers
+            else:
+                return ((raw - lo) & (span - 1)) + lo  # the same as % for a power of two
         return ((raw - lo) % span) + lo
     if overflow == Overflow.AP_SAT:
         return _select(raw > hi, hi, _select(raw < lo, lo, raw))
@@ -368,9 +371,12 @@ def quantize_real(x: Any, precision: Precision) -> Any:
         raise SymcError("cannot quantize NaN or infinite values to fixed point")
     scaled = np.ldexp(arr, fmt.frac_bits)
     floor = np.floor(scaled)
-    frac = scaled - floor  # exact: floor and subtraction of floats this close are exact
-    # ``floor`` holds an integer-valued float; the rounding decision reads only ``frac``.
-    wide = fmt.width > 62 or np.any(np.abs(floor) >= 2.0**62)
+    # ``floor`` holds an integer-valued float; the rounding decision reads only the exact
+    # fraction ``scaled - floor`` (a float minus its floor is exact).
+    wide = fmt.width > 62 or bool(np.any(np.abs(floor) >= 2.0**62))
+    if precision.quant == Quant.AP_TRN and not wide:
+        return overflow_raw(floor.astype(np.int64), fmt, precision.overflow)
+    frac = scaled - floor
     kept: Any = (np.array([int(v) for v in floor.ravel()], dtype=object).reshape(floor.shape)
                  if wide else floor.astype(np.int64))
     negative = arr < 0

@@ -37,8 +37,9 @@ MAX_LENGTH = 100_000
 """Longest accepted text, in characters."""
 
 MAX_DEPTH = 200
-"""Deepest accepted nesting of parentheses, function calls and exponents. The parser recurses
-three to four Python frames per level; this keeps it well inside Python's default limit."""
+"""Deepest accepted nesting of parentheses, function calls and exponents. The parser recurses at
+most four Python frames per level, so this stays below Python's default limit of 1000 frames
+and a hostile text gets a `ParseError` instead of a `RecursionError`."""
 
 MAX_CONSTANT_BITS = 10_000
 """Largest exact constant (log2 of numerator plus denominator) that sympy may compute. `9**9**9`
@@ -73,7 +74,7 @@ _WHITESPACE = " \t\r\n\f\v"
 _NON_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
 
-class Token(NamedTuple):
+class _Token(NamedTuple):
     kind: str  # "number", "name", "operator" or "end"
     text: str
     position: int
@@ -110,7 +111,7 @@ def _is_non_finite_name(name: str) -> bool:
     return name.lower() in ("nan", "inf", "infinity") or name in ("oo", "zoo")
 
 
-def _tokens(text: str) -> Iterator[Token]:
+def _tokens(text: str) -> Iterator[_Token]:
     """Yield the tokens of `text` lazily, so errors surface in reading order."""
     position = 0
     while position < len(text):
@@ -120,22 +121,22 @@ def _tokens(text: str) -> Iterator[Token]:
             continue
         operator = next((op for op in _OPERATORS if text.startswith(op, position)), None)
         if operator:
-            yield Token("operator", operator, position)
+            yield _Token("operator", operator, position)
             position += len(operator)
             continue
         if number := _NUMBER.match(text, position):
             if tail := _NUMBER_TAIL.match(text, number.end()):
                 malformed = text[position : tail.end()]
                 raise ParseError(text, position, f"malformed number {malformed!r}")
-            yield Token("number", number.group(), position)
+            yield _Token("number", number.group(), position)
             position = number.end()
             continue
         if name := _NAME.match(text, position):
-            yield Token("name", name.group(), position)
+            yield _Token("name", name.group(), position)
             position = name.end()
             continue
         raise ParseError(text, position, f"unexpected character {char!r}")
-    yield Token("end", "", len(text))
+    yield _Token("end", "", len(text))
 
 
 class _Parser:
@@ -214,7 +215,7 @@ class _Parser:
             raise self._error(token.position, "missing operand")
         raise self._error(token.position, f"missing operand before {token.text!r}")
 
-    def _call(self, name: Token) -> sympy.Expr:
+    def _call(self, name: _Token) -> sympy.Expr:
         arity = self._functions.get(name.text)
         if arity is None and name.text not in BUILTIN_FUNCTIONS:
             raise self._error(name.position, f"unknown function {name.text!r}", self._supported())
@@ -242,17 +243,19 @@ class _Parser:
 
     # --- leaves --------------------------------------------------------------------------
 
-    def _number(self, token: Token) -> sympy.Expr:
+    def _number(self, token: _Token) -> sympy.Expr:
         if token.text.isdigit():
             if len(token.text) > MAX_INTEGER_DIGITS:
-                raise self._error(token.position, f"integer longer than {MAX_INTEGER_DIGITS} digits")
+                raise self._error(
+                    token.position, f"integer longer than {MAX_INTEGER_DIGITS} digits"
+                )
             return sympy.Integer(int(token.text))
         value = float(token.text)  # round-to-nearest float64, exactly as Python reads it
         if not math.isfinite(value):
             raise self._error(token.position, f"number {token.text!r} overflows float64")
         return sympy.Float(value)
 
-    def _symbol(self, name: Token) -> sympy.Expr:
+    def _symbol(self, name: _Token) -> sympy.Expr:
         if _is_non_finite_name(name.text):
             raise self._error(name.position, f"{name.text!r} is not a finite number")
         if name.text in BUILTIN_FUNCTIONS or name.text in self._functions:
@@ -295,12 +298,12 @@ class _Parser:
     def _at(self, *operators: str) -> bool:
         return self._token.kind == "operator" and self._token.text in operators
 
-    def _advance(self) -> Token:
+    def _advance(self) -> _Token:
         token = self._token
         self._token = next(self._tokens)
         return token
 
-    def _close(self, parenthesis: Token) -> None:
+    def _close(self, parenthesis: _Token) -> None:
         if self._at(")"):
             self._advance()
             return
@@ -316,7 +319,7 @@ class _Parser:
         yield
         self._depth -= 1
 
-    def _check_arity(self, name: Token, count: int, arity: int, *, exact: bool) -> None:
+    def _check_arity(self, name: _Token, count: int, arity: int, *, exact: bool) -> None:
         if count == arity or (count > arity and not exact):
             return
         plural = "" if arity == 1 else "s"
@@ -342,26 +345,26 @@ class _Parser:
         return ParseError(self._text, position, message, hint)
 
 
-def _exact_size(value: sympy.Expr) -> float:
+def _exact_size(value: sympy.Basic) -> float:
     """log2 of the integers sympy computes if it folds `value` into a bigger constant, else 0."""
-    if value.is_Rational:
+    if isinstance(value, sympy.Rational):
         return math.log2(abs(value.p) or 1) + math.log2(value.q)
-    if value.is_Pow and value.base.is_Rational and value.exp.is_Rational:
+    if isinstance(value, sympy.Pow) and isinstance(value.exp, sympy.Rational):
         # sqrt(3) * sqrt(3) * ... folds into a power of 3, so it counts as half a 3.
-        base_size = _exact_size(value.base)
+        base_size = _exact_size(value.base) if isinstance(value.base, sympy.Rational) else 0.0
         return base_size * float(abs(value.exp)) if base_size else 0.0
     return 0.0
 
 
-def _operand_size(value: sympy.Expr) -> float:
+def _operand_size(value: sympy.Basic) -> float:
     """`_exact_size` of the constants `Add`/`Mul` fold when `value` is one of their operands."""
-    if value.is_Add or value.is_Mul:
-        return sum(_exact_size(arg) for arg in value.args)
+    if isinstance(value, sympy.Add | sympy.Mul):
+        return math.fsum(_exact_size(arg) for arg in value.args)
     return _exact_size(value)
 
 
-def _power_base_size(base: sympy.Expr) -> float:
+def _power_base_size(base: sympy.Basic) -> float:
     # `(2*x)**n` distributes into `2**n * x**n`, but `(x + 2)**n` stays unexpanded.
-    if base.is_Add:
+    if isinstance(base, sympy.Add):
         return 0.0
     return _operand_size(base)
