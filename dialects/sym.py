@@ -21,9 +21,15 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from xdsl.dialects.builtin import (
+    I64,
     ArrayAttr,
+    DenseArrayBase,
+    Float64Type,
+    FloatAttr,
     FloatData,
     IntAttr,
+    IntegerAttr,
+    IntegerType,
     StringAttr,
 )
 from xdsl.ir import (
@@ -38,6 +44,7 @@ from xdsl.ir import (
 )
 from xdsl.irdl import (
     IRDLOperation,
+    ParsePropInAttrDict,
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
@@ -55,6 +62,7 @@ from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator, Pure, Symbol
 from xdsl.utils.exceptions import VerifyException
 
 from symc.fixed import FixedFormat, Overflow, Quant, result_format
+from symc.tables import Table
 
 
 def format_float(value: float) -> str:
@@ -624,6 +632,148 @@ class SqrtOp(ElementaryOp):
 
 
 @irdl_op_definition
+class ApplyOp(IRDLOperation):
+    """A user-defined unary function, with its definition in terms of ``x``:
+
+    ``%r = sym.apply %a <{definition = "sin(x)*cos(x)", function = "sc"}> : (!sym.real) -> !sym.real``
+
+    ``sym-approximate-lut`` turns it into one table (its definition is parsed by symc's
+    whitelist parser, never evaluated as code).
+    """
+
+    name = "sym.apply"
+
+    operand = operand_def(RealType)
+    result = result_def(RealType)
+    function = prop_def(StringAttr)
+    definition = prop_def(StringAttr)
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$operand attr-dict `:` functional-type(operands, results)"
+    irdl_options = (ParsePropInAttrDict(),)
+
+    def __init__(self, operand: SSAValue | Operation, function: str, definition: str):
+        super().__init__(
+            operands=[operand],
+            result_types=[RealType()],
+            properties={"function": StringAttr(function), "definition": StringAttr(definition)},
+        )
+
+
+@irdl_op_definition
+class LutOp(IRDLOperation):
+    """A lookup table, with its data (see :mod:`symc.tables` for the indexing rules):
+
+    ``%r = sym.lut %a <{domain = #sym.interval<-8.0, 8.0>, entries = 256 : i64, function = "sin",
+    indexing = "hls4ml", in_type = !sym.fixed<16, 6>, out_type = !sym.fixed<16, 6>, start = -8192
+    : i64, mult = 256 : i64, ..., table = array<i64: ...>}> : (!sym.real) -> !sym.real``
+
+    Before legalization the operand and result are real; ``in_type`` and ``out_type`` say which
+    formats they take (legalization casts the operand to ``in_type``). Once fixed, they must be
+    exactly those types.
+    """
+
+    name = "sym.lut"
+
+    operand = operand_def(RealType | FixedType)
+    result = result_def(RealType | FixedType)
+    function = prop_def(StringAttr)
+    indexing = prop_def(StringAttr)
+    entries = prop_def(IntegerAttr[I64])
+    domain = prop_def(IntervalAttr)
+    in_type = prop_def(FixedType)
+    out_type = prop_def(FixedType)
+    start = prop_def(IntegerAttr[I64])
+    scale = prop_def(IntegerAttr[I64])
+    scale_frac = prop_def(IntegerAttr[I64])
+    mult = prop_def(IntegerAttr[I64])
+    mult_frac = prop_def(IntegerAttr[I64])
+    shift = prop_def(IntegerAttr[I64])
+    periodic = prop_def(IntegerAttr[I64])
+    table = prop_def(DenseArrayBase)
+    max_error = opt_prop_def(FloatAttr)
+    lipschitz = opt_prop_def(FloatAttr)
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$operand attr-dict `:` functional-type(operands, results)"
+    irdl_options = (ParsePropInAttrDict(),)
+
+    def __init__(self, operand: SSAValue | Operation, spec: Table,
+                 max_error: float | None = None, lipschitz: float | None = None):
+        val = SSAValue.get(operand)
+        fixed = isinstance(val.type, FixedType)
+        i64 = IntegerType(64)
+        props: dict[str, Attribute] = {
+            "function": StringAttr(spec.function),
+            "indexing": StringAttr(spec.indexing),
+            "entries": IntegerAttr(spec.entries, i64),
+            "domain": IntervalAttr(*spec.domain),
+            "in_type": FixedType(spec.in_format),
+            "out_type": FixedType(spec.out_format),
+            "start": IntegerAttr(spec.start_raw, i64),
+            "scale": IntegerAttr(spec.scale_raw, i64),
+            "scale_frac": IntegerAttr(spec.scale_frac, i64),
+            "mult": IntegerAttr(spec.mult_raw, i64),
+            "mult_frac": IntegerAttr(spec.mult_frac, i64),
+            "shift": IntegerAttr(spec.shift, i64),
+            "periodic": IntegerAttr(int(spec.periodic), i64),
+            "table": DenseArrayBase.from_list(i64, list(spec.values)),
+        }
+        if max_error is not None:
+            props["max_error"] = FloatAttr(max_error, Float64Type())
+        if lipschitz is not None:
+            props["lipschitz"] = FloatAttr(lipschitz, Float64Type())
+        result_type = FixedType(spec.out_format) if fixed else RealType()
+        super().__init__(operands=[val], result_types=[result_type], properties=props)
+
+    @property
+    def spec(self) -> Table:
+        """The table as :class:`symc.tables.Table` (what every backend indexes)."""
+        return Table(
+            function=self.function.data,
+            indexing=self.indexing.data,
+            in_format=self.in_type.format,
+            out_format=self.out_type.format,
+            entries=self.entries.value.data,
+            domain=self.domain.bounds,
+            start_raw=self.start.value.data,
+            scale_raw=self.scale.value.data,
+            scale_frac=self.scale_frac.value.data,
+            mult_raw=self.mult.value.data,
+            mult_frac=self.mult_frac.value.data,
+            shift=self.shift.value.data,
+            periodic=bool(self.periodic.value.data),
+            values=tuple(self.table.get_values()),  # type: ignore[arg-type]
+        )
+
+    def verify_(self) -> None:
+        _check_same_world(self)
+        spec = self.spec
+        if spec.indexing not in ("hls4ml", "bits"):
+            raise VerifyException(f"unknown table indexing {spec.indexing!r} (hls4ml, bits)")
+        if len(spec.values) != spec.entries:
+            raise VerifyException(
+                f"table holds {len(spec.values)} values but declares {spec.entries} entries"
+            )
+        out = spec.out_format
+        for value in spec.values:
+            if not out.contains_raw(value):
+                raise VerifyException(f"table value {value} does not fit {out}")
+        if spec.indexing == "bits" and (spec.entries & (spec.entries - 1) or spec.shift < 0):
+            raise VerifyException("bits indexing needs 2**n entries and a shift >= 0")
+        if isinstance(self.operand.type, FixedType) and self.operand.type != self.in_type:
+            raise VerifyException(
+                f"sym.lut operand is {self.operand.type.format}, the table reads {spec.in_format}"
+            )
+        if isinstance(self.result.type, FixedType) and self.result.type != self.out_type:
+            raise VerifyException(
+                f"sym.lut result is {self.result.type.format}, the table holds {out}"
+            )
+
+
+@irdl_op_definition
 class CastOp(IRDLOperation):
     """Quantize a fixed-point value into another format (the only inexact op):
 
@@ -673,6 +823,7 @@ Sym = Dialect(
     [
         AbsOp,
         AddOp,
+        ApplyOp,
         CastOp,
         ConstOp,
         CosOp,
@@ -680,6 +831,7 @@ Sym = Dialect(
         ExpOp,
         KernelOp,
         LogOp,
+        LutOp,
         MaxOp,
         MinOp,
         MulOp,

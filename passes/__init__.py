@@ -8,6 +8,11 @@ from xdsl.passes import ModulePass
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory returning the pass class (imports happen on first use)."""
 
+    def sym_approximate_lut() -> type[ModulePass]:
+        from symc.passes.approximate_lut import SymApproximateLutPass
+
+        return SymApproximateLutPass
+
     def convert_sym_to_hw() -> type[ModulePass]:
         from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
 
@@ -30,6 +35,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
     return {
         "convert-sym-to-hw": convert_sym_to_hw,
+        "sym-approximate-lut": sym_approximate_lut,
         "sym-canonicalize": sym_canonicalize,
         "sym-legalize-fixed": sym_legalize_fixed,
         "sym-range-analysis": sym_range_analysis,

@@ -313,6 +313,65 @@ class _KernelLowering:
         return result
 
 
+def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
+    """A table: the index by :mod:`symc.tables`' rule, then a ROM read."""
+    spec, name = op.spec, self._name(op)
+    src = _fmt(op.operand)
+    x = self.values[op.operand]
+    index_bits = max(1, (spec.entries - 1).bit_length())
+    if spec.indexing == "hls4ml":
+        # index = int((x - start) * mult): C's conversion truncates toward zero.
+        width = src.width + 1
+        diff = self.b.sub(self.b.resize(x, width, src.signed), self.b.constant(spec.start_raw, width),
+                          f"{name}_off")
+        width += abs(spec.mult_raw).bit_length() + 1
+        product = self.b.mul(self.b.resize(diff, width, True),
+                             self.b.constant(spec.mult_raw, width), f"{name}_scaled")
+        dropped = src.frac_bits + spec.mult_frac
+        position = FixedFormat(width, width - dropped)
+        index = self._round(product, position, dropped, Quant.AP_TRN_ZERO, f"{name}_idx")
+        return self.b.rom(spec.values, spec.out_format.width,
+                          self._clamp(index, spec.entries, index_bits, f"{name}_clamp"), name)
+    # bits: t = x * scale; index = (t - start) >> shift, wrapped (periodic) or clamped.
+    width = src.width + 1
+    t = self.b.resize(x, width, src.signed)
+    if spec.scale_raw != 1:
+        width += spec.scale_raw.bit_length() + 1
+        t = self.b.mul(self.b.resize(t, width, True), self.b.constant(spec.scale_raw, width),
+                       f"{name}_turns")
+    width = max(width, spec.start_raw.bit_length() + 2) + 1
+    diff = self.b.sub(self.b.resize(t, width, True), self.b.constant(spec.start_raw, width),
+                      f"{name}_off")
+    if spec.shift >= width:
+        index = self.b.resize(self.b.sign_bit(diff), 2, True)
+    else:
+        index = self.b.extract(diff, spec.shift, width - spec.shift, f"{name}_cell")
+    if spec.periodic:
+        index = self.b.resize(index, index_bits, False, f"{name}_idx")
+    else:
+        index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
+    return self.b.rom(spec.values, spec.out_format.width, index, name)
+
+
+def _clamp(self: _KernelLowering, value: SSAValue, entries: int, bits: int,
+           name: str) -> SSAValue:
+    """A signed index clamped to ``[0, entries - 1]``, as ``bits`` bits."""
+    width = width_of(value)
+    if width < bits + 1:
+        value = self.b.resize(value, bits + 1, True)
+        width = bits + 1
+    zero, last = self.b.constant(0, width), self.b.constant(entries - 1, width)
+    low = self.b.icmp("slt", value, zero, f"{name}_low")
+    value = self.b.mux(low, zero, value, f"{name}_lo")
+    high = self.b.icmp("sgt", value, last, f"{name}_high")
+    value = self.b.mux(high, last, value, name)
+    return self.b.resize(value, bits, False)
+
+
+_KernelLowering.lut = _lut  # type: ignore[attr-defined]
+_KernelLowering._clamp = _clamp  # type: ignore[attr-defined]
+
+
 # One lowering per source op, in the dialect's terms.
 _LOWERINGS: dict[type[Operation], Callable[[_KernelLowering, Any], SSAValue]] = {
     sym.ConstOp: _KernelLowering.const,
@@ -324,4 +383,5 @@ _LOWERINGS: dict[type[Operation], Callable[[_KernelLowering, Any], SSAValue]] = 
     sym.MinOp: _KernelLowering.min_max,
     sym.MaxOp: _KernelLowering.min_max,
     sym.CastOp: _KernelLowering.cast,
+    sym.LutOp: _lut,
 }

@@ -63,16 +63,30 @@ def _where(op: Operation) -> str:
 
 
 def _reject(op: Operation) -> SymcError:
+    if isinstance(op, sym.ApplyOp):
+        return SymcError(
+            f"{_where(op)} applies the user function {op.function.data!r}: run "
+            "sym-approximate-lut first (it becomes a table)"
+        )
     if isinstance(op, sym.ElementaryOp | sym.DivOp):
         what = "division by a variable" if isinstance(op, sym.DivOp) else "an elementary function"
         return SymcError(
-            f"{_where(op)} is {what}: it needs the sym-approximate-lut pass (lookup tables), "
-            "which this version of symc does not provide yet; supported today: + - * "
-            "constants, integer powers, neg, abs, min, max"
+            f"{_where(op)} is {what}: it needs the sym-approximate-lut pass (lookup tables) "
+            "before sym-legalize-fixed"
         )
     if isinstance(op, sym.PowOp):
         return SymcError(f"{_where(op)} must be expanded by sym-canonicalize before legalization")
     return SymcError(f"sym-legalize-fixed cannot legalize {_where(op)}")
+
+
+def _lut_on(op: sym.LutOp, operand: SSAValue) -> sym.LutOp:
+    """The same table, reading a fixed-point operand."""
+    return sym.LutOp(
+        operand,
+        op.spec,
+        max_error=op.max_error.value.data if op.max_error is not None else None,
+        lipschitz=op.lipschitz.value.data if op.lipschitz is not None else None,
+    )
 
 
 def _range(op: Operation) -> tuple[Fraction, Fraction]:
@@ -207,6 +221,12 @@ class SymLegalizeFixedPass(ModulePass):
                 rb.emit(sym.ConstOp(raw, ftype), op)
             elif isinstance(op, _EXACT):
                 rb.emit(rb.exact(op), op)
+            elif isinstance(op, sym.LutOp):
+                # The argument takes the table's type as hls4ml's `(T) arg` does: its modes.
+                arg = rb.new[op.operand]
+                if arg.type != op.in_type:
+                    arg = rb.emit(sym.CastOp(arg, op.in_type, precision.quant, precision.overflow))
+                rb.emit(_lut_on(op, arg), op)
             elif isinstance(op, sym.OutputOp):
                 for value in op.operands:
                     new = rb.new[value]
@@ -225,8 +245,13 @@ class SymLegalizeFixedPass(ModulePass):
                 "precision='auto' needs input ranges (inputs={'x0': (lo, hi), ...})"
             )
         for op in kernel.body.ops:
-            if not isinstance(op, (*_EXACT, sym.ConstOp, sym.OutputOp)):
+            if not isinstance(op, (*_EXACT, sym.ConstOp, sym.OutputOp, sym.LutOp)):
                 raise _reject(op)
+            if isinstance(op, sym.LutOp) and (op.max_error is None or op.lipschitz is None):
+                raise SymcError(
+                    f"{_where(op)} carries no max_error/lipschitz: auto precision needs both to "
+                    "bound the error (sym-approximate-lut writes them)"
+                )
         if self.frac_bits is not None:
             if not 0 <= self.frac_bits <= MAX_AUTO_FRAC_BITS:
                 raise SymcError(f"frac_bits must be within 0..{MAX_AUTO_FRAC_BITS}")
@@ -282,6 +307,9 @@ class SymLegalizeFixedPass(ModulePass):
             if isinstance(op, sym.ConstOp):
                 values[op.results[0]] = self._auto_const(rb, op, frac_bits)
                 continue
+            if isinstance(op, sym.LutOp):
+                values[op.results[0]] = self._auto_lut(rb, op, values[op.operand], lo, hi)
+                continue
             args = [values[v] for v in op.operands]
             new_op = rb.exact(op)
             if isinstance(op, sym.AddOp | sym.SubOp):
@@ -307,6 +335,22 @@ class SymLegalizeFixedPass(ModulePass):
             values[op.results[0]] = _Value(ssa, lo, hi, error)
         bounds_float = [float(b) for b in bounds]
         return rb.finish(outputs, bounds_float), bounds
+
+    @staticmethod
+    def _auto_lut(rb: _Rebuild, op: sym.LutOp, arg: _Value, lo: Fraction, hi: Fraction) -> _Value:
+        """A table: its operand saturates into the table's input format (so an operand a little
+        off its range stays within its error), the result is the table's entry."""
+        x = arg.ssa
+        error = arg.error
+        in_fmt = op.in_type.format
+        if x.type != op.in_type:
+            if x.type.format.frac_bits > in_fmt.frac_bits:  # type: ignore[attr-defined]
+                error += Fraction(2) ** -in_fmt.frac_bits  # truncation: under one LSB
+            x = rb.emit(sym.CastOp(x, op.in_type, Quant.AP_TRN, Overflow.AP_SAT))
+        assert op.max_error is not None and op.lipschitz is not None
+        table_error = Fraction(op.max_error.value.data) + Fraction(op.lipschitz.value.data) * error
+        ssa = rb.emit(_lut_on(op, x), op)
+        return _Value(ssa, lo, hi, table_error)
 
     @staticmethod
     def _auto_const(rb: _Rebuild, op: sym.ConstOp, frac_bits: int) -> _Value:

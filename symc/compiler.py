@@ -7,6 +7,7 @@ frontend -> sym-canonicalize -> sym-range-analysis -> sym-legalize-fixed -> conv
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,6 +20,8 @@ from symc.backends.verilog import module_to_verilog, print_module
 from symc.design import Design, Port
 from symc.fixed import MAX_WIDTH, Precision, parse_precision
 from symc.frontend.errors import SymcError
+from symc.frontend.functions import check_calls, definitions
+from symc.frontend.functions import inline as inline_calls
 from symc.frontend.lower import build_module
 from symc.frontend.names import check_identifier, port_names
 
@@ -26,11 +29,11 @@ Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
 Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
 
 
-def _to_sympy(expr: Any, position: int) -> sympy.Expr:
+def _to_sympy(expr: Any, position: int, known: dict[str, str]) -> sympy.Expr:
     if isinstance(expr, str):
         from symc.frontend.parse import parse_expression
 
-        return parse_expression(expr)
+        return parse_expression(expr, {name: 1 for name in known})
     if isinstance(expr, sympy.Basic):
         if not isinstance(expr, sympy.Expr):
             raise SymcError(f"expression {position} is a {type(expr).__name__}, not an expression")
@@ -42,7 +45,7 @@ def _to_sympy(expr: Any, position: int) -> sympy.Expr:
     )
 
 
-def _expressions(exprs: Expressions) -> list[sympy.Expr]:
+def _expressions(exprs: Expressions, known: dict[str, str], inline: bool) -> list[sympy.Expr]:
     if isinstance(exprs, str | sympy.Basic):
         items: list[Any] = [exprs]
     elif isinstance(exprs, Sequence):
@@ -52,7 +55,10 @@ def _expressions(exprs: Expressions) -> list[sympy.Expr]:
                         f"not {type(exprs).__name__}")
     if not items:
         raise SymcError("no expressions given")
-    return [_to_sympy(e, i) for i, e in enumerate(items)]
+    parsed = [_to_sympy(e, i, known) for i, e in enumerate(items)]
+    for expr in parsed:
+        check_calls(expr, known)
+    return [inline_calls(e, known) for e in parsed] if inline else parsed
 
 
 def _expression_texts(exprs: Expressions, parsed: list[sympy.Expr]) -> list[str]:
@@ -94,12 +100,21 @@ def compile(  # noqa: A001 - the public name of the product
     max_error: float | None = None,
     frac_bits: int | None = None,
     name: str = "top",
+    tables: Mapping[str, Mapping[str, Any]] | None = None,
+    functions: Mapping[str, Any] | None = None,
+    inline_functions: bool = False,
+    strict: bool = False,
 ) -> Design:
     """Compile expressions (one output each) into a fixed-point hardware design.
 
     ``inputs``: a list of names (port order) or a dict name -> (lo, hi) range; by default the
     sorted free symbols. ``precision``: ``"ap_fixed<W,I[,Q,O]>"``, ``"ap_ufixed<...>"`` or
     ``"auto"`` (then ranges are required, ``max_error`` or ``frac_bits`` set the fractional bits).
+    ``tables``: lookup-table settings per function name (or ``"*"``): ``entries``, ``domain``,
+    ``indexing`` (``"bits"`` or ``"hls4ml"``), ``max_error``. ``functions``: user-defined unary
+    functions, name -> definition in ``x`` (a string, or a callable as in PySR's
+    ``extra_sympy_mappings``); each becomes one table unless ``inline_functions``. ``strict``:
+    a table domain that clips part of its argument's range is an error, not a warning.
     """
     from symc.passes.canonicalize import SymCanonicalizePass
     from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
@@ -113,7 +128,9 @@ def compile(  # noqa: A001 - the public name of the product
     input_precision = AUTO_INPUT if auto else parse_precision(precision)
     if not auto and (max_error is not None or frac_bits is not None):
         raise SymcError("max_error and frac_bits apply only to precision='auto'")
-    sym_exprs = _expressions(exprs)
+    known = definitions(functions)
+    sym_exprs = _expressions(exprs, known, inline_functions)
+    lut_pass = _table_pass(precision, auto, max_error, tables, strict)
     names, ranges = _inputs(inputs, sym_exprs)
     if auto and ranges is None:
         raise SymcError("precision='auto' needs input ranges: inputs={'x0': (lo, hi), ...}")
@@ -124,7 +141,7 @@ def compile(  # noqa: A001 - the public name of the product
     if name in in_ports or name in out_ports:
         raise SymcError(f"design name {name!r} clashes with a port name")
 
-    module = build_module(sym_exprs, names, in_ports, out_ports, ranges, name)
+    module = build_module(sym_exprs, names, in_ports, out_ports, ranges, name, known)
     ctx = _context()
     stages: dict[str, str] = {}
     try:
@@ -133,6 +150,9 @@ def compile(  # noqa: A001 - the public name of the product
         SymRangeAnalysisPass().apply(ctx, module)
         module.verify()
         stages["sym"] = print_module(module)
+        lut_pass.apply(ctx, module)
+        module.verify()
+        stages["lut"] = print_module(module)
         SymLegalizeFixedPass(precision=precision, max_error=max_error,
                              frac_bits=frac_bits).apply(ctx, module)
         module.verify()
@@ -181,6 +201,32 @@ def compile(  # noqa: A001 - the public name of the product
         fixed_module=fixed_module,
         verilog=verilog,
     )
+
+
+def _table_pass(precision: str, auto: bool, max_error: float | None,
+                tables: Mapping[str, Mapping[str, Any]] | None, strict: bool) -> Any:
+    from symc.passes.approximate_lut import SymApproximateLutPass
+
+    settings: dict[str, dict[str, Any]] = {}
+    if tables is not None:
+        if not isinstance(tables, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, Mapping) for k, v in tables.items()
+        ):
+            raise SymcError("tables must map function names (or '*') to dicts of settings")
+        settings = {k: dict(v) for k, v in tables.items()}
+        for function, values in settings.items():
+            if isinstance(values.get("domain"), tuple):
+                values["domain"] = list(values["domain"])
+    table_error = None
+    if auto and not any("max_error" in v or "entries" in v for v in settings.values()):
+        # A quarter of the design's budget for each table; the arithmetic gets the rest.
+        table_error = (max_error if max_error is not None else 2.0**-10) / 4
+    try:
+        encoded = json.dumps(settings, sort_keys=True) if settings else ""
+    except (TypeError, ValueError) as exc:
+        raise SymcError(f"tables settings must be plain numbers and strings: {exc}") from None
+    return SymApproximateLutPass(precision=precision, max_error=table_error, strict=strict,
+                                 tables=encoded)
 
 
 def _context() -> Context:

@@ -19,7 +19,7 @@ from symc.emulator import Emulator
 from symc.fixed import FixedFormat, Precision, quantize_real
 from symc.frontend.errors import SymcError
 
-STAGES = ("sym", "fixed", "hw")
+STAGES = ("sym", "lut", "fixed", "hw")
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ class Design:
     # --- IR -------------------------------------------------------------------------------
 
     def mlir(self, stage: str = "fixed") -> str:
-        """The IR after a stage: ``"sym"`` (canonicalized, ranges), ``"fixed"``, ``"hw"``."""
+        """The IR after a stage: ``"sym"`` (canonicalized, ranges), ``"lut"`` (tables),
+        ``"fixed"``, ``"hw"``."""
         if stage not in self.stages:
             raise SymcError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
         return self.stages[stage]

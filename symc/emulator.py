@@ -41,6 +41,11 @@ def _widest(op: Operation) -> int:
     if isinstance(op, sym.CastOp):
         src, dst = _fmt(op.input), _fmt(op.result)
         widths.append(src.width + max(0, dst.frac_bits - src.frac_bits) + 1)
+    if isinstance(op, sym.LutOp):
+        # The index arithmetic: (x - start) * mult, or x * scale - start.
+        spec = op.spec
+        widths.append(_fmt(op.operand).width + 2 + max(abs(spec.mult_raw), abs(spec.scale_raw),
+                                                       abs(spec.start_raw)).bit_length())
     return max(widths) + 1
 
 
@@ -84,6 +89,9 @@ class Emulator:
                 return lambda env: np.minimum(_align(env[a], fa, res), _align(env[b], fb, res))
             if isinstance(op, sym.MaxOp):
                 return lambda env: np.maximum(_align(env[a], fa, res), _align(env[b], fb, res))
+        if isinstance(op, sym.LutOp):
+            table, x = op.spec, op.operand
+            return lambda env: table.lookup(env[x])
         if isinstance(op, sym.NegOp):
             x = op.operand
             return lambda env: -env[x]

@@ -161,3 +161,16 @@ class HWBuilder:
         if isinstance(a, bool):
             return not a
         return self._emit(comb.XorOp([a, self.constant(1, 1)]), name)
+
+    # --- tables ------------------------------------------------------------------------------
+
+    def rom(self, values: Sequence[int], width: int, index: SSAValue,
+            name: str | None = None) -> SSAValue:
+        """``values[index]`` from a constant array (``hw.array_create`` + ``hw.array_get``).
+
+        CIRCT lists an array's elements from the highest index down, as Verilog's
+        concatenation does, hence the reversal.
+        """
+        elements = [self.constant(v, width) for v in reversed(values)]
+        array = self._emit(hw.ArrayCreateOp(*elements), f"{name}_rom" if name else None)
+        return self._emit(hw.ArrayGetOp(array, index), name)

@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 
 import sympy
+from sympy.core.function import AppliedUndef
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 
@@ -30,13 +31,17 @@ ELEMENTARY: dict[type, type[sym.UnarySymOp]] = {
     sympy.log: sym.LogOp,
 }
 
-SUPPORTED_FUNCTIONS = ("abs", "cos", "exp", "log", "max", "min", "sin", "sqrt", "tan", "tanh")
+SUPPORTED_FUNCTIONS = (
+    "abs", "cos", "exp", "log", "max", "min", "sigmoid", "sin", "sqrt", "tan", "tanh",
+)
 
 
 class _Builder:
-    def __init__(self, block: Block, symbols: dict[str, SSAValue]):
+    def __init__(self, block: Block, symbols: dict[str, SSAValue],
+                 functions: dict[str, str] | None = None):
         self.block = block
         self.symbols = symbols
+        self.functions = functions or {}
         self.memo: dict[sympy.Expr, SSAValue] = {}
 
     def emit(self, op: Operation) -> SSAValue:
@@ -93,6 +98,11 @@ class _Builder:
         for func, op_class in ELEMENTARY.items():
             if isinstance(expr, func):
                 return self.emit(op_class(self.value(expr.args[0])))
+        if isinstance(expr, AppliedUndef) and type(expr).__name__ in self.functions:
+            name = type(expr).__name__
+            if len(expr.args) != 1:
+                raise SymcError(f"{name} takes one argument, not {len(expr.args)}")
+            return self.emit(sym.ApplyOp(self.value(expr.args[0]), name, self.functions[name]))
         if isinstance(expr, sympy.Function):
             raise SymcError(
                 f"unknown function {type(expr).__name__!r} in {expr}; "
@@ -164,11 +174,13 @@ def build_module(
     output_ports: Sequence[str],
     ranges: Sequence[tuple[float, float]] | None,
     name: str,
+    functions: dict[str, str] | None = None,
 ) -> ModuleOp:
     """A module holding one real-valued ``sym.kernel`` computing ``exprs``.
 
     ``inputs`` are the user's symbol names; ``input_ports`` the (possibly renamed) port names,
-    in the same order.
+    in the same order. ``functions`` maps user function names to their definitions (text in
+    ``x``): their calls become ``sym.apply``.
     """
     kernel = sym.KernelOp(
         name,
@@ -177,7 +189,7 @@ def build_module(
         ranges=ranges,
     )
     block = kernel.body.block
-    builder = _Builder(block, dict(zip(inputs, block.args, strict=True)))
+    builder = _Builder(block, dict(zip(inputs, block.args, strict=True)), functions)
     outputs = [builder.value(expr) for expr in exprs]
     block.add_op(sym.OutputOp(outputs))
     return ModuleOp([kernel])

@@ -1,0 +1,331 @@
+"""``sym-approximate-lut``: elementary and custom functions become lookup tables (``sym.lut``).
+
+Runs after ``sym-range-analysis`` (it reads the ``range`` of each function's argument) and
+before ``sym-legalize-fixed`` (which casts each table's operand to the table's input format).
+It replaces ``sym.sin cos tan tanh exp log sqrt``, ``sym.apply`` (user functions, one table
+each, whatever their definition) and ``sym.div`` by a variable (``a / b -> a * recip(b)``) with
+``sym.lut`` ops that carry their table data; the indexing rules are :mod:`symc.tables`.
+
+Options apply to every function, and ``tables`` (JSON: function name or ``"*"`` -> settings)
+overrides them per function: ``entries``, ``domain`` (``[lo, hi]``; default: the argument's
+range, or one period for ``sin``/``cos`` in ``bits`` indexing), ``indexing`` (``"bits"`` or
+``"hls4ml"``), ``max_error`` (pick the smallest power-of-two table meeting it; ``bits`` only).
+
+Formats: with ``precision="ap_fixed<W,I>"`` a table reads and returns that type (as hls4ml's
+do); with ``"auto"`` the input keeps enough fractional bits for its index and the output the
+fewest integer bits for the function's values and fractional bits for ``max_error``.
+
+A table whose domain leaves out part of its argument's range clamps there: that is a warning
+naming the fraction of the range left out, or an error with ``strict``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
+from symc.dialects import sym
+from symc.fixed import FixedFormat, Precision, format_for_raw_range, parse_precision
+from symc.frontend.errors import SymcError
+from symc.tables import (
+    BUILTIN,
+    MAX_ENTRIES,
+    PERIODS,
+    Table,
+    bits_domain,
+    bits_table,
+    hls4ml_table,
+    lipschitz,
+    max_error,
+    round_precision,
+    scalar_function,
+)
+
+DEFAULT_ENTRIES = 1024
+DEFAULT_AUTO_ERROR = 2.0**-10
+SETTINGS = ("entries", "domain", "indexing", "max_error")
+
+_FUNCTION_OF = {
+    sym.SinOp: "sin",
+    sym.CosOp: "cos",
+    sym.TanOp: "tan",
+    sym.TanhOp: "tanh",
+    sym.ExpOp: "exp",
+    sym.LogOp: "log",
+    sym.SqrtOp: "sqrt",
+}
+
+
+class TableWarning(UserWarning):
+    """A table clamps part of its argument's range."""
+
+
+def _value_range(value: SSAValue) -> tuple[float, float]:
+    if isinstance(value.owner, Operation):
+        attr = value.owner.attributes.get("range")
+        if isinstance(attr, sym.IntervalAttr):
+            return attr.bounds
+    else:
+        kernel = value.owner.parent_op()
+        if isinstance(kernel, sym.KernelOp) and kernel.ranges is not None:
+            return kernel.ranges[value.index]  # type: ignore[attr-defined]
+    raise SymcError("sym-approximate-lut needs ranges: run sym-range-analysis first")
+
+
+def _periodic_definition(expr: sympy.Expr, var: sympy.Symbol) -> float | None:
+    """The period of a bounded periodic definition (``sin(x)*cos(x)`` -> pi), else None."""
+    if not expr.has(sympy.sin, sympy.cos) or expr.has(sympy.tan):
+        return None
+    try:
+        period = sympy.periodicity(expr, var)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    return float(period) if period is not None and period.is_positive else None
+
+
+@dataclass(frozen=True)
+class SymApproximateLutPass(ModulePass):
+    name = "sym-approximate-lut"
+
+    precision: str = "ap_fixed<16,6>"
+    """The design's precision: an ``ap_fixed`` type (tables read and return it) or ``auto``."""
+
+    entries: int = DEFAULT_ENTRIES
+    """Entries per table (a power of two for ``bits`` indexing)."""
+
+    indexing: str = "bits"
+    """``bits`` (symc's: bit slices, periodic tables) or ``hls4ml`` (hls4ml's lookup_table)."""
+
+    max_error: float | None = None
+    """Pick the smallest table meeting this absolute error (``bits`` only)."""
+
+    strict: bool = False
+    """Make a table domain that clips part of its argument's range an error."""
+
+    tables: str = ""
+    """Per-function settings as JSON, e.g. ``{"sin": {"entries": 256, "domain": [-8, 8]}}``;
+    the key ``"*"`` applies to every function."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        overrides = self._overrides()
+        for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
+            for target in list(kernel.body.ops):
+                if isinstance(target, sym.ElementaryOp | sym.ApplyOp | sym.DivOp):
+                    if isinstance(target, sym.DivOp) and _is_constant(target.rhs):
+                        continue  # sym-canonicalize turns these into products
+                    self._replace(target, overrides)
+
+    # --- settings --------------------------------------------------------------------------
+
+    def _overrides(self) -> dict[str, dict[str, Any]]:
+        if not self.tables:
+            return {}
+        try:
+            parsed = json.loads(self.tables)
+        except json.JSONDecodeError as exc:
+            raise SymcError(f"tables must be JSON: {exc}") from None
+        if not isinstance(parsed, dict) or not all(isinstance(v, dict) for v in parsed.values()):
+            raise SymcError("tables must map function names (or '*') to settings dicts")
+        for name, settings in parsed.items():
+            unknown = set(settings) - set(SETTINGS)
+            if unknown:
+                raise SymcError(
+                    f"unknown table setting {sorted(unknown)[0]!r} for {name!r}; "
+                    f"settings: {', '.join(SETTINGS)}"
+                )
+        return parsed
+
+    def _settings(self, function: str, overrides: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        settings: dict[str, Any] = {
+            "entries": self.entries,
+            "domain": None,
+            "indexing": self.indexing,
+            "max_error": self.max_error,
+        }
+        settings.update(overrides.get("*", {}))
+        settings.update(overrides.get(function, {}))
+        if settings["indexing"] not in ("bits", "hls4ml"):
+            raise SymcError(
+                f"unknown table indexing {settings['indexing']!r} for {function}; "
+                "use 'bits' or 'hls4ml'"
+            )
+        entries = settings["entries"]
+        if not isinstance(entries, int) or isinstance(entries, bool) or entries < 2:
+            raise SymcError(f"table entries for {function} must be an integer >= 2")
+        if entries > MAX_ENTRIES:
+            raise SymcError(
+                f"a table of {entries} entries for {function} is beyond the limit of "
+                f"{MAX_ENTRIES}"
+            )
+        domain = settings["domain"]
+        if domain is not None:
+            try:
+                lo, hi = (float(v) for v in domain)
+            except (TypeError, ValueError):
+                raise SymcError(f"table domain for {function} must be [lo, hi]") from None
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                raise SymcError(f"invalid table domain for {function}: [{lo}, {hi}]")
+            settings["domain"] = (lo, hi)
+        return settings
+
+    # --- one function ----------------------------------------------------------------------
+
+    def _function(self, op: Operation) -> tuple[str, Callable[[float], float], float | None]:
+        """Name, float64 evaluator and period (if periodic and bounded) of ``op``'s function."""
+        if isinstance(op, sym.DivOp):
+            return "recip", BUILTIN["recip"], None
+        if isinstance(op, sym.ApplyOp):
+            from symc.frontend.parse import parse_expression
+
+            x = sympy.Symbol("x")
+            definition = parse_expression(op.definition.data)
+            stray = definition.free_symbols - {x}
+            if stray:
+                raise SymcError(
+                    f"the definition of {op.function.data} may only use x, not "
+                    f"{', '.join(sorted(str(s) for s in stray))}"
+                )
+            return (op.function.data, scalar_function(definition, x),
+                    _periodic_definition(definition, x))
+        name = _FUNCTION_OF[type(op)]  # type: ignore[index]
+        return name, BUILTIN[name], PERIODS.get(name)
+
+    def _replace(self, op: Operation, overrides: dict[str, dict[str, Any]]) -> None:
+        name, func, period = self._function(op)
+        settings = self._settings(name, overrides)
+        argument = op.operands[1] if isinstance(op, sym.DivOp) else op.operands[0]
+        lo, hi = _value_range(argument)
+        table = self._build(name, func, period, settings, lo, hi)
+        domain_lo, domain_hi = table.domain
+        if not table.periodic:
+            self._check_clipping(name, lo, hi, domain_lo, domain_hi)
+        measured = max_error(table, func, max(lo, domain_lo), min(hi, domain_hi))
+        slope = lipschitz(func, max(lo, domain_lo), min(hi, domain_hi))
+        lut = sym.LutOp(argument, table, max_error=measured, lipschitz=slope)
+        if isinstance(op, sym.DivOp):
+            lut.attributes["range"] = sym.IntervalAttr(*_table_range(table))
+            product = sym.MulOp(op.lhs, lut)
+            if "range" in op.attributes:
+                product.attributes["range"] = op.attributes["range"]
+            Rewriter.replace_op(op, [lut, product])
+            return
+        if "range" in op.attributes:
+            lut.attributes["range"] = sym.IntervalAttr(*_table_range(table))
+        lut.results[0].name_hint = op.results[0].name_hint
+        Rewriter.replace_op(op, lut)
+
+    def _check_clipping(self, name: str, lo: float, hi: float, d_lo: float, d_hi: float) -> None:
+        outside = max(0.0, d_lo - lo) + max(0.0, hi - d_hi)
+        if outside <= 0:
+            return
+        fraction = outside / (hi - lo) if hi > lo else 1.0
+        message = (
+            f"the {name} table covers [{d_lo:g}, {d_hi:g}] but its argument ranges over "
+            f"[{lo:g}, {hi:g}]: {fraction:.1%} of that range is clamped to the table's ends"
+        )
+        if self.strict:
+            raise SymcError(message)
+        warnings.warn(message, TableWarning, stacklevel=2)
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _build(self, name: str, func: Callable[[float], float], period: float | None,
+               settings: dict[str, Any], lo: float, hi: float) -> Table:
+        auto = self.precision.strip() == "auto"
+        precision = None if auto else parse_precision(self.precision)
+        entries = settings["entries"]
+        if settings["indexing"] == "hls4ml":
+            if precision is None:
+                raise SymcError("hls4ml indexing reads ap_fixed tables: give an ap_fixed precision")
+            if settings["max_error"] is not None:
+                raise SymcError("max_error selects bits tables; hls4ml tables take entries")
+            if entries >= 1 << 16:
+                raise SymcError("hls4ml tables hold fewer than 65536 entries (ap_uint<16>)")
+            d_lo, d_hi = settings["domain"] or (lo, hi)
+            return hls4ml_table(name, func, precision, entries, d_lo, d_hi)
+        if settings["max_error"] is not None:
+            return self._smallest(name, func, period, settings, precision, lo, hi)
+        return self._bits(name, func, period, settings, precision, entries, lo, hi, None)
+
+    def _bits(self, name: str, func: Callable[[float], float], period: float | None,
+              settings: dict[str, Any], precision: Precision | None, entries: int,
+              lo: float, hi: float, target: float | None) -> Table:
+        if entries & (entries - 1):
+            raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
+        n = entries.bit_length() - 1
+        use_period = period if settings["domain"] is None else None
+        if use_period is not None:
+            start, span_log2 = 0.0, 0
+            index_frac = 0  # the index comes from the scaled variable's bits
+        else:
+            start, span_log2 = bits_domain(*(settings["domain"] or (lo, hi)), entries)
+            index_frac = n - span_log2
+        if precision is not None:
+            in_format = out_format = precision.format
+            if index_frac > in_format.frac_bits:
+                # More cells than the input can tell apart: as many as it can.
+                entries >>= index_frac - in_format.frac_bits
+                if entries < 2:
+                    raise SymcError(f"the {name} table domain is narrower than the input's LSB")
+            return bits_table(name, func, in_format, round_precision(out_format), entries,
+                              start, span_log2, use_period)
+        # auto: the input keeps the index bits plus a guard; the output meets the target.
+        target = target if target is not None else DEFAULT_AUTO_ERROR
+        out_frac = max(0, math.ceil(-math.log2(target)) + 1)
+        in_frac = max(index_frac + 2, out_frac)
+        d_lo, d_hi = (lo, hi) if use_period is not None else (start, start + 2.0**span_log2)
+        lo_raw = math.floor(min(lo, d_lo) * 2**in_frac)
+        hi_raw = math.ceil(max(hi, d_hi) * 2**in_frac)
+        in_format = format_for_raw_range(lo_raw, hi_raw, in_frac)
+        # Output format: from a probe of the function's values over the cells.
+        probe = bits_table(name, func, in_format, round_precision(FixedFormat(62, 40)),
+                           entries, start, span_log2, use_period)
+        vmin = min(probe.values) / 2.0**22
+        vmax = max(probe.values) / 2.0**22
+        out_format = format_for_raw_range(math.floor(vmin * 2**out_frac) - 1,
+                                          math.ceil(vmax * 2**out_frac) + 1, out_frac)
+        return bits_table(name, func, in_format, round_precision(out_format), entries, start,
+                          span_log2, use_period)
+
+    def _smallest(self, name: str, func: Callable[[float], float], period: float | None,
+                  settings: dict[str, Any], precision: Precision | None,
+                  lo: float, hi: float) -> Table:
+        target = float(settings["max_error"])
+        if not (math.isfinite(target) and target > 0):
+            raise SymcError(f"table max_error for {name} must be a positive number")
+        best: Table | None = None
+        entries = 16
+        while entries <= MAX_ENTRIES:
+            table = self._bits(name, func, period, settings, precision, entries, lo, hi, target)
+            d_lo, d_hi = table.domain
+            check_lo, check_hi = (lo, hi) if table.periodic else (max(lo, d_lo), min(hi, d_hi))
+            if max_error(table, func, check_lo, check_hi) <= target:
+                return table
+            best = table
+            entries *= 2
+        assert best is not None
+        raise SymcError(
+            f"no {name} table of up to {MAX_ENTRIES} entries meets max_error={target:g} "
+            f"with this precision (the best reaches "
+            f"{max_error(best, func, lo, hi):.3g}); raise max_error or the precision"
+        )
+
+
+def _is_constant(value: SSAValue) -> bool:
+    return isinstance(value.owner, sym.ConstOp)
+
+
+def _table_range(table: Table) -> tuple[float, float]:
+    fmt = table.out_format
+    return fmt.to_float(min(table.values)), fmt.to_float(max(table.values))
