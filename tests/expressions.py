@@ -1,9 +1,10 @@
 """Random arithmetic expressions for property tests, and exact rational evaluation of them.
 
-``exact_value`` evaluates a sympy expression with Fractions, the way symc's lowering reads it:
-constants are quantized by a caller-supplied function (the ap_fixed model, or not at all), and a
-term with a negative coefficient in a sum is a subtraction of its magnitude (``a - 0.3*x``
-subtracts the constant 0.3, as the expression prints).
+``exact_value`` evaluates a sympy expression with Fractions, as the C++ that sympy's printer
+writes for it computes (what hls4ml compiles): constants are quantized by a caller-supplied
+function (the ap_fixed model, or not at all); a number alone in a sum keeps its sign
+(``x - 0.5`` adds the constant -0.5) while a negative coefficient is a minus sign and a
+magnitude (``x - 0.3*y`` subtracts 0.3*y, ``-2.5*x`` is ``-(2.5*x)``).
 """
 
 from __future__ import annotations
@@ -61,19 +62,21 @@ def exact_value(expr: sympy.Expr, env: dict[str, Fraction],
         if e.is_Number:
             return const(float(e))
         if isinstance(e, sympy.Add):
-            total: Fraction | None = None
-            subtract = Fraction(0)
+            # As C++ prints a sum: numbers keep their sign, negative coefficients subtract.
+            total = Fraction(0)
             for term in e.args:
                 coeff, rest = term.as_coeff_Mul()
-                if coeff.is_Number and coeff < 0:
-                    subtract += ev(-coeff * rest)
+                if term.is_Number:
+                    total += ev(term)
+                elif coeff.is_Number and coeff < 0:
+                    total -= ev(-coeff * rest)
                 else:
-                    total = ev(term) if total is None else total + ev(term)
-            return (total if total is not None else Fraction(0)) - subtract
+                    total += ev(term)
+            return total
         if isinstance(e, sympy.Mul):
             coeff, rest = e.as_coeff_Mul()
-            if coeff == -1:
-                return -ev(rest)
+            if coeff.is_Number and coeff < 0:
+                return -ev(-coeff * rest)
             out = Fraction(1)
             for factor in e.args:
                 out *= ev(factor)

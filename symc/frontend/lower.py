@@ -3,8 +3,10 @@
 One kernel output per expression; shared subexpressions (equal sympy nodes) become one SSA
 value. The translation is structural, with two rewrites that only choose better ops:
 ``a + (-c)*b`` becomes ``a - c*b`` and ``a * b**-n`` becomes ``a / b**n``. Constants keep the
-magnitude and sign with which the expression prints (``-x0 - 0.5`` subtracts the constant 0.5),
-so that a design quantizes the same constants as HLS code printed from the same expression. Anything sympy can
+sign with which sympy's C++ printer writes them (what hls4ml compiles): a number alone in a sum
+keeps its sign (``x - 0.5`` adds ``T(-0.5)``), a negative coefficient is a minus sign and a
+magnitude (``x - 0.3*y`` subtracts ``T(0.3)*y``), so that a design quantizes the same constants
+as the HLS code hls4ml prints for the same expression. Anything sympy can
 express that symc cannot compile (a non-integer power, an unsupported function, NaN) is an error
 naming the offending subexpression.
 """
@@ -111,13 +113,18 @@ class _Builder:
         raise SymcError(f"cannot compile {expr} ({type(expr).__name__})")
 
     def _add(self, expr: sympy.Add) -> SSAValue:
+        # Constants keep the sign with which a C/HLS printer writes them (what hls4ml compiles):
+        # a number standing alone in a sum is added as is (``x - 0.5`` is ``x + T(-0.5)``),
+        # while a negative coefficient becomes a subtraction of its magnitude (``x - 0.3*y`` is
+        # ``x - T(0.3)*y``). Once quantized the two differ: AP_TRN of -0.3 is not -(AP_TRN 0.3).
         positive: list[sympy.Expr] = []
         negative: list[sympy.Expr] = []
-        # Constant terms last, as sympy prints them (``-x0 - 0.5``): a constant keeps the sign it
-        # is written with, which matters once it is quantized (AP_TRN of -0.5 is not -(0.5)).
-        for term in sorted(expr.args, key=lambda t: bool(t.is_Number)):
+        numbers: list[sympy.Expr] = []
+        for term in expr.args:
             coeff, rest = term.as_coeff_Mul()
-            if coeff.is_Number and coeff < 0:
+            if term.is_Number:
+                numbers.append(term)
+            elif coeff.is_Number and coeff < 0:
                 negative.append(-coeff * rest)
             else:
                 positive.append(term)
@@ -127,13 +134,17 @@ class _Builder:
         for term in negative:
             val = self.value(term)
             acc = self.emit(sym.NegOp(val)) if acc is None else self.emit(sym.SubOp(acc, val))
+        for term in numbers:
+            val = self.value(term)
+            acc = val if acc is None else self.emit(sym.AddOp(acc, val))
         assert acc is not None
         return acc
 
     def _mul(self, expr: sympy.Mul) -> SSAValue:
         coeff, rest = expr.as_coeff_Mul()
-        if coeff == -1:
-            return self.emit(sym.NegOp(self.value(rest)))
+        if coeff.is_Number and coeff < 0:
+            # ``-2.5*x`` prints as ``-T(2.5)*x``: the magnitude is the constant.
+            return self.emit(sym.NegOp(self.value(-coeff * rest)))
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
         for factor in expr.args:

@@ -17,8 +17,10 @@ other stages build); no name is a constant, so an input may be called `e` or `pi
 become `sympy.Integer`; any other number becomes the `sympy.Float` of the float64 nearest to its
 text. Function applications are built with `evaluate=False`, so `sin(-0.75)` stays a `sin`
 rather than turning into a float of sympy's choosing. Arithmetic is evaluated normally, with
-`a - b` as `a + (-b)` and `a / b` as `a * b**-1`; chains are built n-ary (`sympy.Add(*terms)`),
-because folding 10 000 terms one by one takes sympy minutes.
+`a - b` as `a + (-b)` and `a / b` as `a * b**-1`. Sums are built n-ary (`sympy.Add(*terms)`),
+because folding 10 000 terms one by one takes sympy minutes and gives the same sum; products
+fold left as Python's `*` does, because sympy distributes a number over a sum only in a
+two-factor product, and that form decides which constants get quantized.
 """
 
 from __future__ import annotations
@@ -287,7 +289,21 @@ class _Parser:
             size += _operand_size(operand)
             if size > MAX_CONSTANT_BITS:
                 raise self._error(position, "constant too large to compute exactly")
-        result = make(*operands)
+        if make is sympy.Mul:
+            # Products fold left, one factor at a time, as Python's `*` builds them: sympy
+            # distributes a number over a sum only in a two-factor product
+            # (`0.5*(x - 1)*y` is `(0.5*x - 0.5)*y`), and PySR, hls4ml and every sympy user
+            # get that form, whose constants are the ones that get quantized.
+            # Only a number times a sum distributes, so once the running product is neither,
+            # the rest folds in one n-ary step (the same result, in linear time).
+            result, rest = operands[0], 1
+            while rest < len(operands) and (result.is_Number or result.is_Add):
+                result = sympy.Mul(result, operands[rest])
+                rest += 1
+            if rest < len(operands):
+                result = sympy.Mul(result, *operands[rest:])
+        else:
+            result = make(*operands)
         # sympy knows log(0) is infinite, so `0 * log(0)` evaluates to nan.
         if result in _NON_FINITE or any(arg in _NON_FINITE for arg in result.args):
             raise self._error(positions[1], "undefined result (zero times infinity)")

@@ -42,7 +42,10 @@ VERILATE_FLAGS = ("--cc", "--exe", "-O3", "-Wno-fatal")
 """Simulation builds do not fail on lint warnings (``lint`` is the place for those): a design
 that Verilog defines, warnings or not, can still be simulated and compared."""
 
-COMPILE_FLAGS = ("--build", "-j", "2")
+COMPILE_FLAGS = ("--build", "-j", "2", "-MAKEFLAGS", "CFG_CXXFLAGS_PCH_I=-include")
+# The pip wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so a model large enough to be
+# split into several files passes its precompiled header to g++ as an input file and the build
+# fails; "-include" is g++'s flag for it.
 """Added to the Verilator command for the C++ build (3.5-8 s; the machines have 2 cores)."""
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -510,3 +510,15 @@ def test_any_text_parses_or_raises_parse_error(text: str) -> None:
         assert 0 <= error.position <= len(text)
         return
     assert isinstance(value, sympy.Expr)
+
+
+def test_products_distribute_numbers_as_python_operators_do() -> None:
+    # What sympy gives PySR and hls4ml for the same text: the constants that get quantized.
+    x, y, z = sympy.symbols("x y z")
+    for text, expected in [
+        ("0.5*(x - 1)*y", sympy.Float(0.5) * (x - 1) * y),
+        ("0.41071504*(0.9298677 - x)*(y + 1)*z", sympy.Float(0.41071504) * (sympy.Float(0.9298677) - x) * (y + 1) * z),
+        ("x*0.5*(y + 1)", x * sympy.Float(0.5) * (y + 1)),
+        ("(y + 1)*2*3", (y + 1) * 2 * 3),
+    ]:
+        assert parse_expression(text) == expected, text
