@@ -60,13 +60,40 @@ def _compile_command(args: argparse.Namespace) -> int:
         frac_bits=args.frac_bits,
         name=args.name,
     )
+    if args.target == "hls":
+        return _write_hls(design, args)
     if args.simulate:
         _check_against_rtl(design, args.simulate, seed=0)
     paths = design.save(args.output)
     for path in paths:
         print(f"wrote {path}")
     for old, new in design.renamed.items():
-        print(f"renamed port {old!r} to {new!r} (a Verilog keyword)")
+        print(f"renamed port {old!r} to {new!r} (a reserved word in Verilog or C++)")
+    return 0
+
+
+# --- HLS C++ target -------------------------------------------------------------------------
+
+
+def _write_hls(design, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """``--target hls``: check N vectors in C simulation, then write the HLS project."""
+    import json
+    from pathlib import Path
+
+    if args.simulate:
+        X = sample_inputs(design, args.simulate, seed=0)
+        mismatches = int(np.sum(np.any(design.csim(X) != design.predict(X), axis=1)))
+        if mismatches:
+            raise SymcError(f"C simulation differs from the emulator on {mismatches} of "
+                            f"{args.simulate} vectors")
+        print(f"C simulation: {args.simulate} vectors, HLS C++ == emulator bit for bit")
+    paths = design.save_hls(args.output, layout=args.hls_layout)
+    summary = Path(args.output) / f"{design.name}.json"
+    summary.write_text(json.dumps(design.summary(), indent=2) + "\n")
+    for path in [*paths, summary]:
+        print(f"wrote {path}")
+    for old, new in design.renamed.items():
+        print(f"renamed port {old!r} to {new!r} (a reserved word in Verilog or C++)")
     return 0
 
 
@@ -156,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--name", default="top", help="Verilog module name")
     comp.add_argument("--simulate", type=int, default=0, metavar="N",
                       help="check N vectors in Verilator against the emulator before writing")
+    comp.add_argument("--target", choices=("verilog", "hls"), default="verilog",
+                      help="verilog (default) or hls: an HLS C++ project (Vitis/Vivado HLS); "
+                           "--simulate then checks it in C simulation (g++)")
+    comp.add_argument("--hls-layout", choices=("symc", "hls4ml"), default="symc",
+                      help="HLS project layout: symc (flat) or hls4ml (firmware/, tb_data/, "
+                           "build_prj.tcl)")
     comp.add_argument("-o", "--output", required=True, help="output directory")
     comp.set_defaults(run=_compile_command)
 

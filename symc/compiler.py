@@ -23,7 +23,7 @@ from symc.frontend.errors import SymcError
 from symc.frontend.functions import check_calls, definitions
 from symc.frontend.functions import inline as inline_calls
 from symc.frontend.lower import build_module
-from symc.frontend.names import check_identifier, port_names
+from symc.frontend.names import check_design_name, check_identifier, port_names
 
 Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
 Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
@@ -121,7 +121,7 @@ def compile(  # noqa: A001 - the public name of the product
     from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass, input_raw_bounds
     from symc.passes.range_analysis import SymRangeAnalysisPass
 
-    check_identifier(name, "design")
+    check_design_name(name)
     if not isinstance(precision, str):
         raise SymcError(f"precision must be a string, not {type(precision).__name__}")
     auto = precision.strip() == "auto"

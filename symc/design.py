@@ -67,6 +67,8 @@ class Design:
     """Clock cycles from inputs to outputs (0: combinational)."""
     _emulator: Emulator | None = field(default=None, repr=False)
     _testbench: Any = field(default=None, repr=False)
+    _hls: Any = field(default=None, repr=False)
+    _csim: Any = field(default=None, repr=False)
 
     # --- IR -------------------------------------------------------------------------------
 
@@ -149,6 +151,102 @@ class Design:
             raw = [b - (1 << fmt.width) if fmt.signed and b >> (fmt.width - 1) else b for b in bits]
             cols.append(np.array([fmt.to_float(r) for r in raw], dtype=np.float64))
         return np.stack(cols, axis=1) if n else np.zeros((0, len(self.outputs)))
+
+    # --- HLS C++ (symc/backends/hls.py, hls_project.py; C simulation: toolchain/gxx.py) ------
+
+    @property
+    def hls(self) -> Any:
+        """The printed HLS C++ (:class:`symc.backends.hls.HLSCode`: header, source, ports)."""
+        if self._hls is None:
+            from symc.backends.hls import print_kernel
+
+            q = self.input_quantization
+            self._hls = print_kernel(self.fixed_module, q.quant, q.overflow)
+        return self._hls
+
+    @property
+    def hls_cpp(self) -> str:
+        """The top function as HLS C++ (``NAME.cpp``: ap_fixed types, tables, II=1)."""
+        return self.hls.source
+
+    def hls_project(self, layout: str = "symc", X: Any = None, part: str | None = None,
+                    clock_ns: float | None = None) -> dict[str, str]:
+        """Every file of an HLS project (path -> text), ``layout`` ``"symc"`` or ``"hls4ml"``.
+
+        ``tb_data`` holds the vectors ``X`` (default: 1000, range corners first) and the
+        emulator's outputs for them; ``part`` and ``clock_ns`` go to the build scripts.
+        """
+        from symc.backends import hls_project as project
+
+        if X is None:
+            from symc.cli import sample_inputs
+
+            X = sample_inputs(self, 1000, seed=0)
+        code = self.hls
+        raw_out = self.emulator.run_raw(self.quantize_inputs(X))
+        vectors = (project.raw_columns(code.inputs, self.quantize_inputs(X)),
+                   project.raw_columns(code.outputs, raw_out))
+        if clock_ns is None:
+            schedule = getattr(self, "schedule", None)
+            clock_ns = getattr(schedule, "clock_ns", None) or project.DEFAULT_CLOCK_NS
+        return project.project_files(code, layout, part or project.DEFAULT_PART, clock_ns,
+                                     vectors)
+
+    def save_hls(self, directory: str | Path, layout: str = "symc", X: Any = None,
+                 part: str | None = None, clock_ns: float | None = None) -> list[Path]:
+        """Write :meth:`hls_project` into ``directory``; returns the paths written."""
+        from symc.backends.hls_project import write_project
+
+        return write_project(self.hls_project(layout, X, part, clock_ns), directory)
+
+    def csim(self, X: Any) -> np.ndarray:
+        """The same as :meth:`predict`, computed by the HLS C++ compiled with g++ (built once)."""
+        from symc.backends.hls_project import project_files, raw_columns
+        from symc.toolchain.gxx import CSim
+
+        code = self.hls
+        columns = self.quantize_inputs(X)
+        # A design without inputs still gets one (empty) vector per row of X.
+        raw_in = raw_columns(code.inputs, columns) if columns else [[] for _ in self._check_x(X)]
+        if self._csim is None:
+            files = project_files(code)
+            sources = [f"{self.name}.cpp", f"{self.name}_test.cpp"]
+            self._csim = CSim(files, sources, [p.format.width for p in code.inputs],
+                              [p.format.width for p in code.outputs], name=f"{self.name}_csim")
+        results = self._csim.run(raw_in) if raw_in else []
+        cols = []
+        for j, port in enumerate(code.outputs):
+            fmt = port.format
+            bits = [r[j] for r in results]
+            raw = [b - (1 << fmt.width) if fmt.signed and b >> (fmt.width - 1) else b for b in bits]
+            cols.append(np.array([fmt.to_float(r) for r in raw], dtype=np.float64))
+        return np.stack(cols, axis=1) if results else np.zeros((0, len(self.outputs)))
+
+    # --- tables ---------------------------------------------------------------------------
+
+    @property
+    def tables(self) -> list[dict[str, Any]]:
+        """Every lookup table: function, domain, entries, bits (output width), max_error
+        (measured against float64 over the domain), and how it is indexed."""
+        from symc.dialects import sym
+
+        found = []
+        for op in self.fixed_module.walk():
+            if not isinstance(op, sym.LutOp):
+                continue
+            spec = op.spec
+            found.append({
+                "function": spec.function,
+                "domain": list(spec.domain),
+                "entries": spec.entries,
+                "bits": spec.out_format.width,
+                "max_error": op.max_error.value.data if op.max_error is not None else None,
+                "indexing": spec.indexing,
+                "periodic": spec.periodic,
+                "input_format": str(spec.in_format),
+                "output_format": str(spec.out_format),
+            })
+        return found
 
     # --- summary --------------------------------------------------------------------------
 

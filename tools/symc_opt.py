@@ -1,6 +1,7 @@
 """``symc-opt``: xDSL's opt driver with symc's dialects, passes and targets registered.
 
     symc-opt in.mlir -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed,convert-sym-to-hw' -t verilog
+    symc-opt in.mlir -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed' -t hls
 
 It only registers; every pass and target lives in its own module.
 """
@@ -37,6 +38,23 @@ def _verilog_target() -> type[Target]:
     return VerilogTarget
 
 
+@dataclass(frozen=True)
+class HLSTarget(Target):
+    """Print a legalized sym kernel as HLS C++: its header, then its top function."""
+
+    name: ClassVar[str] = "hls"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from symc.backends.hls import print_kernel
+
+        code = print_kernel(module)
+        output.write(code.header + "\n" + code.source)
+
+
+def _hls_target() -> type[Target]:
+    return HLSTarget
+
+
 class SymcOptMain(xDSLOptMain):
     def register_all_dialects(self) -> None:
         self.ctx.register_dialect("builtin", lambda: Builtin)
@@ -49,6 +67,7 @@ class SymcOptMain(xDSLOptMain):
 
     def register_all_targets(self) -> None:
         super().register_all_targets()  # keeps "mlir" (and xDSL's other printers)
+        self.available_targets["hls"] = _hls_target
         self.available_targets["verilog"] = _verilog_target
 
 

@@ -3,7 +3,9 @@
 A port name must be an identifier (``[A-Za-z_][A-Za-z0-9_]*``). Names that are keywords of
 (System)Verilog would be renamed by CIRCT behind the user's back (``and`` -> ``and_0``), so symc
 renames them itself, deterministically (``and`` -> ``and_``, then ``and__`` if that is taken), and
-reports every renaming in the design's summary.
+reports every renaming in the design's summary. The same ports appear in the HLS C++ backend,
+so C++ keywords and the names the HLS C++ relies on (``ap_fixed``, ``AP_TRN``, ...) are renamed
+the same way: one set of port names, valid in both languages.
 """
 
 from __future__ import annotations
@@ -43,6 +45,47 @@ VERILOG_KEYWORDS = frozenset(
 )
 
 
+# C++20 keywords and alternative tokens (ISO/IEC 14882:2020, [lex.key] and [lex.digraph]).
+CPP_KEYWORDS = frozenset(
+    """
+    alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t
+    char16_t char32_t class compl concept const consteval constexpr constinit const_cast
+    continue co_await co_return co_yield decltype default delete do double dynamic_cast else
+    enum explicit export extern false float for friend goto if inline int long mutable
+    namespace new noexcept not not_eq nullptr operator or or_eq private protected public
+    register reinterpret_cast requires return short signed sizeof static static_assert
+    static_cast struct switch template this thread_local throw true try typedef typeid typename
+    union unsigned using virtual void volatile wchar_t while xor xor_eq
+    """.split()
+)
+
+# Names the generated HLS C++ uses (the ap_types classes and modes, and the object-like macros
+# of the Xilinx ap_types headers and of the C library that a port name would collide with).
+HLS_RESERVED = frozenset(
+    """
+    ap_fixed ap_ufixed ap_int ap_uint ap_fixed_base ap_int_base ap_bigint ap_biguint
+    AP_TRN AP_TRN_ZERO AP_RND AP_RND_ZERO AP_RND_INF AP_RND_MIN_INF AP_RND_CONV
+    AP_WRAP AP_WRAP_SM AP_SAT AP_SAT_ZERO AP_SAT_SYM AP_INT_MAX_W INLINE
+    SC_TRN SC_TRN_ZERO SC_RND SC_RND_ZERO SC_RND_INF SC_RND_MIN_INF SC_RND_CONV
+    SC_WRAP SC_WRAP_SM SC_SAT SC_SAT_ZERO SC_SAT_SYM SC_BIN SC_OCT SC_DEC SC_HEX
+    NULL EOF errno stdin stdout stderr std
+    """.split()
+)
+
+RESERVED = VERILOG_KEYWORDS | CPP_KEYWORDS | HLS_RESERVED
+"""Every name a port may not have: it is renamed (``delete`` -> ``delete_``)."""
+
+
+def check_design_name(name: str) -> None:
+    """The design's name becomes a Verilog module and a C++ function: no reserved word."""
+    check_identifier(name, "design")
+    if name in RESERVED or name == "main":
+        raise SymcError(
+            f"invalid design name {name!r}: it is a reserved word in Verilog or C++ "
+            "(the design becomes a Verilog module and an HLS C++ function of that name)"
+        )
+
+
 def check_identifier(name: str, what: str = "input") -> None:
     if not isinstance(name, str) or not IDENTIFIER.match(name):
         raise SymcError(
@@ -62,14 +105,14 @@ def port_names(inputs: list[str], n_outputs: int) -> tuple[list[str], list[str],
         if name in seen:
             raise SymcError(f"duplicate input name {name!r}")
         seen.add(name)
-    taken = {n.lower() for n in inputs if n not in VERILOG_KEYWORDS}
+    taken = {n.lower() for n in inputs if n not in RESERVED}
     renamed: dict[str, str] = {}
     ports: list[str] = []
     for name in inputs:
         port = name
-        if port in VERILOG_KEYWORDS:
+        if port in RESERVED:
             port = name + "_"
-            while port.lower() in taken or port in VERILOG_KEYWORDS:
+            while port.lower() in taken or port in RESERVED:
                 port += "_"
             renamed[name] = port
         taken.add(port.lower())
