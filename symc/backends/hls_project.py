@@ -356,8 +356,9 @@ def build_tcl(top: str, firmware: str, part: str, clock_ns: float, tool: str) ->
 #   {tool} -f {script} [-tclargs csim=0|1 synth=0|1]
 # Not run where symc is developed (no HLS tool there); the C++ is C-simulated with g++.
 array set opt {{csim 1 synth 1}}
+# As hls4ml's build_prj.tcl: settings may come as separate words or in one ("csim=1 synth=0").
 foreach arg $argv {{
-  if {{[regexp {{^(\\w+)=(\\d+)$}} $arg -> key value]}} {{ set opt($key) $value }}
+  foreach key [array names opt] {{ regexp "$key=(\\\\d+)" $arg -> opt($key) }}
 }}
 open_project -reset {top}_prj
 set_top {top}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import warnings
 from fractions import Fraction
@@ -201,6 +202,54 @@ def test_project_layouts():
     assert "-flow_target" not in symc_files["build_vivado_hls.tcl"]
     with pytest.raises(SymcError, match="unknown HLS layout"):
         design.hls_project(layout="vivado")
+
+
+# Stand-ins for the HLS tools' Tcl commands: each prints its name and arguments.
+TCL_STUBS = """\
+foreach command {open_project set_top add_files open_solution set_part create_clock
+                 csim_design csynth_design} {
+  proc $command {args} "puts \\"$command \\$args\\""
+}
+proc exit {args} {}
+set script [lindex $argv 0]
+set argv [lrange $argv 1 end]
+source $script
+"""
+
+
+@pytest.mark.skipif(shutil.which("tclsh") is None, reason="needs tclsh to run the Tcl scripts")
+@pytest.mark.parametrize("script, layout", [("build_vitis_hls.tcl", "symc"),
+                                            ("build_vivado_hls.tcl", "symc"),
+                                            ("build_prj.tcl", "hls4ml")])
+def test_build_scripts_run_the_hls_flow(tmp_path, script, layout):
+    """The scripts, run by tclsh against stand-ins of the HLS tools' commands: the commands, in
+    order, and the hls4ml-style csim=/synth= switches (no HLS tool is available to run them)."""
+    design = symc.compile("x0*x1", inputs=RANGES, name="poly")
+    (tmp_path / script).write_text(design.hls_project(layout=layout, X=sample(10, 0))[script])
+    (tmp_path / "stubs.tcl").write_text(TCL_STUBS)
+
+    def run(*args: str) -> list[str]:
+        done = subprocess.run(["tclsh", "stubs.tcl", script, *args], cwd=tmp_path,
+                              capture_output=True, text=True, check=True)
+        return done.stdout.splitlines()
+
+    firmware = "firmware/" if layout == "hls4ml" else ""
+    solution = "-reset solution1" + (" -flow_target vivado" if "vitis" in script
+                                     or layout == "hls4ml" else "")
+    assert run() == [
+        "open_project -reset poly_prj",
+        "set_top poly",
+        f"add_files {firmware}poly.cpp -cflags -std=c++0x",
+        "add_files -tb poly_test.cpp -cflags -std=c++0x",
+        "add_files -tb tb_data",
+        f"open_solution {solution}",
+        "set_part xcvu13p-flga2577-2-e",
+        "create_clock -period 5 -name default",
+        "csim_design ",
+        "csynth_design ",
+    ]
+    assert run("csim=0")[-1] == "csynth_design "
+    assert run("csim=1 synth=0")[-1] == "csim_design "
 
 
 def test_tb_data_holds_the_emulator_outputs():
