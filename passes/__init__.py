@@ -33,10 +33,16 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return SymRangeAnalysisPass
 
+    def sym_schedule() -> type[ModulePass]:
+        from symc.passes.schedule import SymSchedulePass
+
+        return SymSchedulePass
+
     return {
         "convert-sym-to-hw": convert_sym_to_hw,
         "sym-approximate-lut": sym_approximate_lut,
         "sym-canonicalize": sym_canonicalize,
         "sym-legalize-fixed": sym_legalize_fixed,
         "sym-range-analysis": sym_range_analysis,
+        "sym-schedule": sym_schedule,
     }

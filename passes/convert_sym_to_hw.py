@@ -4,6 +4,10 @@ This is the step from symc's own IR to CIRCT's: it runs after ``sym-legalize-fix
 value ``!sym.fixed<W, I>``) and before CIRCT exports Verilog. Each kernel input becomes an
 input port ``iW`` carrying the raw bit pattern of the fixed-point value (two's complement when
 signed), each kernel output an output port, and each sym op a few ``comb`` ops on integers.
+When ``sym-schedule`` gave the ops stages, the values crossing a stage boundary go through
+``seq.compreg`` registers and the module gets a clock (:mod:`symc.backends.pipeline`); a
+``sym.mul`` marked ``mul_impl = "shift_add"`` becomes shifts and adds
+(:mod:`symc.backends.shift_add`).
 
 The semantics are those of :mod:`symc.fixed`, bit for bit: the exact ops (add, sub, mul, neg,
 abs, min, max) align their operands to the result format that module dictates (shift left by
@@ -39,6 +43,9 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from symc.backends.hw_builder import Bit, HWBuilder, width_of
+from symc.backends.pipeline import StagedValues
+from symc.backends.shift_add import shift_add_product
+from symc.delays import constant_operand, mul_impl
 from symc.dialects import sym
 from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie, round_raw
 from symc.frontend.errors import SymcError
@@ -127,7 +134,9 @@ class _KernelLowering:
         args = kernel.body.block.args
         self.block = Block(arg_types=[IntegerType(_fmt(a).width) for a in args])
         self.b = HWBuilder(self.block)
-        self.values: dict[SSAValue, SSAValue] = {}
+        # Pipelined kernels (``sym-schedule`` stages): reading a value delays it to the stage of
+        # the op being lowered (symc/backends/pipeline.py); otherwise a plain mapping.
+        self.values = StagedValues(kernel, self.block, self.b)
         for old, new, name in zip(args, self.block.args, kernel.inputs, strict=True):
             new.name_hint = name if SSAValue.is_valid_name(name) else None
             self.values[old] = new
@@ -136,21 +145,27 @@ class _KernelLowering:
         output = self.kernel.output_op
         for op in self.kernel.body.block.ops:
             if op is not output:
+                self.values.enter(op)
                 self.values[op.results[0]] = _LOWERINGS[type(op)](self, op)
+        self.values.enter(output)
         results = [self.values[v] for v in output.operands]
-        self.block.add_op(hw.OutputOp(results))
+        control_in, control_out = self.values.finish()
+        self.block.add_op(hw.OutputOp([*results, *(v for _, v in control_out)]))
 
         def port(name: str, value: SSAValue, direction: hw.Direction) -> hw.ModulePort:
             return hw.ModulePort(StringAttr(name), value.type, hw.DirectionAttr(direction))
 
-        ports = [
+        data_args = self.block.args[len(control_in):]
+        ports = [port(n, v, hw.Direction.INPUT) for n, v in control_in]
+        ports += [
             port(n, v, hw.Direction.INPUT)
-            for n, v in zip(self.kernel.inputs, self.block.args, strict=True)
+            for n, v in zip(self.kernel.inputs, data_args, strict=True)
         ]
         ports += [
             port(n, v, hw.Direction.OUTPUT)
             for n, v in zip(self.kernel.outputs, results, strict=True)
         ]
+        ports += [port(n, v, hw.Direction.OUTPUT) for n, v in control_out]
         return hw.HWModuleOp(
             self.kernel.sym_name, hw.ModuleType(ArrayAttr(ports)), Region(self.block)
         )
@@ -182,6 +197,11 @@ class _KernelLowering:
     def mul(self, op: sym.MulOp) -> SSAValue:
         # The product's frac bits are F1 + F2: no shift, only extension to the full width.
         fmt, name = _fmt(op.result), self._name(op)
+        if mul_impl(op) == "shift_add" and (const := constant_operand(op)) is not None:
+            # A constant factor with few signed digits (sym-schedule's choice): shifts and adds.
+            x = op.rhs if const[0] == 0 else op.lhs
+            return shift_add_product(self.b, self.values[x], _fmt(x).signed, const[1],
+                                     fmt.width, name)
         lhs = self.b.resize(self.values[op.lhs], fmt.width, _fmt(op.lhs).signed, f"{name}_lhs")
         rhs = self.b.resize(self.values[op.rhs], fmt.width, _fmt(op.rhs).signed, f"{name}_rhs")
         return self.b.mul(lhs, rhs, name)

@@ -1,6 +1,7 @@
 """The ``symc`` command line.
 
     symc compile "x0*x1 - x0**2" --inputs x0=-4:4,x1=-1:1 --precision "ap_fixed<16,6>" -o out/
+    symc compile "x0*x1 - x0**2" --clock-ns 5 --family xcup --report xcup -o out/
     symc example                      # compile, simulate and describe an embedded example
 
 Bad input (malformed expressions, unknown functions, invalid precisions or ranges, ...) prints
@@ -52,6 +53,11 @@ def _compile_command(args: argparse.Namespace) -> int:
     import symc
 
     inputs = parse_inputs(args.inputs) if args.inputs is not None else None
+    if args.report is not None:
+        from symc.report import TARGETS
+
+        if args.report not in TARGETS:
+            raise SymcError(f"--report {args.report!r}: known targets: {', '.join(TARGETS)}")
     design = symc.compile(
         args.exprs,
         inputs=inputs,
@@ -59,6 +65,7 @@ def _compile_command(args: argparse.Namespace) -> int:
         max_error=args.max_error,
         frac_bits=args.frac_bits,
         name=args.name,
+        **_pipeline_options(args),
     )
     if args.target == "hls":
         return _write_hls(design, args)
@@ -67,6 +74,16 @@ def _compile_command(args: argparse.Namespace) -> int:
     paths = design.save(args.output)
     for path in paths:
         print(f"wrote {path}")
+    if args.clock_ns is not None:
+        print(f"latency: {design.latency} cycles at {args.clock_ns:g} ns ({args.family})")
+    if args.report:
+        import json
+        from pathlib import Path
+
+        figures = design.report(args.report)
+        report_path = Path(args.output) / f"{design.name}.report.{args.report}.json"
+        report_path.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"wrote {report_path}")
     for old, new in design.renamed.items():
         print(f"renamed port {old!r} to {new!r} (a reserved word in Verilog or C++)")
     return 0
@@ -95,6 +112,18 @@ def _write_hls(design, args: argparse.Namespace) -> int:  # noqa: ANN001
     for old, new in design.renamed.items():
         print(f"renamed port {old!r} to {new!r} (a reserved word in Verilog or C++)")
     return 0
+
+
+def _pipeline_options(args: argparse.Namespace) -> dict:
+    return {
+        "clock_ns": args.clock_ns,
+        "family": args.family,
+        "dsp": not args.no_dsp,
+        "input_registers": args.input_registers,
+        "output_registers": args.output_registers,
+        "reset": args.reset,
+        "valid": args.valid,
+    }
 
 
 def _check_against_rtl(design, n: int, seed: int) -> None:  # noqa: ANN001
@@ -190,6 +219,24 @@ def build_parser() -> argparse.ArgumentParser:
                       help="HLS project layout: symc (flat) or hls4ml (firmware/, tb_data/, "
                            "build_prj.tcl)")
     comp.add_argument("-o", "--output", required=True, help="output directory")
+    # Pipelining (sym-schedule) and measured figures (Design.report).
+    comp.add_argument("--clock-ns", type=float, default=None, metavar="NS",
+                      help="pipeline to this clock period (default: combinational)")
+    comp.add_argument("--family", default="xcup", metavar="FAMILY",
+                      help="delay model for --clock-ns: xc7, xcup (default) or ecp5")
+    comp.add_argument("--no-dsp", action="store_true",
+                      help="forbid DSP blocks (shift-add and LUT multipliers)")
+    comp.add_argument("--input-registers", action="store_true",
+                      help="register the inputs (one more cycle)")
+    comp.add_argument("--output-registers", action="store_true",
+                      help="register the outputs (one more cycle)")
+    comp.add_argument("--reset", action="store_true",
+                      help="synchronous active-high rst for every pipeline register")
+    comp.add_argument("--valid", action="store_true",
+                      help="carry valid_in through the pipeline to valid_out")
+    comp.add_argument("--report", metavar="TARGET", default=None,
+                      help="synthesize and place (yosys, nextpnr-ecp5) and print resources, "
+                           "Fmax and latency for TARGET: xc7, xcup or ecp5")
     comp.set_defaults(run=_compile_command)
 
     from symc.examples import DEFAULT, EXAMPLES

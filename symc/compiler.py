@@ -104,6 +104,13 @@ def compile(  # noqa: A001 - the public name of the product
     functions: Mapping[str, Any] | None = None,
     inline_functions: bool = False,
     strict: bool = False,
+    clock_ns: float | None = None,
+    family: str = "xcup",
+    dsp: bool = True,
+    input_registers: bool = False,
+    output_registers: bool = False,
+    reset: bool = False,
+    valid: bool = False,
 ) -> Design:
     """Compile expressions (one output each) into a fixed-point hardware design.
 
@@ -115,6 +122,14 @@ def compile(  # noqa: A001 - the public name of the product
     functions, name -> definition in ``x`` (a string, or a callable as in PySR's
     ``extra_sympy_mappings``); each becomes one table unless ``inline_functions``. ``strict``:
     a table domain that clips part of its argument's range is an error, not a warning.
+
+    Pipelining (``sym-schedule``): ``clock_ns`` is the target clock period; the design gets
+    registers so that every stage fits it on ``family`` (``"xc7"``, ``"xcup"``, ``"ecp5"``) with
+    the fewest cycles (``Design.latency``), II = 1. ``None`` keeps it combinational.
+    ``dsp=False`` forbids DSP blocks (constant products become shifts and adds, others LUT
+    multipliers). ``input_registers`` / ``output_registers`` add a register stage before / after
+    the logic; ``reset`` adds a synchronous active-high ``rst`` that clears every pipeline
+    register; ``valid`` carries ``valid_in`` to ``valid_out`` alongside the data.
     """
     from symc.passes.canonicalize import SymCanonicalizePass
     from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
@@ -122,6 +137,8 @@ def compile(  # noqa: A001 - the public name of the product
     from symc.passes.range_analysis import SymRangeAnalysisPass
 
     check_design_name(name)
+    schedule_pass = _schedule_pass(clock_ns, family, dsp, input_registers, output_registers,
+                                   reset, valid)
     if not isinstance(precision, str):
         raise SymcError(f"precision must be a string, not {type(precision).__name__}")
     auto = precision.strip() == "auto"
@@ -156,6 +173,8 @@ def compile(  # noqa: A001 - the public name of the product
         SymLegalizeFixedPass(precision=precision, max_error=max_error,
                              frac_bits=frac_bits).apply(ctx, module)
         module.verify()
+        # An analysis: stages and multiplier choices become attributes of the fixed IR.
+        schedule_pass.apply(ctx, module)
         stages["fixed"] = print_module(module)
         fixed_module = module.clone()
         ConvertSymToHWPass().apply(ctx, module)
@@ -200,6 +219,50 @@ def compile(  # noqa: A001 - the public name of the product
         stages=stages,
         fixed_module=fixed_module,
         verilog=verilog,
+        latency=_latency(kernel),
+        schedule=_schedule(kernel, schedule_pass),
+    )
+
+
+# --- pipelining ---------------------------------------------------------------------------------
+
+
+def _schedule_pass(clock_ns: float | None, family: str, dsp: bool, input_registers: bool,
+                   output_registers: bool, reset: bool, valid: bool) -> Any:
+    from symc.delays import load
+    from symc.passes.schedule import SymSchedulePass
+
+    load(family)  # an unknown family fails here, listing the known ones
+    if clock_ns is not None:
+        if isinstance(clock_ns, bool) or not isinstance(clock_ns, int | float):
+            raise SymcError(f"clock_ns must be a number of nanoseconds, not {clock_ns!r}")
+        if not (math.isfinite(clock_ns) and clock_ns > 0):
+            raise SymcError(f"clock_ns must be positive, not {clock_ns}")
+    elif input_registers or output_registers or reset or valid:
+        raise SymcError("input_registers, output_registers, reset and valid need a clock_ns")
+    return SymSchedulePass(clock_ns=None if clock_ns is None else float(clock_ns), family=family,
+                           dsp=bool(dsp), input_registers=input_registers,
+                           output_registers=output_registers, reset=reset, valid=valid)
+
+
+def _latency(kernel: Any) -> int:
+    from symc.backends.pipeline import kernel_latency
+
+    return kernel_latency(kernel) or 0
+
+
+def _schedule(kernel: Any, schedule_pass: Any) -> Any:
+    from symc.report import Schedule
+
+    stage_ns = kernel.attributes.get("stage_ns")
+    return Schedule(
+        family=schedule_pass.family,
+        dsp=schedule_pass.dsp,
+        clock_ns=schedule_pass.clock_ns,
+        latency=_latency(kernel),
+        reset=schedule_pass.reset,
+        valid=schedule_pass.valid,
+        stage_ns=tuple(a.value.data for a in stage_ns.data) if stage_ns is not None else (),
     )
 
 

@@ -18,6 +18,7 @@ from xdsl.dialects.builtin import ModuleOp
 from symc.emulator import Emulator
 from symc.fixed import FixedFormat, Precision, quantize_real
 from symc.frontend.errors import SymcError
+from symc.report import Schedule
 
 STAGES = ("sym", "lut", "fixed", "hw")
 
@@ -65,6 +66,9 @@ class Design:
     verilog: str
     latency: int = 0
     """Clock cycles from inputs to outputs (0: combinational)."""
+    schedule: Schedule | None = None
+    """Pipelining settings and result (``sym-schedule``); None for designs built by hand."""
+    _reports: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _emulator: Emulator | None = field(default=None, repr=False)
     _testbench: Any = field(default=None, repr=False)
     _hls: Any = field(default=None, repr=False)
@@ -131,16 +135,24 @@ class Design:
         from symc.toolchain.verilator import Testbench
 
         raw_in = self.quantize_inputs(X)
+        # A pipelined design gets one vector per clock cycle and its results are read `latency`
+        # cycles later, so they line up with X either way; rst is held low, valid_in high.
+        clocked = self.schedule is not None and self.schedule.clock_ns is not None
+        control = self.schedule.control_inputs if clocked and self.schedule else []
         if self._testbench is None:
             self._testbench = Testbench(
                 self.verilog,
                 self.name,
-                [(p.name, p.format.width) for p in self.inputs],
+                [(p.name, p.format.width) for p in self.inputs] + [(c, 1) for c in control],
                 [(p.name, p.format.width) for p in self.outputs],
+                clock="clk" if clocked else None,
+                latency=self.latency if clocked else 0,
             )
         n = len(raw_in[0]) if raw_in else 0
+        fixed = [int(c == "valid_in") for c in control]
         vectors = [
             [int(col[i]) % (1 << p.format.width) for col, p in zip(raw_in, self.inputs, strict=True)]
+            + fixed
             for i in range(n)
         ]
         results = self._testbench.run(vectors) if n else []
@@ -247,6 +259,15 @@ class Design:
                 "output_format": str(spec.out_format),
             })
         return found
+
+    # --- measured figures -------------------------------------------------------------------
+
+    def report(self, target: str = "xcup", show: bool = True) -> dict[str, Any]:
+        """Resources (yosys), Fmax and critical path (nextpnr-ecp5), latency in cycles and ns;
+        printed as a table unless ``show=False``, returned as a dict, cached (symc/report.py)."""
+        from symc.report import report
+
+        return report(self, target, show)
 
     # --- summary --------------------------------------------------------------------------
 

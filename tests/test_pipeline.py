@@ -1,0 +1,107 @@
+"""Pipelined designs in Verilator: one new vector every cycle, each result `latency` cycles later.
+
+The testbench (symc.toolchain.verilator.Testbench with a clock) applies vector t in cycle t and
+samples the outputs in cycle t + latency; the results must equal the emulator's bit for bit. A
+design whose registers were unbalanced, or whose latency were misreported by one cycle, would
+return the outputs of other vectors and fail. Each Verilator build costs seconds: hypothesis
+draws few designs, each with several random expressions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from expressions import INPUTS, expressions
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import symc
+from symc.toolchain.verilator import Testbench
+
+RANGES = {"x0": (-4.0, 4.0), "x1": (-1.3, 2.1), "x2": (0.0, 3.0)}
+CLOCK = {"xc7": 8.0, "xcup": 4.0}
+"""Periods that every op of the random expressions fits (wide DSP products span stages)."""
+
+
+def sample(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    lo = np.array([RANGES[k][0] for k in INPUTS])
+    hi = np.array([RANGES[k][1] for k in INPUTS])
+    return rng.uniform(lo, hi, size=(n, len(INPUTS)))
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exprs=st.lists(expressions, min_size=4, max_size=6),
+       family=st.sampled_from(["xc7", "xcup"]),
+       control=st.sampled_from([(False, False), (True, True)]),
+       seed=st.integers(0, 2**16))
+def test_streaming_equals_emulator(exprs, family, control, seed):
+    reset, valid = control
+    # Input and output registers guarantee a latency of at least 2 whatever the expressions.
+    design = symc.compile(exprs, inputs=RANGES, precision="ap_fixed<14,5>",
+                          clock_ns=CLOCK[family],
+                          family=family, input_registers=True, output_registers=True,
+                          reset=reset, valid=valid)
+    assert design.latency >= 2
+    X = sample(600, seed)
+    assert np.array_equal(design.simulate(X), design.predict(X))
+
+
+@pytest.fixture(scope="module")
+def deep_design():
+    exprs = ["x0*x1*x2 + 0.75*x0 - x1*x1", "max(x0*x0, x1) - abs(x2*x1)", "x0*(x1 + x2)*x0"]
+    return symc.compile(exprs, inputs=RANGES, clock_ns=2.5, family="xcup", valid=True)
+
+
+def test_deep_pipeline_latency_is_exact(deep_design):
+    design = deep_design
+    assert design.latency >= 2
+    X = sample(1000, 5)
+    expected = design.predict(X)
+    assert np.array_equal(design.simulate(X), expected)
+    # Sampling one cycle early or late returns neighbouring vectors' results: not equal.
+    ports = [(p.name, p.format.width) for p in design.inputs] + [("valid_in", 1)]
+    outs = [(p.name, p.format.width) for p in design.outputs] + [("valid_out", 1)]
+    raw = design.quantize_inputs(X)
+    vectors = [[int(c[i]) % (1 << p.format.width) for c, p in zip(raw, design.inputs,
+                                                                  strict=True)] + [i % 3 != 0]
+               for i in range(len(X))]
+    for latency in (design.latency - 1, design.latency, design.latency + 1):
+        with Testbench(design.verilog, design.name, ports, outs, clock="clk",
+                       latency=latency) as bench:
+            results = bench.run(vectors)
+        first = [r[0] for r in results]
+        width = design.outputs[0].format.width
+        expected_bits = [int(v) % (1 << width) for v in
+                         np.round(expected[:, 0] / design.outputs[0].format.lsb).astype(int)]
+        valid = [r[-1] for r in results]
+        if latency == design.latency:
+            assert first == expected_bits
+            # valid_out is valid_in of the same vector, delayed alongside the data.
+            assert valid == [int(i % 3 != 0) for i in range(len(X))]
+        else:
+            assert first != expected_bits
+
+
+def test_table_too_slow_for_a_stage_is_split():
+    """A table whose index and ROM do not fit one period together: the index is registered and
+    the ROM read in the next stage; the results are still the emulator's."""
+    from symc.delays import load
+    from symc.dialects import sym
+
+    options = dict(inputs={"x0": (-8.0, 8.0), "x1": (-2.0, 2.0)}, precision="ap_fixed<16,6>",
+                   tables={"*": {"entries": 256, "indexing": "hls4ml"}}, family="xcup")
+    expr = "sin(x0)*x1 + x1"
+    model = load("xcup")
+    plain = symc.compile(expr, **options)
+    lut = next(op for op in plain.fixed_module.walk() if isinstance(op, sym.LutOp))
+    total, parts = model.op_delay(lut), model.table_parts(lut)
+    assert parts is not None and max(parts) < total
+    clock = model.register_ns + (max(parts) + total) / 2
+    design = symc.compile(expr, clock_ns=clock, **options)
+    lut = next(op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp))
+    assert lut.attributes["rom_stage"].value.data == lut.attributes["stage"].value.data + 1
+    assert "lut_idx" in design.verilog or "_s1" in design.verilog
+    rng = np.random.default_rng(2)
+    X = np.stack([rng.uniform(-8, 8, 600), rng.uniform(-2, 2, 600)], axis=1)
+    assert np.array_equal(design.simulate(X), design.predict(X))
