@@ -692,6 +692,7 @@ class LutOp(IRDLOperation):
     shift = prop_def(IntegerAttr[I64])
     periodic = prop_def(IntegerAttr[I64])
     table = prop_def(DenseArrayBase)
+    interp_bits = prop_def(IntegerAttr[I64])
     max_error = opt_prop_def(FloatAttr)
     lipschitz = opt_prop_def(FloatAttr)
 
@@ -720,6 +721,7 @@ class LutOp(IRDLOperation):
             "shift": IntegerAttr(spec.shift, i64),
             "periodic": IntegerAttr(int(spec.periodic), i64),
             "table": DenseArrayBase.from_list(i64, list(spec.values)),
+            "interp_bits": IntegerAttr(spec.interp_bits, i64),
         }
         if max_error is not None:
             props["max_error"] = FloatAttr(max_error, Float64Type())
@@ -746,6 +748,7 @@ class LutOp(IRDLOperation):
             shift=self.shift.value.data,
             periodic=bool(self.periodic.value.data),
             values=tuple(self.table.get_values()),  # type: ignore[arg-type]
+            interp_bits=self.interp_bits.value.data,
         )
 
     def verify_(self) -> None:
@@ -753,10 +756,14 @@ class LutOp(IRDLOperation):
         spec = self.spec
         if spec.indexing not in ("hls4ml", "bits"):
             raise VerifyException(f"unknown table indexing {spec.indexing!r} (hls4ml, bits)")
-        if len(spec.values) != spec.entries:
+        expected = spec.entries + (spec.interp_bits > 0 and not spec.periodic)
+        if len(spec.values) != expected:
             raise VerifyException(
-                f"table holds {len(spec.values)} values but declares {spec.entries} entries"
+                f"table holds {len(spec.values)} values but needs {expected} for "
+                f"{spec.entries} entries"
             )
+        if spec.interp_bits and (spec.indexing != "bits" or spec.interp_bits > spec.shift):
+            raise VerifyException("interpolation needs bits indexing and interp_bits <= shift")
         out = spec.out_format
         for value in spec.values:
             if not out.contains_raw(value):

@@ -9,7 +9,8 @@ each, whatever their definition) and ``sym.div`` by a variable (``a / b -> a * r
 Options apply to every function, and ``tables`` (JSON: function name or ``"*"`` -> settings)
 overrides them per function: ``entries``, ``domain`` (``[lo, hi]``; default: the argument's
 range, or one period for ``sin``/``cos`` in ``bits`` indexing), ``indexing`` (``"bits"`` or
-``"hls4ml"``), ``max_error`` (pick the smallest power-of-two table meeting it; ``bits`` only).
+``"hls4ml"``), ``interpolation`` (``"none"`` or ``"linear"``, ``bits`` only), ``max_error``
+(pick the smallest power-of-two table meeting it; ``bits`` only).
 
 Formats: with ``precision="ap_fixed<W,I>"`` a table reads and returns that type (as hls4ml's
 do); with ``"auto"`` the input keeps enough fractional bits for its index and the output the
@@ -42,6 +43,7 @@ from symc.tables import (
     BUILTIN,
     MAX_ENTRIES,
     PERIODS,
+    VECTOR,
     Table,
     bits_domain,
     bits_table,
@@ -50,11 +52,14 @@ from symc.tables import (
     max_error,
     round_precision,
     scalar_function,
+    vector_function,
 )
 
 DEFAULT_ENTRIES = 1024
 DEFAULT_AUTO_ERROR = 2.0**-10
-SETTINGS = ("entries", "domain", "indexing", "max_error")
+SETTINGS = ("entries", "domain", "indexing", "interpolation", "max_error")
+INTERP_BITS = 12
+"""Bits of the position inside a cell that weigh an interpolated table's next entry."""
 
 _FUNCTION_OF = {
     sym.SinOp: "sin",
@@ -110,6 +115,10 @@ class SymApproximateLutPass(ModulePass):
     max_error: float | None = None
     """Pick the smallest table meeting this absolute error (``bits`` only)."""
 
+    interpolation: str = "none"
+    """``none`` or ``linear`` (``bits`` only: one more entry read and a multiplier, for far
+    fewer entries at the same error)."""
+
     strict: bool = False
     """Make a table domain that clips part of its argument's range an error."""
 
@@ -151,15 +160,26 @@ class SymApproximateLutPass(ModulePass):
             "entries": self.entries,
             "domain": None,
             "indexing": self.indexing,
+            "interpolation": self.interpolation,
             "max_error": self.max_error,
         }
         settings.update(overrides.get("*", {}))
         settings.update(overrides.get(function, {}))
+        explicit = {**overrides.get("*", {}), **overrides.get(function, {})}
+        if settings["indexing"] == "hls4ml" and "interpolation" not in explicit:
+            settings["interpolation"] = "none"  # hls4ml's tables truncate: no default to lift
         if settings["indexing"] not in ("bits", "hls4ml"):
             raise SymcError(
                 f"unknown table indexing {settings['indexing']!r} for {function}; "
                 "use 'bits' or 'hls4ml'"
             )
+        if settings["interpolation"] not in ("none", "linear"):
+            raise SymcError(
+                f"unknown interpolation {settings['interpolation']!r} for {function}; "
+                "use 'none' or 'linear'"
+            )
+        if settings["interpolation"] == "linear" and settings["indexing"] == "hls4ml":
+            raise SymcError("linear interpolation needs bits indexing (hls4ml tables truncate)")
         entries = settings["entries"]
         if not isinstance(entries, int) or isinstance(entries, bool) or entries < 2:
             raise SymcError(f"table entries for {function} must be an integer >= 2")
@@ -201,17 +221,32 @@ class SymApproximateLutPass(ModulePass):
         name = _FUNCTION_OF[type(op)]  # type: ignore[index]
         return name, BUILTIN[name], PERIODS.get(name)
 
+    @staticmethod
+    def _vector(op: Operation, name: str) -> Callable[[Any], Any]:
+        """The function over numpy arrays, for measuring errors over many points."""
+        if isinstance(op, sym.ApplyOp):
+            from symc.frontend.parse import parse_expression
+
+            return vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
+        return VECTOR[name]
+
     def _replace(self, op: Operation, overrides: dict[str, dict[str, Any]]) -> None:
         name, func, period = self._function(op)
+        vector = self._vector(op, name)
         settings = self._settings(name, overrides)
+        settings["vector"] = vector
         argument = op.operands[1] if isinstance(op, sym.DivOp) else op.operands[0]
         lo, hi = _value_range(argument)
         table = self._build(name, func, period, settings, lo, hi)
-        domain_lo, domain_hi = table.domain
+        # A periodic table serves the whole range (its error grows slowly with |x|, through the
+        # quantized 1/period): measure it there. Any other table is measured on its domain.
+        check_lo, check_hi = lo, hi
         if not table.periodic:
+            domain_lo, domain_hi = table.domain
             self._check_clipping(name, lo, hi, domain_lo, domain_hi)
-        measured = max_error(table, func, max(lo, domain_lo), min(hi, domain_hi))
-        slope = lipschitz(func, max(lo, domain_lo), min(hi, domain_hi))
+            check_lo, check_hi = max(lo, domain_lo), min(hi, domain_hi)
+        measured = max_error(table, vector, check_lo, check_hi)
+        slope = lipschitz(vector, check_lo, check_hi)
         lut = sym.LutOp(argument, table, max_error=measured, lipschitz=slope)
         if isinstance(op, sym.DivOp):
             lut.attributes["range"] = sym.IntervalAttr(*_table_range(table))
@@ -264,7 +299,9 @@ class SymApproximateLutPass(ModulePass):
         if entries & (entries - 1):
             raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
         n = entries.bit_length() - 1
+        interp = INTERP_BITS if settings["interpolation"] == "linear" else 0
         use_period = period if settings["domain"] is None else None
+        valid = None if use_period is not None else (lo, hi)
         if use_period is not None:
             start, span_log2 = 0.0, 0
             index_frac = 0  # the index comes from the scaled variable's bits
@@ -279,24 +316,24 @@ class SymApproximateLutPass(ModulePass):
                 if entries < 2:
                     raise SymcError(f"the {name} table domain is narrower than the input's LSB")
             return bits_table(name, func, in_format, round_precision(out_format), entries,
-                              start, span_log2, use_period)
+                              start, span_log2, use_period, interp_bits=interp, valid=valid)
         # auto: the input keeps the index bits plus a guard; the output meets the target.
         target = target if target is not None else DEFAULT_AUTO_ERROR
         out_frac = max(0, math.ceil(-math.log2(target)) + 1)
-        in_frac = max(index_frac + 2, out_frac)
+        in_frac = max(index_frac + 2 + interp, out_frac)
         d_lo, d_hi = (lo, hi) if use_period is not None else (start, start + 2.0**span_log2)
         lo_raw = math.floor(min(lo, d_lo) * 2**in_frac)
         hi_raw = math.ceil(max(hi, d_hi) * 2**in_frac)
         in_format = format_for_raw_range(lo_raw, hi_raw, in_frac)
         # Output format: from a probe of the function's values over the cells.
         probe = bits_table(name, func, in_format, round_precision(FixedFormat(62, 40)),
-                           entries, start, span_log2, use_period)
+                           entries, start, span_log2, use_period, valid=valid)
         vmin = min(probe.values) / 2.0**22
         vmax = max(probe.values) / 2.0**22
         out_format = format_for_raw_range(math.floor(vmin * 2**out_frac) - 1,
                                           math.ceil(vmax * 2**out_frac) + 1, out_frac)
         return bits_table(name, func, in_format, round_precision(out_format), entries, start,
-                          span_log2, use_period)
+                          span_log2, use_period, interp_bits=interp, valid=valid)
 
     def _smallest(self, name: str, func: Callable[[float], float], period: float | None,
                   settings: dict[str, Any], precision: Precision | None,
@@ -310,7 +347,7 @@ class SymApproximateLutPass(ModulePass):
             table = self._bits(name, func, period, settings, precision, entries, lo, hi, target)
             d_lo, d_hi = table.domain
             check_lo, check_hi = (lo, hi) if table.periodic else (max(lo, d_lo), min(hi, d_hi))
-            if max_error(table, func, check_lo, check_hi) <= target:
+            if max_error(table, settings["vector"], check_lo, check_hi) <= target:
                 return table
             best = table
             entries *= 2
@@ -318,7 +355,7 @@ class SymApproximateLutPass(ModulePass):
         raise SymcError(
             f"no {name} table of up to {MAX_ENTRIES} entries meets max_error={target:g} "
             f"with this precision (the best reaches "
-            f"{max_error(best, func, lo, hi):.3g}); raise max_error or the precision"
+            f"{max_error(best, settings['vector'], lo, hi):.3g}); raise max_error or the precision"
         )
 
 

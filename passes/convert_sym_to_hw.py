@@ -305,7 +305,10 @@ class _KernelLowering:
         name: str,
     ) -> SSAValue:
         """``overflow_raw`` of the exact integer ``value`` (whose range is ``bounds``)."""
-        over_possible, under_possible = bounds[1] > dst.max_raw, bounds[0] < dst.min_raw
+        # AP_SAT_SYM (signed, W >= 2) also maps the most negative value itself to -max.
+        symmetric = overflow == Overflow.AP_SAT_SYM and dst.signed and dst.width > 1
+        over_possible = bounds[1] > dst.max_raw
+        under_possible = bounds[0] <= dst.min_raw if symmetric else bounds[0] < dst.min_raw
         if overflow == Overflow.AP_WRAP or not (over_possible or under_possible):
             # The low W2 bits: AP_WRAP's answer, and every mode's answer for in-range values.
             return self.b.resize(value, dst.width, signed, name)
@@ -316,11 +319,12 @@ class _KernelLowering:
         saturated = {
             Overflow.AP_SAT: (dst.max_raw, dst.min_raw),
             Overflow.AP_SAT_ZERO: (0, 0),
-            Overflow.AP_SAT_SYM: (dst.max_raw, -dst.max_raw if dst.signed else dst.min_raw),
+            Overflow.AP_SAT_SYM: (dst.max_raw, -dst.max_raw if symmetric else dst.min_raw),
         }[overflow]
         result = low_bits
         if under_possible:
-            under = self.b.icmp("slt", wide, self.b.constant(dst.min_raw, width), f"{name}_under")
+            under = self.b.icmp("sle" if symmetric else "slt", wide,
+                                self.b.constant(dst.min_raw, width), f"{name}_under")
             result = self.b.mux(
                 under,
                 self.b.constant(saturated[1], dst.width),
@@ -366,11 +370,48 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         index = self.b.resize(self.b.sign_bit(diff), 2, True)
     else:
         index = self.b.extract(diff, spec.shift, width - spec.shift, f"{name}_cell")
+    if spec.interp_bits:
+        return _interpolate(self, op, diff, index, name)
     if spec.periodic:
         index = self.b.resize(index, index_bits, False, f"{name}_idx")
     else:
         index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
     return self.b.rom(spec.values, spec.out_format.width, index, name)
+
+
+def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SSAValue,
+                 name: str) -> SSAValue:
+    """``T[i] + ((T[i+1] - T[i]) * frac) >> b`` (see :meth:`symc.tables.Table.lookup`)."""
+    spec = op.spec
+    out = spec.out_format
+    bits = spec.interp_bits
+    frac = self.b.extract(diff, spec.shift - bits, bits, f"{name}_frac")
+    values = list(spec.values)
+    if spec.periodic:
+        index_bits = max(1, (spec.entries - 1).bit_length())
+        index = self.b.resize(index, index_bits, False, f"{name}_idx")
+        following = values[1:] + values[:1]
+    else:
+        # Cells 0..entries-1 plus the last edge: outside the domain, position 0 at an end.
+        index_bits = max(1, spec.entries.bit_length())
+        width = max(width_of(index), index_bits + 1)
+        wide = self.b.resize(index, width, True)
+        below = self.b.icmp("slt", wide, self.b.constant(0, width), f"{name}_below")
+        above = self.b.icmp("sgt", wide, self.b.constant(spec.entries - 1, width),
+                            f"{name}_above")
+        frac = self.b.mux(self.b.or_(below, above), self.b.constant(0, bits), frac,
+                          f"{name}_pos")
+        index = self._clamp(index, spec.entries + 1, index_bits, f"{name}_clamp")
+        following = values[1:] + values[-1:]
+    width = out.width + 1
+    low = self.b.resize(self.b.rom(values, out.width, index, f"{name}_lo"), width, out.signed)
+    high = self.b.resize(self.b.rom(following, out.width, index, f"{name}_hi"), width,
+                         out.signed)
+    delta = self.b.sub(high, low, f"{name}_delta")
+    product = self.b.mul(self.b.resize(delta, width + bits, True),
+                         self.b.resize(frac, width + bits, False), f"{name}_weighted")
+    step = self.b.extract(product, bits, width, f"{name}_step")  # floor(product / 2**bits)
+    return self.b.resize(self.b.add(low, step, f"{name}_sum"), out.width, out.signed, name)
 
 
 def _clamp(self: _KernelLowering, value: SSAValue, entries: int, bits: int,

@@ -210,18 +210,13 @@ def _sampled(op: ApplyOp, lo: float, hi: float) -> Interval:
     A user definition is arbitrary, so this is an estimate, not a bound (the only one here);
     the function's table, built later, returns exactly its entries.
     """
-    from symc.frontend.parse import parse_expression
-    from symc.tables import scalar_function
+    import numpy as np
 
-    x = sympy.Symbol("x")
-    func = scalar_function(parse_expression(op.definition.data), x)
-    values = []
-    for i in range(4097):
-        point = lo + (hi - lo) * i / 4096
-        try:
-            values.append(func(point))
-        except (ValueError, ZeroDivisionError, OverflowError):
-            values.append(math.nan)
+    from symc.frontend.parse import parse_expression
+    from symc.tables import vector_function
+
+    func = vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
+    values = func(np.linspace(lo, hi, 4097)).tolist()
     if not all(math.isfinite(v) for v in values):
         raise SymcError(
             f"{op.function.data} is not finite somewhere in [{lo!r}, {hi!r}]{location_suffix(op)}"

@@ -14,9 +14,11 @@ from typing import Any
 
 import sympy
 from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
-from symc.backends.verilog import module_to_verilog, print_module
+from symc.backends.verilog import print_module
+from symc.toolchain.circt import export_verilog
 from symc.design import Design, Port
 from symc.fixed import MAX_WIDTH, Precision, parse_precision
 from symc.frontend.errors import SymcError
@@ -160,7 +162,7 @@ def compile(  # noqa: A001 - the public name of the product
 
     module = build_module(sym_exprs, names, in_ports, out_ports, ranges, name, known)
     ctx = _context()
-    stages: dict[str, str] = {}
+    stages: dict[str, str | ModuleOp] = {}
     try:
         module.verify()
         SymCanonicalizePass().apply(ctx, module)
@@ -169,14 +171,15 @@ def compile(  # noqa: A001 - the public name of the product
         stages["sym"] = print_module(module)
         lut_pass.apply(ctx, module)
         module.verify()
-        stages["lut"] = print_module(module)
+        # Tables make big texts: the stages after this one are printed when asked for.
+        stages["lut"] = module.clone()
         SymLegalizeFixedPass(precision=precision, max_error=max_error,
                              frac_bits=frac_bits).apply(ctx, module)
         module.verify()
         # An analysis: stages and multiplier choices become attributes of the fixed IR.
         schedule_pass.apply(ctx, module)
-        stages["fixed"] = print_module(module)
         fixed_module = module.clone()
+        stages["fixed"] = fixed_module
         ConvertSymToHWPass().apply(ctx, module)
         module.verify()
         stages["hw"] = print_module(module)
@@ -187,7 +190,7 @@ def compile(  # noqa: A001 - the public name of the product
         raise
     except (VerifyException, DiagnosticException) as exc:
         raise SymcError(f"internal error, the IR does not verify: {exc}") from exc
-    verilog = module_to_verilog(module)
+    verilog = export_verilog(stages["hw"])
 
     from symc.dialects import sym
 
@@ -288,8 +291,9 @@ def _table_pass(precision: str, auto: bool, max_error: float | None,
         encoded = json.dumps(settings, sort_keys=True) if settings else ""
     except (TypeError, ValueError) as exc:
         raise SymcError(f"tables settings must be plain numbers and strings: {exc}") from None
+    # symc's own precision interpolates: far smaller tables for the same error.
     return SymApproximateLutPass(precision=precision, max_error=table_error, strict=strict,
-                                 tables=encoded)
+                                 tables=encoded, interpolation="linear" if auto else "none")
 
 
 def _context() -> Context:

@@ -61,7 +61,7 @@ class Design:
     inputs: list[Port]
     outputs: list[Port]
     renamed: dict[str, str]
-    stages: dict[str, str]
+    stages: dict[str, str | ModuleOp]
     fixed_module: ModuleOp
     verilog: str
     latency: int = 0
@@ -81,7 +81,12 @@ class Design:
         ``"fixed"``, ``"hw"``."""
         if stage not in self.stages:
             raise SymcError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
-        return self.stages[stage]
+        text = self.stages[stage]
+        if isinstance(text, ModuleOp):  # printed on first use: tables make long texts
+            from symc.backends.verilog import print_module
+
+            text = self.stages[stage] = print_module(text)
+        return text
 
     # --- running --------------------------------------------------------------------------
 
@@ -163,6 +168,15 @@ class Design:
             raw = [b - (1 << fmt.width) if fmt.signed and b >> (fmt.width - 1) else b for b in bits]
             cols.append(np.array([fmt.to_float(r) for r in raw], dtype=np.float64))
         return np.stack(cols, axis=1) if n else np.zeros((0, len(self.outputs)))
+
+    # --- measured figures -------------------------------------------------------------------
+
+    def report(self, target: str = "xcup", show: bool = True) -> dict[str, Any]:
+        """Resources (yosys), Fmax and critical path (nextpnr-ecp5), latency in cycles and ns;
+        printed as a table unless ``show=False``, returned as a dict, cached (symc/report.py)."""
+        from symc.report import report
+
+        return report(self, target, show)
 
     # --- HLS C++ (symc/backends/hls.py, hls_project.py; C simulation: toolchain/gxx.py) ------
 
@@ -260,15 +274,6 @@ class Design:
             })
         return found
 
-    # --- measured figures -------------------------------------------------------------------
-
-    def report(self, target: str = "xcup", show: bool = True) -> dict[str, Any]:
-        """Resources (yosys), Fmax and critical path (nextpnr-ecp5), latency in cycles and ns;
-        printed as a table unless ``show=False``, returned as a dict, cached (symc/report.py)."""
-        from symc.report import report
-
-        return report(self, target, show)
-
     # --- summary --------------------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
@@ -282,6 +287,7 @@ class Design:
             "inputs": [p.to_json() | {"source": p.source} for p in self.inputs],
             "outputs": [p.to_json() | {"expression": p.source} for p in self.outputs],
             "renamed": dict(self.renamed),
+            "tables": self.tables,
         }
 
     def save(self, directory: str | Path) -> list[Path]:
@@ -292,7 +298,7 @@ class Design:
         paths[0].write_text(self.verilog)
         for stage in STAGES:
             path = out / f"{self.name}.{stage}.mlir"
-            path.write_text(self.stages[stage])
+            path.write_text(self.mlir(stage))
             paths.append(path)
         summary = out / f"{self.name}.json"
         summary.write_text(json.dumps(self.summary(), indent=2) + "\n")

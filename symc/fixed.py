@@ -71,7 +71,7 @@ class Overflow(enum.StrEnum):
     AP_WRAP = "AP_WRAP"  # keep the low W bits
     AP_SAT = "AP_SAT"  # clamp to the most negative / most positive value
     AP_SAT_ZERO = "AP_SAT_ZERO"  # an overflowing value becomes zero
-    AP_SAT_SYM = "AP_SAT_SYM"  # clamp to +-max (symmetric: never the most negative value)
+    AP_SAT_SYM = "AP_SAT_SYM"  # clamp to [-max, max]: never the most negative value
 
 
 class Tie(enum.Enum):
@@ -340,8 +340,12 @@ def overflow_raw(raw: Any, fmt: FixedFormat, overflow: Overflow) -> Any:
         return _select(raw > hi, hi, _select(raw < lo, lo, raw))
     if overflow == Overflow.AP_SAT_ZERO:
         return _select((raw > hi) | (raw < lo), 0, raw)
-    low = -hi if fmt.signed else lo
-    return _select(raw > hi, hi, _select(raw < lo, low, raw))
+    # AP_SAT_SYM, as the ap_types headers implement it: a signed result is clamped to
+    # [-max, max], so even an in-range most negative value becomes -max; at one bit (where
+    # -max is 0) and when unsigned it is AP_SAT.
+    if fmt.signed and fmt.width > 1:
+        return _select(raw > hi, hi, _select(raw <= lo, -hi, raw))
+    return _select(raw > hi, hi, _select(raw < lo, lo, raw))
 
 
 def _select(cond: Any, a: Any, b: Any) -> Any:

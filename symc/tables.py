@@ -21,7 +21,9 @@ A table approximates ``f`` on a fixed-point operand ``x`` (format ``in_format``)
     table covers one period of ``f`` in ``t`` (``scale = 1/period``) and keeps only the low
     ``log2(entries)`` index bits, which wraps any input into the period; a non-periodic table
     clamps to ``[0, entries-1]``. Entries sample the middle of their cell, which halves the
-    worst error of a truncating index.
+    worst error of a truncating index. With linear interpolation (``interp_bits > 0``) the
+    bits below the index weigh the next entry: ``y = T[i] + ((T[i+1] - T[i]) * frac) >> b``,
+    with entries at the cells' edges (one more when the table clamps).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from symc.fixed import (
     Precision,
     Quant,
     cast_raw,
+    quantize_real,
     quantize_scalar,
     sub_format,
 )
@@ -71,6 +74,19 @@ BUILTIN: dict[str, Callable[[float], float]] = {
     "tanh": math.tanh,
 }
 """Scalar float64 definitions (libm, as C++'s ``std::sin`` and friends compute them)."""
+
+VECTOR: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "cos": np.cos,
+    "exp": np.exp,
+    "log": np.log,
+    "recip": lambda x: 1.0 / x,
+    "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "sin": np.sin,
+    "sqrt": np.sqrt,
+    "tan": np.tan,
+    "tanh": np.tanh,
+}
+"""numpy versions, for measuring errors over many points (table entries use :data:`BUILTIN`)."""
 
 PERIODS: dict[str, float] = {"sin": 2 * math.pi, "cos": 2 * math.pi}
 """Built-in functions that are periodic and bounded (a table over one period serves all x)."""
@@ -122,6 +138,58 @@ def scalar_function(expr: sympy.Expr, var: sympy.Symbol) -> Callable[[float], fl
     return lambda x: ev(expr, x)
 
 
+_NUMPY_FUNCS: dict[type, Callable[[np.ndarray], np.ndarray]] = {
+    sympy.sin: np.sin,
+    sympy.cos: np.cos,
+    sympy.tan: np.tan,
+    sympy.tanh: np.tanh,
+    sympy.exp: np.exp,
+    sympy.log: np.log,
+    sympy.Abs: np.abs,
+}
+
+
+def vector_function(expr: sympy.Expr, var: sympy.Symbol) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`scalar_function` over numpy arrays (for measurements over many points)."""
+
+    def ev(e: sympy.Expr, x: np.ndarray) -> np.ndarray:
+        if e == var:
+            return x
+        if e.is_Number or isinstance(e, sympy.NumberSymbol):
+            return np.full_like(x, float(e))
+        if isinstance(e, sympy.Add):
+            return sum((ev(a, x) for a in e.args[1:]), ev(e.args[0], x))
+        if isinstance(e, sympy.Mul):
+            out = ev(e.args[0], x)
+            for a in e.args[1:]:
+                out = out * ev(a, x)
+            return out
+        if isinstance(e, sympy.Pow):
+            base, exponent = ev(e.args[0], x), e.args[1]
+            if exponent == sympy.Rational(1, 2):
+                return np.sqrt(base)
+            return np.power(base, float(exponent))
+        if isinstance(e, sympy.Min | sympy.Max):
+            values = [ev(a, x) for a in e.args]
+            combine = np.minimum if isinstance(e, sympy.Min) else np.maximum
+            out = values[0]
+            for v in values[1:]:
+                out = combine(out, v)
+            return out
+        for func, impl in _NUMPY_FUNCS.items():
+            if isinstance(e, func):
+                return impl(ev(e.args[0], x))
+        if isinstance(e, sympy.Function) and type(e).__name__ in VECTOR:
+            return VECTOR[type(e).__name__](ev(e.args[0], x))
+        raise SymcError(f"cannot evaluate {e} in a table definition")
+
+    def run(x: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return ev(expr, np.asarray(x, dtype=np.float64))
+
+    return run
+
+
 def _trunc_div(a: int, b: int) -> int:
     """C integer division: truncation toward zero."""
     q = abs(a) // abs(b)
@@ -155,10 +223,32 @@ class Table:
     """``bits``: index = ``(t_raw - start_raw) >> shift``."""
     periodic: bool = False
     values: tuple[int, ...] = ()
+    interp_bits: int = 0
+    """``bits`` with linear interpolation: the ``interp_bits`` bits below the index weigh the
+    next entry (0: no interpolation). Entries then hold ``f`` at the cells' edges: ``entries``
+    values when periodic, ``entries + 1`` otherwise."""
 
     @property
     def t_frac(self) -> int:
         return self.in_format.frac_bits + self.scale_frac
+
+    def cell(self, raw: Any) -> tuple[Any, Any]:
+        """Interpolated tables: the cell index and the ``interp_bits`` position inside it.
+
+        Outside a non-periodic domain the position is 0 at the first or the last edge
+        (index ``entries``), so the table clamps to its end values.
+        """
+        d = raw * self.scale_raw - self.start_raw
+        low = self.shift - self.interp_bits
+        index, frac = d >> self.shift, (d >> low) & ((1 << self.interp_bits) - 1)
+        if self.periodic:
+            return index & (self.entries - 1), frac
+        if isinstance(index, np.ndarray):
+            outside = (index < 0) | (index >= self.entries)
+            return np.clip(index, 0, self.entries), np.where(outside, 0, frac)
+        if index < 0 or index >= self.entries:
+            return min(max(index, 0), self.entries), 0
+        return index, frac
 
     def index(self, raw: Any) -> Any:
         """Table indices of raw operand values (ints or integer arrays; exact)."""
@@ -178,6 +268,17 @@ class Table:
     def lookup(self, raw: Any) -> Any:
         """Raw outputs for raw operand values."""
         values = np.asarray(self.values, dtype=np.int64)
+        if self.interp_bits:
+            # y = T[i] + floor((T[i+1] - T[i]) * frac / 2**interp_bits), the next entry
+            # wrapping around a periodic table and repeating the last edge of a clamped one.
+            index, frac = self.cell(raw)
+            nxt = (index + 1) % len(values) if self.periodic else np.minimum(index + 1,
+                                                                             len(values) - 1)
+            if isinstance(index, np.ndarray):
+                lo, hi = values[index.astype(np.int64)], values[np.asarray(nxt).astype(np.int64)]
+                return lo + (((hi - lo) * frac) >> self.interp_bits)
+            lo, hi = int(values[int(index)]), int(values[int(nxt)])
+            return lo + (((hi - lo) * int(frac)) >> self.interp_bits)
         index = self.index(raw)
         if isinstance(index, np.ndarray):
             return values[index.astype(np.int64)]
@@ -225,12 +326,12 @@ def hls4ml_table(name: str, func: Callable[[float], float], precision: Precision
     quotient = _trunc_div((entries % (1 << 16)) << t.frac_bits, span)
     mult = cast_raw(quotient, FixedFormat(64, 64), HLS4ML_DIV_FORMAT)
     step = _trunc_div(diff, entries % (1 << 16))
-    values = []
+    samples = []
     for i in range(entries):
         num = cast_raw(start_raw + i * step, FixedFormat(128, 128 - t.frac_bits), t,
                        precision.quant, precision.overflow)
-        sample = _sample(func, t.to_float(num), name)
-        values.append(quantize_scalar(sample, precision))
+        samples.append(_sample(func, t.to_float(num), name))
+    values = [int(v) for v in quantize_real(np.array(samples), precision)]
     return Table(
         function=name, indexing="hls4ml", in_format=t, out_format=t, entries=entries,
         domain=(t.to_float(start_raw), t.to_float(end_raw)), start_raw=start_raw,
@@ -240,12 +341,15 @@ def hls4ml_table(name: str, func: Callable[[float], float], precision: Precision
 
 def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat,
                out_precision: Precision, entries: int, start: float, span_log2: int,
-               period: float | None = None, scale_frac: int = 24) -> Table:
+               period: float | None = None, scale_frac: int = 24,
+               interp_bits: int = 0, valid: tuple[float, float] | None = None) -> Table:
     """A bit-sliced table of ``entries`` (a power of two) over ``[start, start + 2**span_log2)``.
 
     With ``period``, the index variable is ``t = x / period`` (the reciprocal quantized to
     ``scale_frac`` bits, rounded) over one turn ``[0, 1)``, and ``start``/``span_log2`` are
-    ignored. Entries hold ``f`` at the middle of each cell, rounded to ``out_precision``.
+    ignored. Entries hold ``f`` at the middle of each cell (at the edges when interpolating),
+    rounded to ``out_precision``; points outside ``valid`` (the argument's range) are sampled
+    at its nearest end, so that a table may overhang a point where ``f`` is undefined.
     """
     _check_entries(entries)
     n = entries.bit_length() - 1
@@ -267,18 +371,26 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
     if start_raw % (1 << shift):
         raise SymcError("bits indexing needs a domain start on the table's grid")
     cell = 2.0 ** (span_log2 - n)
-    values = []
-    for i in range(entries):
-        t_mid = start + (i + 0.5) * cell
-        x = t_mid * period if period is not None else t_mid
-        values.append(quantize_scalar(_sample(func, x, name), out_precision))
+    interp_bits = min(interp_bits, shift)
+    samples = []
+    # Interpolated tables sample the cells' edges, others the cells' middles.
+    points = ([start + i * cell for i in range(entries + (period is None))] if interp_bits
+              else [start + (i + 0.5) * cell for i in range(entries)])
+    for t in points:
+        x = t * period if period is not None else t
+        if valid is not None:
+            # Entries beyond the argument's range are never read (or only as an interpolation
+            # end point next to it): sample them inside, where f is defined.
+            x = min(max(x, valid[0]), valid[1])
+        samples.append(_sample(func, x, name))
+    values = [int(v) for v in quantize_real(np.array(samples), out_precision)]
     end = start + 2.0**span_log2
     domain = (start * period, end * period) if period is not None else (start, end)
     return Table(
         function=name, indexing="bits", in_format=in_format,
         out_format=out_precision.format, entries=entries, domain=domain, start_raw=start_raw,
         scale_raw=scale_raw, scale_frac=scale_frac, shift=shift,
-        periodic=period is not None, values=tuple(values),
+        periodic=period is not None, values=tuple(values), interp_bits=interp_bits,
     )
 
 
@@ -314,23 +426,43 @@ def grid(fmt: FixedFormat, lo: float, hi: float, limit: int = 1 << 18) -> np.nda
     return np.unique(np.linspace(first, last, limit).round().astype(np.int64))
 
 
-def max_error(table: Table, func: Callable[[float], float], lo: float, hi: float) -> float:
-    """Worst |table(x) - f(x)| over the operand's grid in ``[lo, hi]`` (exhaustive when small)."""
+def max_error(table: Table, func: Callable[[Any], Any], lo: float, hi: float) -> float:
+    """Worst |table(x) - f(x)| over the operand's grid in ``[lo, hi]`` (exhaustive when small).
+
+    ``func`` is a numpy function (:data:`VECTOR`, :func:`vector_function`) or a scalar one.
+    """
     raw = grid(table.in_format, lo, hi)
     if len(raw) == 0:
         return 0.0
     got = table.out_format.to_float(table.lookup(raw))
     xs = table.in_format.to_float(raw)
-    want = np.array([func(float(x)) for x in xs])
+    want = _evaluate(func, xs)
     finite = np.isfinite(want)
     return float(np.max(np.abs(got[finite] - want[finite]))) if finite.any() else 0.0
 
 
-def lipschitz(func: Callable[[float], float], lo: float, hi: float, samples: int = 4097) -> float:
+def _evaluate(func: Callable[[Any], Any], xs: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        try:
+            out = func(xs)
+            if isinstance(out, np.ndarray) and out.shape == xs.shape:
+                return out.astype(np.float64)
+        except TypeError:
+            pass  # a scalar function
+    values = []
+    for x in xs:
+        try:
+            values.append(func(float(x)))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            values.append(math.nan)
+    return np.array(values, dtype=np.float64)
+
+
+def lipschitz(func: Callable[[Any], Any], lo: float, hi: float, samples: int = 4097) -> float:
     """An estimate of max |f'| on ``[lo, hi]`` from finite differences (with a 10% margin)."""
     if hi <= lo:
         return 0.0
     xs = np.linspace(lo, hi, samples)
-    ys = np.array([func(float(x)) for x in xs])
+    ys = _evaluate(func, xs)
     slopes = np.abs(np.diff(ys)) / np.diff(xs)
     return float(np.max(slopes)) * 1.1 if len(slopes) else 0.0

@@ -1,7 +1,8 @@
 """An independent model of ap_fixed arithmetic in exact rationals, for the tests.
 
 Written from the Vivado HLS documentation of ``ap_fixed`` (UG1399, "Arbitrary Precision Fixed-Point
-Data Types": quantization and overflow modes), not from ``symc/fixed.py``: values are Fractions,
+Data Types": quantization and overflow modes) and, where the documentation is silent (AP_SAT_SYM at
+the most negative value), from the ap_types headers' behaviour, not from ``symc/fixed.py``: values are Fractions,
 quantization is stated as rounding of a rational, overflow as arithmetic on the integer count of
 LSBs. The tests compare symc's emulator against it.
 """
@@ -41,6 +42,10 @@ def quantize(value: Fraction, width: int, int_bits: int, signed: bool = True,
         raise ValueError(quant)
     lo = -(2 ** (width - 1)) if signed else 0
     hi = 2 ** (width - 1) - 1 if signed else 2**width - 1
+    if overflow == "AP_SAT_SYM" and signed and width > 1 and n <= lo:
+        # Symmetric saturation never yields the most negative value, even an in-range one
+        # (ap_fixed_base.h, overflow_adjust: V = min | 1).
+        return -hi * lsb
     if lo <= n <= hi:
         return n * lsb
     if overflow == "AP_WRAP":
@@ -50,7 +55,7 @@ def quantize(value: Fraction, width: int, int_bits: int, signed: bool = True,
     elif overflow == "AP_SAT_ZERO":
         n = 0
     elif overflow == "AP_SAT_SYM":
-        n = hi if n > hi else (-hi if signed else lo)
+        n = hi if n > hi else (-hi if signed and width > 1 else lo)
     else:
         raise ValueError(overflow)
     return n * lsb

@@ -87,7 +87,11 @@ def test_overflow_modes():
     assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_WRAP)).tolist() == [-7, 7, -8, 7]
     assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT)).tolist() == [7, -8, -8, 7]
     assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT_ZERO)).tolist() == [0, 0, -8, 7]
-    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT_SYM)).tolist() == [7, -7, -8, 7]
+    # Symmetric: the most negative value never appears, even when it is in range (ap_types).
+    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT_SYM)).tolist() == [7, -7, -7, 7]
+    one_bit = FixedFormat(1, 1)
+    assert quantize_real(np.array([-3.0, -1.0, 2.0]),
+                         Precision(one_bit, Quant.AP_TRN, Overflow.AP_SAT_SYM)).tolist() == [-1, -1, 0]
 
 
 def test_wide_values_stay_exact():
