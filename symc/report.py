@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 TARGETS = ("xc7", "xcup", "ecp5")
 CACHE_ENV = "SYMC_CACHE_DIR"
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2
 """Bumped when the content of a report changes, so that old cache entries are not read."""
 
 
@@ -134,6 +134,8 @@ def _measure(design: Design, target: str) -> dict[str, Any]:
     timing = nextpnr.place_and_route(netlist, freq_mhz=freq)
     latency = design.latency
     model_stage = max(schedule.stage_ns) if schedule and schedule.stage_ns else None
+    if model_stage is None and target != "ecp5":
+        model_stage = model_path_ns(design, target)
     if clocked and schedule and schedule.clock_ns:
         latency_ns = latency * schedule.clock_ns
     elif target == "ecp5" or model_stage is None:
@@ -141,6 +143,7 @@ def _measure(design: Design, target: str) -> dict[str, Any]:
     else:
         latency_ns = model_stage
     harness_ffs = sum(p.format.width for p in (*design.inputs, *design.outputs))
+    harness_ffs += len(schedule.control_outputs) if clocked and schedule else 0
     return {
         "design": design.name,
         "target": target,
@@ -166,6 +169,27 @@ def _measure(design: Design, target: str) -> dict[str, Any]:
         "cells": resources.cells,
         "tools": _tool_versions(),
     }
+
+
+def model_path_ns(design: Design, family: str) -> float:
+    """The delay model's longest input-to-output path of a combinational design, with the
+    register overhead of one stage: its period if it sat between registers."""
+    from symc.delays import load
+    from symc.dialects import sym
+
+    model = load(family)
+    arrival: dict[Any, float] = {}
+    worst = 0.0
+    for kernel in [k for k in design.fixed_module.walk() if isinstance(k, sym.KernelOp)]:
+        for op in kernel.body.block.ops:
+            if isinstance(op, sym.OutputOp):
+                continue
+            start = max([0.0, *(arrival.get(v, 0.0) for v in op.operands)])
+            end = start + model.op_delay(op)
+            for result in op.results:
+                arrival[result] = end
+            worst = max(worst, end)
+    return round(worst + model.register_ns, 3)
 
 
 def format_report(r: dict[str, Any]) -> str:
