@@ -18,7 +18,6 @@ import numpy as np
 import symc
 from symc.dialects import sym
 
-
 N_INPUTS = 16
 
 
@@ -60,8 +59,8 @@ def bench_compile() -> None:
     symc.compile("x0 + x1")  # imports and first-call caches out of the measurement
     for n in (10, 50, 200):
         text = polynomial(n)
-        t_ap, design = timed(lambda: symc.compile(text, inputs=inputs), 5)
-        t_auto, _ = timed(lambda: symc.compile(text, inputs=inputs, precision="auto"), 5)
+        t_ap, design = timed(lambda text=text: symc.compile(text, inputs=inputs), 5)
+        t_auto, _ = timed(lambda text=text: symc.compile(text, inputs=inputs, precision="auto"), 5)
         print(f"| {n:>10} | {count_ops(design):>5} | {t_ap:>16.3f} | {t_auto:>8.3f} |")
 
 
@@ -75,8 +74,8 @@ def bench_emulator() -> None:
     for precision in ("ap_fixed<16,6>", "auto"):
         design = symc.compile(text, inputs=inputs, precision=precision)
         raw = design.quantize_inputs(X)
-        t, _ = timed(lambda: design.emulator.run_raw(raw), 3)
-        t_all, _ = timed(lambda: design.predict(X), 3)
+        t, _ = timed(lambda d=design, r=raw: d.emulator.run_raw(r), 3)
+        t_all, _ = timed(lambda d=design: d.predict(X), 3)
         print(f"| {precision:>16} | {str(design.emulator.exact_int64):>10} | "
               f"{len(X) / t / 1e6:>10.1f} |  (with float quantization: {len(X) / t_all / 1e6:.1f})")
     wide = symc.compile("x0*x1*x2*x3 + x4*x5*x6*x7", precision="ap_fixed<24,8>")

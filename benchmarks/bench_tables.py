@@ -36,8 +36,11 @@ def hall_of_fame() -> list[str]:
 
 
 def final_model() -> list[str]:
-    lines = [ln.split("\t") for ln in (SHARED / "final_expressions.tsv").read_text().splitlines()
-             if ln and not ln.startswith("#")]
+    lines = [
+        ln.split("\t")
+        for ln in (SHARED / "final_expressions.tsv").read_text().splitlines()
+        if ln and not ln.startswith("#")
+    ]
     return [expr.strip() for _, expr in lines]
 
 
@@ -48,7 +51,10 @@ def bench_compile() -> None:
     print("|---|---|---|")
     symc.compile("x0 + 1")  # imports and caches out of the measurement
     sc = {"sc": "sin(x)*cos(x)"}
-    for label, tables in [("1024 entries (default)", None), ("256 entries", {"*": {"entries": 256}})]:
+    for label, tables in [
+        ("1024 entries (default)", None),
+        ("256 entries", {"*": {"entries": 256}}),
+    ]:
         start = time.perf_counter()
         design = symc.compile(equations, inputs=INPUTS, functions=sc, tables=tables)
         one = time.perf_counter() - start
@@ -77,10 +83,17 @@ def bench_accuracy(n: int = 100_000) -> None:
     top = np.argmax(reference, axis=1)
     hls4ml = {"entries": 256, "domain": [-8, 8], "indexing": "hls4ml"}
     configurations = [
-        ("hls4ml settings (bit-exact with hls4ml)", "ap_fixed<16,6>", {"sin": hls4ml, "cos": hls4ml}),
+        (
+            "hls4ml settings (bit-exact with hls4ml)",
+            "ap_fixed<16,6>",
+            {"sin": hls4ml, "cos": hls4ml},
+        ),
         ("symc bits, periodic", "ap_fixed<16,6>", {"*": {"entries": 256}}),
-        ("symc bits, periodic, linear", "ap_fixed<16,6>",
-         {"*": {"entries": 256, "interpolation": "linear"}}),
+        (
+            "symc bits, periodic, linear",
+            "ap_fixed<16,6>",
+            {"*": {"entries": 256, "interpolation": "linear"}},
+        ),
     ]
     print(f"\n## 5-class jet model vs float64, {n} N(0,1) inputs (float64 at the exact inputs)")
     print("| configuration | tables | max abs error per class (g q t w z) | top-class agreement |")
@@ -94,8 +107,10 @@ def bench_accuracy(n: int = 100_000) -> None:
         agree = np.mean(np.argmax(got, axis=1) == top)
         sizes = sorted({(t["entries"], t["bits"]) for t in design.tables})
         table_text = ", ".join(f"{len(design.tables)}x{e}x{b}b" for e, b in sizes)
-        print(f"| {label} | {table_text} | {' '.join(f'{e:.4f}' for e in errors)} | "
-              f"{agree:.2%} ({int(round((1 - agree) * n))} differ) |")
+        print(
+            f"| {label} | {table_text} | {' '.join(f'{e:.4f}' for e in errors)} | "
+            f"{agree:.2%} ({int(round((1 - agree) * n))} differ) |"
+        )
 
 
 if __name__ == "__main__":

@@ -49,13 +49,13 @@ from xdsl.irdl import (
     irdl_op_definition,
     operand_def,
     opt_prop_def,
+    param_def,
     prop_def,
     region_def,
     result_def,
     traits_def,
     var_operand_def,
 )
-from xdsl.irdl import param_def
 from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
 from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator, Pure, SymbolOpInterface
@@ -124,7 +124,7 @@ class FixedType(ParametrizedAttribute, TypeAttribute):
 
     def verify(self) -> None:
         try:
-            self.format
+            _ = self.format
         except Exception as exc:
             raise VerifyException(f"invalid fixed-point type: {exc}") from exc
 
@@ -635,7 +635,8 @@ class SqrtOp(ElementaryOp):
 class ApplyOp(IRDLOperation):
     """A user-defined unary function, with its definition in terms of ``x``:
 
-    ``%r = sym.apply %a <{definition = "sin(x)*cos(x)", function = "sc"}> : (!sym.real) -> !sym.real``
+    ``%r = sym.apply %a {definition = "sin(x)*cos(x)", function = "sc"}
+    : (!sym.real) -> !sym.real``
 
     ``sym-approximate-lut`` turns it into one table (its definition is parsed by symc's
     whitelist parser, never evaluated as code).
@@ -784,7 +785,8 @@ class LutOp(IRDLOperation):
 class CastOp(IRDLOperation):
     """Quantize a fixed-point value into another format (the only inexact op):
 
-    ``%r = sym.cast %a {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>``
+    ``%r = sym.cast %a {overflow = "AP_WRAP", quant = "AP_TRN"}
+    : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>``
     """
 
     name = "sym.cast"

@@ -346,7 +346,8 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
     if spec.indexing == "hls4ml":
         # index = int((x - start) * mult): C's conversion truncates toward zero.
         width = src.width + 1
-        diff = self.b.sub(self.b.resize(x, width, src.signed), self.b.constant(spec.start_raw, width),
+        diff = self.b.sub(self.b.resize(x, width, src.signed),
+                          self.b.constant(spec.start_raw, width),
                           f"{name}_off")
         width += abs(spec.mult_raw).bit_length() + 1
         product = self.b.mul(self.b.resize(diff, width, True),

@@ -22,7 +22,8 @@ in the ``sym.cast`` ops this pass inserts. Two modes:
     quantized inputs (the inputs' own quantization is the resolution of the data, not an error
     of the design). Inputs are truncated (``AP_TRN``) and clamped into their declared ranges
     (:func:`input_raw_bounds`), so the quantized inputs never leave the ranges the analysis
-    assumed; a driver that sends other values is outside the design's contract. The bound reached at each output is recorded in the kernel's ``error_bounds``.
+    assumed; a driver that sends other values is outside the design's contract. The bound
+    reached at each output is recorded in the kernel's ``error_bounds``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ArrayAttr, FloatAttr, Float64Type, ModuleOp
+from xdsl.dialects.builtin import ArrayAttr, Float64Type, FloatAttr, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 

@@ -31,12 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
+import sympy
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
-
-import sympy
 
 from symc.dialects.sym import (
     AbsOp,

@@ -18,7 +18,6 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
 from symc.backends.verilog import print_module
-from symc.toolchain.circt import export_verilog
 from symc.design import Design, Port
 from symc.fixed import MAX_WIDTH, Precision, parse_precision
 from symc.frontend.errors import SymcError
@@ -26,6 +25,7 @@ from symc.frontend.functions import check_calls, definitions
 from symc.frontend.functions import inline as inline_calls
 from symc.frontend.lower import build_module
 from symc.frontend.names import check_design_name, check_identifier, port_names
+from symc.toolchain.circt import export_verilog
 
 Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
 Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
@@ -84,7 +84,9 @@ def _inputs(inputs: Inputs, exprs: list[sympy.Expr]) -> tuple[list[str], list | 
             try:
                 lo, hi = (float(b) for b in bounds)
             except (TypeError, ValueError):
-                raise SymcError(f"range of input {name!r} must be a pair (lo, hi), not {bounds!r}")
+                raise SymcError(
+                    f"range of input {name!r} must be a pair (lo, hi), not {bounds!r}"
+                ) from None
             if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
                 raise SymcError(f"invalid range for input {name!r}: ({lo}, {hi})")
             ranges.append((lo, hi))
@@ -280,7 +282,7 @@ def _table_pass(precision: str, auto: bool, max_error: float | None,
         ):
             raise SymcError("tables must map function names (or '*') to dicts of settings")
         settings = {k: dict(v) for k, v in tables.items()}
-        for function, values in settings.items():
+        for values in settings.values():
             if isinstance(values.get("domain"), tuple):
                 values["domain"] = list(values["domain"])
     table_error = None

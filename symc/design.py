@@ -100,7 +100,8 @@ class Design:
             arr = arr[:, None]
         if arr.ndim != 2 or arr.shape[1] != n_in:
             raise SymcError(
-                f"X must have shape (n_samples, {n_in}) (inputs {', '.join(p.name for p in self.inputs)}), "
+                f"X must have shape (n_samples, {n_in}) "
+                f"(inputs {', '.join(p.name for p in self.inputs)}), "
                 f"not {arr.shape}"
             )
         if not np.all(np.isfinite(arr)):
@@ -156,7 +157,8 @@ class Design:
         n = len(raw_in[0]) if raw_in else 0
         fixed = [int(c == "valid_in") for c in control]
         vectors = [
-            [int(col[i]) % (1 << p.format.width) for col, p in zip(raw_in, self.inputs, strict=True)]
+            [int(col[i]) % (1 << p.format.width)
+             for col, p in zip(raw_in, self.inputs, strict=True)]
             + fixed
             for i in range(n)
         ]

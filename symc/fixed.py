@@ -189,7 +189,9 @@ def parse_precision(text: str) -> Precision:
     try:
         ints = [int(a) for a in args[:n_ints]]
     except ValueError:
-        raise SymcError(f"invalid precision {text!r}: width and integer bits must be integers")
+        raise SymcError(
+            f"invalid precision {text!r}: width and integer bits must be integers"
+        ) from None
     width = ints[0]
     int_bits = ints[1] if n_ints == 2 else width
     if not 1 <= width <= MAX_WIDTH:

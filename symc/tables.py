@@ -396,13 +396,13 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
 
 def bits_domain(lo: float, hi: float, entries: int) -> tuple[float, int]:
     """``(start, span_log2)`` of the smallest power-of-two domain, on its own grid, covering
-    ``[lo, hi]`` with ``entries`` cells."""
+    ``[lo, hi]`` with ``entries`` cells, centred on it (the slack is shared by both ends)."""
     n = entries.bit_length() - 1
     k = math.ceil(math.log2(max(hi - lo, 2.0**-60)))
     while True:
         cell = 2.0 ** (k - n)
-        start = math.floor(lo / cell) * cell
-        if start + 2.0**k >= hi:
+        start = math.floor(((lo + hi) / 2 - 2.0 ** (k - 1)) / cell) * cell
+        if start <= lo and start + 2.0**k >= hi:
             return start, k
         k += 1
 
@@ -415,7 +415,12 @@ def round_precision(fmt: FixedFormat) -> Precision:
 # --- accuracy ----------------------------------------------------------------------------
 
 
-def grid(fmt: FixedFormat, lo: float, hi: float, limit: int = 1 << 18) -> np.ndarray:
+EXHAUSTIVE = 1 << 21
+"""Arguments up to this many grid points are checked one by one (a table's error is then exact);
+wider ones are sampled at this many evenly spread points."""
+
+
+def grid(fmt: FixedFormat, lo: float, hi: float, limit: int = EXHAUSTIVE) -> np.ndarray:
     """Raw values of ``fmt`` in ``[lo, hi]``: all of them, or ``limit`` evenly spread."""
     first = max(math.ceil(lo * 2.0**fmt.frac_bits), fmt.min_raw)
     last = min(math.floor(hi * 2.0**fmt.frac_bits), fmt.max_raw)
@@ -447,7 +452,7 @@ def _evaluate(func: Callable[[Any], Any], xs: np.ndarray) -> np.ndarray:
             out = func(xs)
             if isinstance(out, np.ndarray) and out.shape == xs.shape:
                 return out.astype(np.float64)
-        except TypeError:
+        except (TypeError, ValueError):
             pass  # a scalar function
     values = []
     for x in xs:

@@ -2,7 +2,8 @@
 
 Written from the Vivado HLS documentation of ``ap_fixed`` (UG1399, "Arbitrary Precision Fixed-Point
 Data Types": quantization and overflow modes) and, where the documentation is silent (AP_SAT_SYM at
-the most negative value), from the ap_types headers' behaviour, not from ``symc/fixed.py``: values are Fractions,
+the most negative value), from the ap_types headers' behaviour, not from ``symc/fixed.py``:
+values are Fractions,
 quantization is stated as rounding of a rational, overflow as arithmetic on the integer count of
 LSBs. The tests compare symc's emulator against it.
 """

@@ -17,7 +17,8 @@ def test_compile_writes_design(tmp_path, capsys):
                  "--precision", "ap_fixed<12,5>", "--name", "poly", "-o", str(out)])
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "poly.fixed.mlir", "poly.hw.mlir", "poly.json", "poly.sv", "poly.sym.mlir"]
+        "poly.fixed.mlir", "poly.hw.mlir", "poly.json", "poly.lut.mlir", "poly.sv",
+        "poly.sym.mlir"]
     summary = json.loads((out / "poly.json").read_text())
     assert summary["precision"] == "ap_fixed<12,5>"
     assert [p["name"] for p in summary["inputs"]] == ["x0", "x1"]

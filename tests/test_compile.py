@@ -31,12 +31,25 @@ def test_design_surface(tmp_path):
     assert y[1].tolist() == [-2.5, -0.25]
     paths = d.save(tmp_path / "out")
     names = sorted(p.name for p in paths)
-    assert names == ["top.fixed.mlir", "top.hw.mlir", "top.json", "top.sv", "top.sym.mlir"]
+    assert names == [
+        "top.fixed.mlir",
+        "top.hw.mlir",
+        "top.json",
+        "top.lut.mlir",
+        "top.sv",
+        "top.sym.mlir",
+    ]
     summary = json.loads((tmp_path / "out" / "top.json").read_text())
     assert summary["latency"] == 0
     assert summary["inputs"][0] == {
-        "name": "x0", "format": "ap_fixed<16,6>", "width": 16, "int_bits": 6, "frac_bits": 10,
-        "signed": True, "range": [-4.0, 4.0], "source": "x0",
+        "name": "x0",
+        "format": "ap_fixed<16,6>",
+        "width": 16,
+        "int_bits": 6,
+        "frac_bits": 10,
+        "signed": True,
+        "range": [-4.0, 4.0],
+        "source": "x0",
     }
     assert summary["outputs"][1]["expression"] == "max(x0, -x1)"
 
@@ -65,7 +78,9 @@ def test_sympy_input_and_shared_subexpressions():
 
 
 def test_keyword_names_are_renamed_and_reported():
-    d = symc.compile("wire * and + input", inputs={"wire": (-1, 1), "and": (-1, 1), "input": (0, 1)})
+    d = symc.compile(
+        "wire * and + input", inputs={"wire": (-1, 1), "and": (-1, 1), "input": (0, 1)}
+    )
     assert d.renamed == {"wire": "wire_", "and": "and_", "input": "input_"}
     assert [p.name for p in d.inputs] == ["wire_", "and_", "input_"]
     assert [p.source for p in d.inputs] == ["wire", "and", "input"]
@@ -122,13 +137,14 @@ def test_wide_design_stays_exact():
         ({"exprs": "x", "precision": "float32"}, "invalid precision"),
         ({"exprs": "x", "precision": "auto"}, "needs input ranges"),
         ({"exprs": "x", "max_error": 0.1}, "apply only to precision='auto'"),
-        ({"exprs": "x", "inputs": {"x": (0, 1)}, "precision": "auto", "max_error": -1},
-         "max_error must be a positive number"),
-        ({"exprs": "0.3*x", "inputs": {"x": (0, 1)}, "precision": "auto", "max_error": 1e-40},
-         "out of reach"),
-        ({"exprs": "sin(x)"}, "needs the sym-approximate-lut pass"),
-        ({"exprs": "x / y", "inputs": {"x": (0, 1), "y": (1, 2)}},
-         "needs the sym-approximate-lut pass"),
+        (
+            {"exprs": "x", "inputs": {"x": (0, 1)}, "precision": "auto", "max_error": -1},
+            "max_error must be a positive number",
+        ),
+        (
+            {"exprs": "0.3*x", "inputs": {"x": (0, 1)}, "precision": "auto", "max_error": 1e-40},
+            "out of reach",
+        ),
         ({"exprs": "x / y"}, "division by a value that may be 0"),
         ({"exprs": "x", "name": "top module"}, "invalid design name"),
         ({"exprs": "x", "name": "x"}, "clashes with a port name"),

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from fraction_model import quantize
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,6 @@ from symc.fixed import (
     result_format,
 )
 from symc.frontend.errors import SymcError
-from fraction_model import quantize
 
 formats = st.builds(
     lambda w, i, s: FixedFormat(w, i, s),
@@ -84,14 +84,35 @@ def test_ties_follow_each_mode():
 def test_overflow_modes():
     fmt = FixedFormat(4, 4)  # -8..7
     xs = np.array([9.0, -9.0, -8.0, 7.0])
-    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_WRAP)).tolist() == [-7, 7, -8, 7]
-    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT)).tolist() == [7, -8, -8, 7]
-    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT_ZERO)).tolist() == [0, 0, -8, 7]
+    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_WRAP)).tolist() == [
+        -7,
+        7,
+        -8,
+        7,
+    ]
+    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT)).tolist() == [
+        7,
+        -8,
+        -8,
+        7,
+    ]
+    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT_ZERO)).tolist() == [
+        0,
+        0,
+        -8,
+        7,
+    ]
     # Symmetric: the most negative value never appears, even when it is in range (ap_types).
-    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT_SYM)).tolist() == [7, -7, -7, 7]
+    assert quantize_real(xs, Precision(fmt, Quant.AP_TRN, Overflow.AP_SAT_SYM)).tolist() == [
+        7,
+        -7,
+        -7,
+        7,
+    ]
     one_bit = FixedFormat(1, 1)
-    assert quantize_real(np.array([-3.0, -1.0, 2.0]),
-                         Precision(one_bit, Quant.AP_TRN, Overflow.AP_SAT_SYM)).tolist() == [-1, -1, 0]
+    assert quantize_real(
+        np.array([-3.0, -1.0, 2.0]), Precision(one_bit, Quant.AP_TRN, Overflow.AP_SAT_SYM)
+    ).tolist() == [-1, -1, 0]
 
 
 def test_wide_values_stay_exact():
@@ -106,7 +127,9 @@ def test_result_formats_are_aps():
     a, b = FixedFormat(16, 6), FixedFormat(16, 6)
     assert result_format("mul", a, b) == FixedFormat(32, 12)
     assert result_format("add", a, b) == FixedFormat(17, 7)
-    assert result_format("sub", FixedFormat(8, 4, False), FixedFormat(8, 4, False)) == FixedFormat(9, 5)
+    assert result_format("sub", FixedFormat(8, 4, False), FixedFormat(8, 4, False)) == FixedFormat(
+        9, 5
+    )
     # unsigned + signed: the unsigned operand needs a sign bit first
     assert result_format("add", FixedFormat(8, 4, False), FixedFormat(8, 2)) == FixedFormat(12, 6)
     assert result_format("neg", a) == FixedFormat(17, 7)
@@ -124,7 +147,10 @@ def test_format_for_raw_range():
     [
         ("ap_fixed<16,6>", Precision(FixedFormat(16, 6))),
         (" ap_ufixed< 8 , 3 > ", Precision(FixedFormat(8, 3, False))),
-        ("ap_fixed<16,6,AP_RND,AP_SAT>", Precision(FixedFormat(16, 6), Quant.AP_RND, Overflow.AP_SAT)),
+        (
+            "ap_fixed<16,6,AP_RND,AP_SAT>",
+            Precision(FixedFormat(16, 6), Quant.AP_RND, Overflow.AP_SAT),
+        ),
         ("ap_fixed<16,6,AP_RND_CONV>", Precision(FixedFormat(16, 6), Quant.AP_RND_CONV)),
         ("ap_int<12>", Precision(FixedFormat(12, 12))),
         ("ap_uint<3>", Precision(FixedFormat(3, 3, False))),

@@ -47,28 +47,46 @@ HLS4ML_CASES = [
 ]
 
 
-@pytest.mark.skipif(shutil.which("g++") is None or _ap_types() is None,
-                    reason="needs g++ and the hls4ml package (its ap_types and nnet headers)")
+@pytest.mark.skipif(
+    shutil.which("g++") is None or _ap_types() is None,
+    reason="needs g++ and the hls4ml package (its ap_types and nnet headers)",
+)
 def test_hls4ml_indexing_matches_hls4ml_lookup_table(tmp_path):
     root = _ap_types()
     assert root is not None
-    lines = ['#include <cstdio>', '#include "ap_fixed.h"', '#include "hls_math.h"',
-             '#include "nnet_utils/nnet_math.h"', '#include "nnet_utils/nnet_types.h"',
-             "int main() {"]
+    lines = [
+        "#include <cstdio>",
+        '#include "ap_fixed.h"',
+        '#include "hls_math.h"',
+        '#include "nnet_utils/nnet_math.h"',
+        '#include "nnet_utils/nnet_types.h"',
+        "int main() {",
+    ]
     for i, (ctype, _, n, start, end, func) in enumerate(HLS4ML_CASES):
         ns = "nnet" if func in ("sin", "cos") else "hls"
         lines.append(f"  nnet::lookup_table<{ctype}, {n}, {ns}::{func}> t{i}({start}, {end});")
-    lines += ["  double x;", "  while (scanf(\"%lf\", &x) == 1) {"]
+    lines += ["  double x;", '  while (scanf("%lf", &x) == 1) {']
     for i, (ctype, *_rest) in enumerate(HLS4ML_CASES):
-        lines.append(f"    {{ {ctype} v = x; printf(\"%lld \", (long long)t{i}(v).range().to_int64()); }}")
-    lines += ["    printf(\"\\n\");", "  }", "}"]
+        lines.append(
+            f'    {{ {ctype} v = x; printf("%lld ", (long long)t{i}(v).range().to_int64()); }}'
+        )
+    lines += ['    printf("\\n");', "  }", "}"]
     (tmp_path / "t.cpp").write_text("\n".join(lines))
-    subprocess.run(["g++", "-O1", f"-I{root / 'ap_types'}", f"-I{root}", "t.cpp", "-o", "t"],
-                   cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run(
+        ["g++", "-O1", f"-I{root / 'ap_types'}", f"-I{root}", "t.cpp", "-o", "t"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
     rng = np.random.default_rng(0)
     xs = np.concatenate([np.linspace(-12, 12, 6001), rng.normal(0, 4, 4000)])
-    result = subprocess.run([str(tmp_path / "t")], input="\n".join(map(repr, xs.tolist())),
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(tmp_path / "t")],
+        input="\n".join(map(repr, xs.tolist())),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     reference = np.array([[int(v) for v in line.split()] for line in result.stdout.splitlines()])
     for i, (_, precision, n, start, end, func) in enumerate(HLS4ML_CASES):
         p = symc.parse_precision(precision)
@@ -80,15 +98,25 @@ def test_hls4ml_indexing_matches_hls4ml_lookup_table(tmp_path):
 # --- error bounds --------------------------------------------------------------------------
 
 FUNCTIONS = {
-    "sin": (-20.0, 20.0), "cos": (-20.0, 20.0), "tanh": (-5.0, 5.0), "exp": (-3.0, 2.0),
-    "log": (0.05, 8.0), "sqrt": (0.0, 9.0), "sigmoid": (-8.0, 8.0), "recip": (0.5, 4.0),
+    "sin": (-20.0, 20.0),
+    "cos": (-20.0, 20.0),
+    "tanh": (-5.0, 5.0),
+    "exp": (-3.0, 2.0),
+    "log": (0.05, 8.0),
+    "sqrt": (0.0, 9.0),
+    "sigmoid": (-8.0, 8.0),
+    "recip": (0.5, 4.0),
     "tan": (-1.4, 1.4),
 }
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=st.sampled_from(sorted(FUNCTIONS)), n=st.integers(4, 10),
-       frac=st.integers(6, 14), seed=st.integers(0, 2**16))
+@given(
+    name=st.sampled_from(sorted(FUNCTIONS)),
+    n=st.integers(4, 10),
+    frac=st.integers(6, 14),
+    seed=st.integers(0, 2**16),
+)
 def test_reported_max_error_holds_on_dense_sampling(name, n, frac, seed):
     lo, hi = FUNCTIONS[name]
     func = BUILTIN[name]
@@ -100,7 +128,7 @@ def test_reported_max_error_holds_on_dense_sampling(name, n, frac, seed):
     else:
         start, span = bits_domain(lo, hi, entries)
         assume(n - span <= frac)  # cells finer than the input: not a table it can index
-        table = bits_table(name, func, in_format, out, entries, start, span)
+        table = bits_table(name, func, in_format, out, entries, start, span, valid=(lo, hi))
     bound = max_error(table, func, lo, hi)
     xs = np.random.default_rng(seed).uniform(lo, hi, 20000)
     raw = quantize_real(xs, Precision(in_format, Quant.AP_TRN, Overflow.AP_SAT))
@@ -112,8 +140,12 @@ def test_reported_max_error_holds_on_dense_sampling(name, n, frac, seed):
 
 
 def test_periodic_tables_serve_any_input_without_clamping():
-    d = symc.compile("sin(x)", inputs={"x": (-30, 30)}, precision="ap_fixed<18,7>",
-                     tables={"sin": {"entries": 1024}})
+    d = symc.compile(
+        "sin(x)",
+        inputs={"x": (-30, 30)},
+        precision="ap_fixed<18,7>",
+        tables={"sin": {"entries": 1024}},
+    )
     assert d.tables[0]["periodic"] and d.tables[0]["entries"] == 1024
     X = np.linspace(-30, 30, 5001)[:, None]
     err = np.abs(d.predict(X)[:, 0] - np.sin(d.quantized_inputs(X)[:, 0]))
@@ -122,12 +154,19 @@ def test_periodic_tables_serve_any_input_without_clamping():
 
 
 def test_sc_becomes_one_periodic_table_or_is_inlined():
-    d = symc.compile("sc(x0) + x1", inputs={"x0": (-8, 8), "x1": (-1, 1)},
-                     functions={"sc": lambda x: __import__("sympy").sin(x) * __import__("sympy").cos(x)})
+    d = symc.compile(
+        "sc(x0) + x1",
+        inputs={"x0": (-8, 8), "x1": (-1, 1)},
+        functions={"sc": lambda x: __import__("sympy").sin(x) * __import__("sympy").cos(x)},
+    )
     assert [t["function"] for t in d.tables] == ["sc"]
     assert d.tables[0]["periodic"] and abs(d.tables[0]["domain"][1] - math.pi) < 1e-12
-    inlined = symc.compile("sc(x0) + x1", inputs={"x0": (-8, 8), "x1": (-1, 1)},
-                           functions={"sc": "sin(x)*cos(x)"}, inline_functions=True)
+    inlined = symc.compile(
+        "sc(x0) + x1",
+        inputs={"x0": (-8, 8), "x1": (-1, 1)},
+        functions={"sc": "sin(x)*cos(x)"},
+        inline_functions=True,
+    )
     assert sorted(t["function"] for t in inlined.tables) == ["cos", "sin"]
 
 
@@ -148,8 +187,17 @@ def test_constant_arguments_are_looked_up_in_the_table():
 # --- every function through Verilator -------------------------------------------------------
 
 EVERY_FUNCTION = [
-    "sin(x0)", "cos(2*x0 - 1)", "tan(x1)", "tanh(x0)", "exp(x1)", "log(x2)", "sqrt(x2)",
-    "sigmoid(x0)", "x0 / x2", "sc(x0*x1)", "sin(x0)*cos(x1) - exp(-x1)",
+    "sin(x0)",
+    "cos(2*x0 - 1)",
+    "tan(x1)",
+    "tanh(x0)",
+    "exp(x1)",
+    "log(x2)",
+    "sqrt(x2)",
+    "sigmoid(x0)",
+    "x0 / x2",
+    "sc(x0*x1)",
+    "sin(x0)*cos(x1) - exp(-x1)",
 ]
 RANGES = {"x0": (-4.0, 4.0), "x1": (-1.2, 1.2), "x2": (0.25, 6.0)}
 
@@ -161,32 +209,63 @@ def _corners_and_uniform(n: int, seed: int) -> np.ndarray:
     return np.vstack([corners, np.random.default_rng(seed).uniform(lo, hi, size=(n - 8, 3))])
 
 
-@pytest.mark.parametrize("precision, tables", [
-    ("ap_fixed<18,6>", None),
-    ("ap_fixed<16,6>", {"*": {"entries": 256, "indexing": "hls4ml"},
-                        "sin": {"entries": 256, "indexing": "hls4ml", "domain": [-8, 8]},
-                        "cos": {"entries": 256, "indexing": "hls4ml", "domain": [-8, 8]}}),
-    ("auto", None),
-])
+@pytest.mark.parametrize(
+    "precision, tables",
+    [
+        ("ap_fixed<18,6>", None),
+        (
+            "ap_fixed<16,6>",
+            {
+                "*": {"entries": 256, "indexing": "hls4ml"},
+                "sin": {"entries": 256, "indexing": "hls4ml", "domain": [-8, 8]},
+                "cos": {"entries": 256, "indexing": "hls4ml", "domain": [-8, 8]},
+            },
+        ),
+        ("auto", None),
+    ],
+)
 def test_every_function_rtl_equals_emulator(precision, tables):
     kwargs = {"max_error": 2.0**-6} if precision == "auto" else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TableWarning)
-        d = symc.compile(EVERY_FUNCTION, inputs=RANGES, precision=precision, tables=tables,
-                         functions={"sc": "sin(x)*cos(x)"}, **kwargs)
+        d = symc.compile(
+            EVERY_FUNCTION,
+            inputs=RANGES,
+            precision=precision,
+            tables=tables,
+            functions={"sc": "sin(x)*cos(x)"},
+            **kwargs,
+        )
     functions = {t["function"] for t in d.tables}
-    assert {"sin", "cos", "tan", "tanh", "exp", "log", "sqrt", "sigmoid", "recip", "sc"} <= functions
+    assert {
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "exp",
+        "log",
+        "sqrt",
+        "sigmoid",
+        "recip",
+        "sc",
+    } <= functions
     X = _corners_and_uniform(800, seed=3)
     assert np.array_equal(d.simulate(X), d.predict(X))
 
 
 def test_auto_precision_with_tables_honours_its_bound():
-    d = symc.compile(["sin(x0)*x1 + exp(x1)", "sqrt(x2) - tanh(x0)"], inputs=RANGES,
-                     precision="auto", max_error=1e-3)
+    d = symc.compile(
+        ["sin(x0)*x1 + exp(x1)", "sqrt(x2) - tanh(x0)"],
+        inputs=RANGES,
+        precision="auto",
+        max_error=1e-3,
+    )
     X = _corners_and_uniform(3000, seed=4)
     Xq = d.quantized_inputs(X)
-    exact = np.stack([np.sin(Xq[:, 0]) * Xq[:, 1] + np.exp(Xq[:, 1]),
-                      np.sqrt(Xq[:, 2]) - np.tanh(Xq[:, 0])], axis=1)
+    exact = np.stack(
+        [np.sin(Xq[:, 0]) * Xq[:, 1] + np.exp(Xq[:, 1]), np.sqrt(Xq[:, 2]) - np.tanh(Xq[:, 0])],
+        axis=1,
+    )
     err = np.abs(d.predict(X) - exact).max(axis=0)
     for j, port in enumerate(d.outputs):
         assert port.error_bound is not None and port.error_bound <= 1e-3
@@ -195,6 +274,7 @@ def test_auto_precision_with_tables_honours_its_bound():
 
 # --- the jet-tagging hall of fame -------------------------------------------------------------
 
+
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/benchmarks/jet_tagging_pysr absent")
 def test_hall_of_fame_rtl_equals_emulator():
     equations = []
@@ -202,38 +282,71 @@ def test_hall_of_fame_rtl_equals_emulator():
         with path.open() as f:
             equations += [row["Equation"] for row in csv.DictReader(f)]
     assert len(equations) == 112
-    d = symc.compile(equations, inputs=[f"x{i}" for i in range(16)],
-                     functions={"sc": "sin(x)*cos(x)"})
-    X = np.vstack([np.random.default_rng(5).normal(size=(1500, 16)),
-                   np.full((1, 16), -32.0), np.full((1, 16), 31.999)])
+    d = symc.compile(
+        equations, inputs=[f"x{i}" for i in range(16)], functions={"sc": "sin(x)*cos(x)"}
+    )
+    X = np.vstack(
+        [
+            np.random.default_rng(5).normal(size=(1500, 16)),
+            np.full((1, 16), -32.0),
+            np.full((1, 16), 31.999),
+        ]
+    )
     assert np.array_equal(d.simulate(X), d.predict(X))
 
 
 # --- bad settings ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"exprs": "foo(x)"}, "unknown function 'foo'"),
-    ({"exprs": "sin(x)", "tables": {"sin": {"entries": 1 << 20}}}, "beyond the limit"),
-    ({"exprs": "sin(x)", "tables": {"sin": {"entries": 1000}}}, "power-of-two"),
-    ({"exprs": "sin(x)", "tables": {"sin": {"colour": 3}}}, "unknown table setting 'colour'"),
-    ({"exprs": "sin(x)", "tables": {"sin": {"indexing": "nearest"}}}, "unknown table indexing"),
-    ({"exprs": "sin(x)", "tables": {"sin": {"domain": [3, 1]}}}, "invalid table domain"),
-    ({"exprs": "sin(x)", "tables": "sin"}, "tables must map"),
-    ({"exprs": "log(x)", "inputs": {"x": (-1, 1)}}, "log of a value that may be <= 0"),
-    ({"exprs": "sqrt(x)", "inputs": {"x": (-1, 1)}}, "sqrt of a value that may be < 0"),
-    ({"exprs": "sin(x)", "inputs": {"x": (-8, 8)}, "strict": True,
-      "tables": {"sin": {"domain": [-4, 4]}}}, "50.0% of that range is clamped"),
-    ({"exprs": "f(x)", "functions": {"f": "x + y"}}, "may only use x, not y"),
-    ({"exprs": "f(x)", "functions": {"sin": "x"}}, "built-in function"),
-    ({"exprs": "f(x)", "functions": {"f": 3}}, "string or a callable"),
-    ({"exprs": "sin(x)", "precision": "auto", "inputs": {"x": (0, 1)},
-      "tables": {"sin": {"indexing": "hls4ml"}}}, "give an ap_fixed precision"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"exprs": "foo(x)"}, "unknown function 'foo'"),
+        ({"exprs": "sin(x)", "tables": {"sin": {"entries": 1 << 20}}}, "beyond the limit"),
+        ({"exprs": "sin(x)", "tables": {"sin": {"entries": 1000}}}, "power-of-two"),
+        ({"exprs": "sin(x)", "tables": {"sin": {"colour": 3}}}, "unknown table setting 'colour'"),
+        ({"exprs": "sin(x)", "tables": {"sin": {"indexing": "nearest"}}}, "unknown table indexing"),
+        ({"exprs": "sin(x)", "tables": {"sin": {"domain": [3, 1]}}}, "invalid table domain"),
+        ({"exprs": "sin(x)", "tables": "sin"}, "tables must map"),
+        ({"exprs": "log(x)", "inputs": {"x": (-1, 1)}}, "log of a value that may be <= 0"),
+        ({"exprs": "sqrt(x)", "inputs": {"x": (-1, 1)}}, "sqrt of a value that may be < 0"),
+        (
+            {
+                "exprs": "sin(x)",
+                "inputs": {"x": (-8, 8)},
+                "strict": True,
+                "tables": {"sin": {"domain": [-4, 4]}},
+            },
+            "50.0% of that range is clamped",
+        ),
+        ({"exprs": "f(x)", "functions": {"f": "x + y"}}, "may only use x, not y"),
+        ({"exprs": "f(x)", "functions": {"sin": "x"}}, "built-in function"),
+        ({"exprs": "f(x)", "functions": {"f": 3}}, "string or a callable"),
+        (
+            {
+                "exprs": "sin(x)",
+                "precision": "auto",
+                "inputs": {"x": (0, 1)},
+                "tables": {"sin": {"indexing": "hls4ml"}},
+            },
+            "give an ap_fixed precision",
+        ),
+    ],
+)
 def test_bad_table_input(kwargs, message):
     with pytest.raises(symc.SymcError, match=message):
         symc.compile(**kwargs)
 
 
 def test_clipping_domain_warns_with_the_fraction():
+    # bits indexing widens a domain to a power-of-two span centred on it: [-6, 2] stays
+    # [-6, 2] and leaves out [-8, -6] and [2, 8], half the range; [-6, 6] becomes [-8, 8].
+    with pytest.warns(TableWarning, match=r"covers \[-6, 2\].*50\.0% of that range is clamped"):
+        symc.compile("tanh(x)", inputs={"x": (-8, 8)}, tables={"tanh": {"domain": [-6, 2]}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TableWarning)
+        d = symc.compile("tanh(x)", inputs={"x": (-8, 8)}, tables={"tanh": {"domain": [-6, 6]}})
+    assert d.tables[0]["domain"] == [-8.0, 8.0]
     with pytest.warns(TableWarning, match=r"25\.0% of that range is clamped"):
-        symc.compile("tanh(x)", inputs={"x": (-8, 8)}, tables={"tanh": {"domain": [-6, 6]}})
+        symc.compile("tanh(x)", inputs={"x": (-8, 8)},
+                     tables={"tanh": {"domain": [-6, 6], "indexing": "hls4ml"}})

@@ -1,6 +1,7 @@
 """``symc-opt``: xDSL's opt driver with symc's dialects, passes and targets registered.
 
-    symc-opt in.mlir -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed,convert-sym-to-hw' -t verilog
+    symc-opt in.mlir -t verilog
+        -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed,convert-sym-to-hw'
     symc-opt in.mlir -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed' -t hls
 
 It only registers; every pass and target lives in its own module.

@@ -22,7 +22,13 @@ hls4ml = pytest.importorskip("hls4ml")
 if shutil.which("g++") is None:
     pytest.skip("g++ is needed to run hls4ml's C++", allow_module_level=True)
 
-FINAL = Path(__file__).parents[3] / "shared" / "benchmarks" / "jet_tagging_pysr" / "final_expressions.tsv"
+FINAL = (
+    Path(__file__).parents[3]
+    / "shared"
+    / "benchmarks"
+    / "jet_tagging_pysr"
+    / "final_expressions.tsv"
+)
 
 SETTINGS = {"entries": 256, "domain": [-8, 8], "indexing": "hls4ml"}
 TABLES = {"sin": SETTINGS, "cos": SETTINGS}
@@ -42,8 +48,13 @@ SYNTHETIC = [
 def _hls4ml_predict(exprs: list[str], X: np.ndarray, out: Path) -> np.ndarray:
     renamed = [re.sub(r"\b(sin|cos)\(", r"\1_lut(", e) for e in exprs]
     model = hls4ml.converters.convert_from_symbolic_expression(
-        renamed, n_symbols=X.shape[1], lut_functions=LUT_FUNCTIONS, output_dir=str(out),
-        precision="ap_fixed<16,6>", hls_include_path="", hls_libs_path="",
+        renamed,
+        n_symbols=X.shape[1],
+        lut_functions=LUT_FUNCTIONS,
+        output_dir=str(out),
+        precision="ap_fixed<16,6>",
+        hls_include_path="",
+        hls_libs_path="",
     )
     model.compile()
     return np.asarray(model.predict(np.ascontiguousarray(X, dtype=np.float32)), dtype=np.float64)
@@ -53,8 +64,13 @@ def _inputs(n_inputs: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     # N(0,1) as the standardized jet features, wide values that leave the tables' domain,
     # and exact grid points; float32, since hls4ml's bridge passes float32.
-    X = np.vstack([rng.normal(size=(3000, n_inputs)), rng.normal(scale=6, size=(1000, n_inputs)),
-                   rng.integers(-64, 64, size=(200, n_inputs)) / 8])
+    X = np.vstack(
+        [
+            rng.normal(size=(3000, n_inputs)),
+            rng.normal(scale=6, size=(1000, n_inputs)),
+            rng.integers(-64, 64, size=(200, n_inputs)) / 8,
+        ]
+    )
     return X.astype(np.float32).astype(np.float64)
 
 
@@ -62,8 +78,12 @@ def _compare(exprs: list[str], n_inputs: int, tmp_path: Path) -> None:
     X = _inputs(n_inputs, seed=len(exprs))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # [-8, 8] tables clamp part of ap_fixed<16,6>: expected
-        design = symc.compile(exprs, inputs=[f"x{i}" for i in range(n_inputs)],
-                              precision="ap_fixed<16,6>", tables=TABLES)
+        design = symc.compile(
+            exprs,
+            inputs=[f"x{i}" for i in range(n_inputs)],
+            precision="ap_fixed<16,6>",
+            tables=TABLES,
+        )
     expected = _hls4ml_predict(exprs, X, tmp_path / "hls4ml_prj")
     got = design.predict(X)
     assert got.shape == expected.reshape(len(X), -1).shape
@@ -77,7 +97,9 @@ def test_synthetic_expressions_match_hls4ml(tmp_path):
 
 @pytest.mark.skipif(not FINAL.exists(), reason="../shared/benchmarks (jet-tagging model) absent")
 def test_jet_tagging_model_matches_hls4ml(tmp_path):
-    lines = [line.split("\t") for line in FINAL.read_text().splitlines() if not line.startswith("#")]
+    lines = [
+        line.split("\t") for line in FINAL.read_text().splitlines() if not line.startswith("#")
+    ]
     exprs = [expr.strip() for _, expr in lines]
     assert len(exprs) == 5
     _compare(exprs, 16, tmp_path)

@@ -517,7 +517,10 @@ def test_products_distribute_numbers_as_python_operators_do() -> None:
     x, y, z = sympy.symbols("x y z")
     for text, expected in [
         ("0.5*(x - 1)*y", sympy.Float(0.5) * (x - 1) * y),
-        ("0.41071504*(0.9298677 - x)*(y + 1)*z", sympy.Float(0.41071504) * (sympy.Float(0.9298677) - x) * (y + 1) * z),
+        (
+            "0.41071504*(0.9298677 - x)*(y + 1)*z",
+            sympy.Float(0.41071504) * (sympy.Float(0.9298677) - x) * (y + 1) * z,
+        ),
         ("x*0.5*(y + 1)", x * sympy.Float(0.5) * (y + 1)),
         ("(y + 1)*2*3", (y + 1) * 2 * 3),
     ]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 import math
 import random
-from fractions import Fraction
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, reject, settings
