@@ -123,7 +123,7 @@ class SymSchedulePass(ModulePass):
                 elif model.dsp_pipeline and isinstance(op, sym.MulOp) and mul_impl(op) == "dsp":
                     spans = math.ceil(delay / budget - 1e-9)
                 else:
-                    raise SymcError(_too_slow(op, delay, clock_ns, model))
+                    raise SymcError(_too_slow(op, delay, clock_ns, model, parts))
             inputs = [ready[v] for v in op.operands if ready[v] is not None]
             stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
             start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
@@ -184,14 +184,17 @@ def _check_fixed(kernel: sym.KernelOp) -> None:
                 )
 
 
-def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel) -> str:
+def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
+              parts: tuple[float, float] | None = None) -> str:
     hint = op.results[0].name_hint if op.results and op.results[0].name_hint else None
     what = f"'{op.name}'" + (f" (%{hint})" if hint else "")
     widths = ", ".join(str(v.type.format) for v in op.operands  # type: ignore[attr-defined]
                        if isinstance(v.type, sym.FixedType))
+    split = (f" (split, its index takes {parts[0]:.2f} ns and its ROM {parts[1]:.2f} ns)"
+             if parts is not None else "")
     return (
         f"sym-schedule: a {clock_ns} ns clock is unreachable on {model.family}: {what} of "
-        f"{widths} takes {delay:.2f} ns, and a stage has {clock_ns - model.register_ns:.2f} ns "
-        f"after the {model.register_ns:.2f} ns register overhead; use a longer clock period "
-        "or narrower formats"
+        f"{widths} takes {delay:.2f} ns{split}, and a stage has "
+        f"{clock_ns - model.register_ns:.2f} ns after the {model.register_ns:.2f} ns register "
+        "overhead; use a longer clock period or narrower formats"
     )
