@@ -108,31 +108,51 @@ def _symbols(expr: str) -> set[str]:
     return set(re.findall(r"\bx\d+\b", expr))
 
 
+def jet_builds() -> list[tuple[str, list[str], dict]]:
+    """The jet-tagging model at hls4ml's and at symc's settings (tables included)."""
+    path = JET / "final_expressions.tsv"
+    if not path.is_file():
+        print(f"(skipping the jet-tagging designs: {path} not found)")
+        return []
+    exprs = [line.rstrip("\n").split("\t")[1] for line in path.open()
+             if line.strip() and not line.startswith("#")]
+    names = [f"x{i}" for i in range(16)]
+    return [
+        ("jet", exprs, dict(inputs=names, precision="ap_fixed<16,6>", tables=JET_TABLES)),
+        ("jet", exprs, dict(inputs={n: (-4.0, 4.0) for n in names}, precision="auto",
+                            max_error=SYMC_BOUND, tables=SYMC_TABLES)),
+    ]
+
+
 def timing_part(clocks: tuple[float, ...]) -> None:
     print("\n## Honest timing on ECP5: schedule with the ECP5 model, place and route with "
           "nextpnr-ecp5\n")
     print("| design | ops | precision | clock ns | latency | Fmax MHz | period / clock | met |")
     print("|---|---|---|---|---|---|---|---|")
     ratios, met, skipped = [], 0, 0
-    for name, exprs, ranges in arithmetic_designs():
-        for precision in ("ap_fixed<16,6>", "auto"):
-            for clock in clocks:
-                try:
-                    design = symc.compile(exprs, inputs=ranges, precision=precision,
-                                          clock_ns=clock, family="ecp5", name="bench")
-                except SymcError as error:
-                    skipped += 1
-                    print(f"| {name} | | {precision} | {clock:g} | unreachable: "
-                          f"{str(error)[:60]}... | | | |")
-                    continue
-                r = design.report("ecp5", show=False)
-                ratio = (1000.0 / r["fmax_mhz"]) / clock
-                ratios.append(ratio)
-                met += r["meets_clock"]
-                ops = sum(1 for line in design.mlir("fixed").splitlines() if " = sym." in line)
-                verdict = "yes" if r["meets_clock"] else "NO"
-                print(f"| {name} | {ops} | {precision} | {clock:g} | {design.latency} | "
-                      f"{r['fmax_mhz']:.1f} | {ratio:.2f} | {verdict} |")
+    builds = [(name, exprs, dict(inputs=ranges, precision=precision))
+              for name, exprs, ranges in arithmetic_designs()
+              for precision in ("ap_fixed<16,6>", "auto")]
+    builds += jet_builds()
+    for name, exprs, options in builds:
+        precision = options["precision"]
+        for clock in clocks:
+            try:
+                design = symc.compile(exprs, clock_ns=clock, family="ecp5", name="bench",
+                                      **options)
+            except SymcError as error:
+                skipped += 1
+                print(f"| {name} | | {precision} | {clock:g} | unreachable: "
+                      f"{str(error)[:60]}... | | | |")
+                continue
+            r = design.report("ecp5", show=False)
+            ratio = (1000.0 / r["fmax_mhz"]) / clock
+            ratios.append(ratio)
+            met += r["meets_clock"]
+            ops = sum(1 for line in design.mlir("fixed").splitlines() if " = sym." in line)
+            verdict = "yes" if r["meets_clock"] else "NO"
+            print(f"| {name} | {ops} | {precision} | {clock:g} | {design.latency} | "
+                  f"{r['fmax_mhz']:.1f} | {ratio:.2f} | {verdict} |")
     if ratios:
         q = statistics.quantiles(ratios, n=10) if len(ratios) >= 2 else ratios
         print(f"\n{met} of {len(ratios)} placed designs meet the requested clock "
