@@ -5,7 +5,8 @@ An analysis (DESIGN.md contract 6): it runs on the legalized fixed-point IR, aft
 ``convert-sym-to-hw`` reads:
 
 * ``mul_impl`` on every ``sym.mul``: ``"dsp"``, ``"lut"`` (DSPs forbidden) or ``"shift_add"``
-  (a constant factor with few canonical signed digits: the measured rule of the delay model);
+  (a constant factor with few canonical signed digits: the measured rule of the delay model;
+  with a clock, a shift-add product slower than one period takes a DSP block instead);
 * with a clock: ``stage`` on every op, and on the kernel ``latency`` (cycles from inputs to
   outputs), ``clock_ns``, ``family``, ``stage_ns`` (the model's delay of each stage, register
   included) and the unit attributes ``pipeline_reset`` / ``pipeline_valid`` when asked for.
@@ -86,8 +87,13 @@ class SymSchedulePass(ModulePass):
             _check_fixed(kernel)
             for mul in kernel.body.block.ops:
                 if isinstance(mul, sym.MulOp):
-                    impl = model.choose_mul_impl(mul, self.dsp)
-                    mul.attributes["mul_impl"] = StringAttr(impl)
+                    mul.attributes["mul_impl"] = StringAttr(model.choose_mul_impl(mul, self.dsp))
+                    # Shifts and adds too slow for one period: a DSP block, which can span
+                    # stages on the families that pipeline it.
+                    if (self.clock_ns is not None and self.dsp
+                            and mul.attributes["mul_impl"].data == "shift_add"
+                            and model.op_delay(mul) > self.clock_ns - model.register_ns):
+                        mul.attributes["mul_impl"] = StringAttr("dsp")
             if self.clock_ns is not None:
                 self._schedule(kernel, model, self.clock_ns)
 

@@ -19,7 +19,7 @@ import symc
 from symc.toolchain.verilator import Testbench
 
 RANGES = {"x0": (-4.0, 4.0), "x1": (-1.3, 2.1), "x2": (0.0, 3.0)}
-CLOCK = {"xc7": 8.0, "xcup": 4.0}
+CLOCK = {"xc7": 10.0, "xcup": 4.0}
 """Periods that every op of the random expressions fits (wide DSP products span stages)."""
 
 
