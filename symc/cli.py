@@ -49,6 +49,27 @@ def parse_inputs(text: str) -> list[str] | dict[str, tuple[float, float]]:
     return ranges
 
 
+def _table_options(args: argparse.Namespace) -> dict[str, object]:
+    """``--tables JSON``, ``--function NAME=DEFINITION`` (repeatable), ``--strict``."""
+    import json
+
+    options: dict[str, object] = {"strict": args.strict}
+    if args.tables is not None:
+        try:
+            options["tables"] = json.loads(args.tables)
+        except json.JSONDecodeError as exc:
+            raise SymcError(f"--tables must be JSON: {exc}") from None
+    functions: dict[str, str] = {}
+    for item in args.function or []:
+        name, sep, definition = item.partition("=")
+        if not sep or not name.strip() or not definition.strip():
+            raise SymcError(f"--function {item!r}: expected NAME=DEFINITION, e.g. sc=sin(x)*cos(x)")
+        functions[name.strip()] = definition
+    if functions:
+        options["functions"] = functions
+    return options
+
+
 def _compile_command(args: argparse.Namespace) -> int:
     import symc
 
@@ -66,6 +87,7 @@ def _compile_command(args: argparse.Namespace) -> int:
         frac_bits=args.frac_bits,
         name=args.name,
         **_pipeline_options(args),
+        **_table_options(args),
     )
     if args.target == "hls":
         return _write_hls(design, args)
@@ -210,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--frac-bits", type=int, default=None,
                       help="auto precision: fractional bits instead of a budget")
     comp.add_argument("--name", default="top", help="Verilog module name")
+    comp.add_argument("--tables", metavar="JSON",
+                      help='table settings per function, e.g. \'{"*": {"entries": 256}}\'')
+    comp.add_argument("--function", action="append", metavar="NAME=DEF",
+                      help="a user function of x, e.g. sc=sin(x)*cos(x) (repeatable)")
+    comp.add_argument("--strict", action="store_true",
+                      help="a table domain that clips its argument's range is an error")
     comp.add_argument("--simulate", type=int, default=0, metavar="N",
                       help="check N vectors in Verilator against the emulator before writing")
     comp.add_argument("--target", choices=("verilog", "hls"), default="verilog",
@@ -250,9 +278,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import warnings
+
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = args.run(args)
+        for warning in caught:
+            print(f"symc: warning: {warning.message}", file=sys.stderr)
+        return code
     except SymcError as exc:
         print(f"symc: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -93,3 +93,20 @@ def test_example_runs(capsys):
     text = capsys.readouterr().out
     assert "RTL == emulator bit for bit" in text
     assert "error bound" in text
+
+
+def test_tables_and_functions_from_the_command_line(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["compile", "sc(x0) + sin(x1)", "--function", "sc=sin(x)*cos(x)",
+                 "--tables", '{"sin": {"entries": 256, "domain": [-4, 4]}}',
+                 "--inputs", "x0=-8:8,x1=-8:8", "-o", str(out)])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "symc: warning: the sin table covers [-4, 4]" in err and "50.0%" in err
+    tables = json.loads((out / "top.json").read_text())["tables"]
+    assert [(t["function"], t["entries"]) for t in tables] == [("sc", 1024), ("sin", 256)]
+    assert main(["compile", "sin(x)", "--tables", "{bad", "-o", str(out / "x")]) == 2
+    assert main(["compile", "f(x)", "--function", "f", "-o", str(out / "y")]) == 2
+    assert main(["compile", "sin(x)", "--strict", "--inputs", "x=-8:8",
+                 "--tables", '{"sin": {"domain": [-4, 4]}}', "-o", str(out / "z")]) == 2
+    assert "50.0% of that range is clamped" in capsys.readouterr().err
