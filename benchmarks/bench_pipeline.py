@@ -45,7 +45,7 @@ HLS4ML = {"latency_cycles": 8, "clock_ns": 5.0, "lut": 1653, "ff": 870, "dsp": 6
 """hls4ml's published figures for the table-based 5-class jet model (Vivado, xcvu9p, 5 ns)."""
 
 JET_TABLES = {"*": {"entries": 256, "domain": [-8, 8], "indexing": "hls4ml"}}
-SYMC_TABLES = {"*": {"entries": 256, "indexing": "bits"}}
+SYMC_TABLES = {"*": {"entries": 256, "indexing": "bits", "interpolation": "none"}}
 """symc's own tables: one period of sin/cos indexed by bits of x / 2pi (no clipping at +-8)."""
 SYMC_BOUND = 1.5
 """auto precision's guaranteed worst-case bound per output (the measured errors are far

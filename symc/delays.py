@@ -103,7 +103,15 @@ class DelayModel:
             return self._cast_delay(op)
         if op.name == "sym.lut":
             entries = table_entries(op)
-            return self.delay(table_kind(op), math.log2(max(2, entries)))
+            delay = self.delay(table_kind(op), math.log2(max(2, entries)))
+            bits = interp_bits(op)
+            if bits:
+                # Linear interpolation after the ROM reads: a difference, a product by the
+                # position inside the cell, and a sum (convert-sym-to-hw's _interpolate).
+                width = _fmt(op.results[0]).width + 1
+                delay += 2 * self.delay("add", width + bits)
+                delay += self.delay("mul_dsp", self.dsp_blocks(width + bits, bits))
+            return delay
         raise SymcError(
             f"sym-schedule: the {self.family} delay model does not know '{op.name}'; "
             "it can schedule const, add, sub, neg, abs, min, max, mul, cast and lut"
@@ -151,7 +159,9 @@ class DelayModel:
         stage: both measured apart (``table_index``/``table_index_mul`` by entries, and the bare
         ``rom``). None when the model lacks them."""
         kind = table_kind(op).replace("table", "table_index")
-        if kind not in self.ops or "rom" not in self.ops:
+        if kind not in self.ops or "rom" not in self.ops or interp_bits(op):
+            # An interpolating table computes after its ROM reads with values of the index
+            # stage: it is never split.
             return None
         log_entries = math.log2(max(2, table_entries(op)))
         return self.delay(kind, log_entries), self.delay("rom", log_entries)
@@ -228,6 +238,13 @@ def table_kind(op: Operation) -> str:
     factor = integer("mult", 1) if indexing == "hls4ml" else integer("scale", 1)
     # Only a positive power of two is a shift for synthesis (a negative one still multiplies).
     return "table" if factor > 0 and factor & (factor - 1) == 0 else "table_mul"
+
+
+def interp_bits(op: Operation) -> int:
+    """Bits of linear interpolation of a ``sym.lut`` (0: a plain table read)."""
+    attr = op.properties.get("interp_bits") or op.attributes.get("interp_bits")
+    value = getattr(attr, "value", None)
+    return int(value.data) if value is not None else 0
 
 
 def table_entries(op: Operation) -> int:

@@ -179,3 +179,19 @@ def test_registers_balance_every_path():
     names = sorted(r.attributes["name"].data for r in registers)
     assert names == ["s0_s1", "s1_s2", "x_s1", "x_s2"]
     assert any(op.name == "hw.module" and "clk" in str(op) for op in ops)
+
+
+def test_interpolating_tables_are_timed_whole_and_never_split():
+    import symc
+    from symc.delays import interp_bits
+
+    model = load("xcup")
+    design = symc.compile("sin(x0)", inputs={"x0": (-3.0, 3.0)}, precision="auto",
+                          max_error=2.0**-8)
+    luts = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
+    interpolating = [op for op in luts if interp_bits(op)]
+    assert interpolating, "auto precision interpolates its sine table"
+    lut = interpolating[0]
+    assert model.table_parts(lut) is None
+    # The interpolation (difference, product, sum) is part of the table's delay.
+    assert model.op_delay(lut) > model.delay("rom", 1) + model.delay("mul_dsp", 1)
