@@ -45,6 +45,7 @@ from symc.tables import (
     PERIODS,
     VECTOR,
     Table,
+    TableWarning,
     bits_domain,
     bits_table,
     hls4ml_table,
@@ -70,10 +71,6 @@ _FUNCTION_OF = {
     sym.LogOp: "log",
     sym.SqrtOp: "sqrt",
 }
-
-
-class TableWarning(UserWarning):
-    """A table clamps part of its argument's range."""
 
 
 def _value_range(value: SSAValue) -> tuple[float, float]:

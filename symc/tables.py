@@ -29,6 +29,7 @@ A table approximates ``f`` on a fixed-point operand ``x`` (format ``in_format``)
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,11 @@ from symc.fixed import (
     sub_format,
 )
 from symc.frontend.errors import SymcError
+
+
+class TableWarning(UserWarning):
+    """A table that clamps part of its argument's range, or that hls4ml itself builds wrong."""
+
 
 MAX_ENTRIES = 1 << 16
 """Largest table symc builds (64 Ki entries: already several BRAMs)."""
@@ -321,6 +327,14 @@ def hls4ml_table(name: str, func: Callable[[float], float], precision: Precision
     span = cast_raw(diff, sub_format(t, t), t, precision.quant, precision.overflow)
     if span == 0:
         raise SymcError(f"table domain [{start}, {end}] is empty at {t}")
+    if span != diff:
+        warnings.warn(
+            f"hls4ml's {name} table computes its span T(end - start) = {t.to_float(span):g} in "
+            f"{t}, which cannot hold {t.to_float(diff):g}: the index wraps, as it does in "
+            "hls4ml; widen the integer bits or narrow the domain",
+            TableWarning,
+            stacklevel=2,
+        )
     # ap_uint<16>(N) / T(span): the dividend is shifted by the divisor's fractional bits and the
     # quotient keeps the dividend's (none); then it is stored as ap_fixed<20,16> (AP_TRN, AP_WRAP).
     quotient = _trunc_div((entries % (1 << 16)) << t.frac_bits, span)

@@ -350,3 +350,10 @@ def test_clipping_domain_warns_with_the_fraction():
     with pytest.warns(TableWarning, match=r"25\.0% of that range is clamped"):
         symc.compile("tanh(x)", inputs={"x": (-8, 8)},
                      tables={"tanh": {"domain": [-6, 6], "indexing": "hls4ml"}})
+
+
+def test_hls4ml_span_that_wraps_in_its_type_warns():
+    # ap_fixed<10,5> holds [-16, 16): hls4ml's T(end - start) = T(16) wraps to -16.
+    with pytest.warns(TableWarning, match=r"span T\(end - start\) = -16 in ap_fixed<10,5>"):
+        symc.compile("sin(x)", inputs={"x": (-8, 8)}, precision="ap_fixed<10,5>",
+                     tables={"sin": {"indexing": "hls4ml", "entries": 64, "domain": [-8, 8]}})
