@@ -157,19 +157,12 @@ class Design:
         n = len(raw_in[0]) if raw_in else 0
         fixed = [int(c == "valid_in") for c in control]
         vectors = [
-            [int(col[i]) % (1 << p.format.width)
-             for col, p in zip(raw_in, self.inputs, strict=True)]
+            [p.format.to_bits(col[i]) for col, p in zip(raw_in, self.inputs, strict=True)]
             + fixed
             for i in range(n)
         ]
         results = self._testbench.run(vectors) if n else []
-        cols = []
-        for j, port in enumerate(self.outputs):
-            fmt = port.format
-            bits = [r[j] for r in results]
-            raw = [b - (1 << fmt.width) if fmt.signed and b >> (fmt.width - 1) else b for b in bits]
-            cols.append(np.array([fmt.to_float(r) for r in raw], dtype=np.float64))
-        return np.stack(cols, axis=1) if n else np.zeros((0, len(self.outputs)))
+        return _output_columns(results, self.outputs)
 
     # --- measured figures -------------------------------------------------------------------
 
@@ -242,13 +235,7 @@ class Design:
             self._csim = CSim(files, sources, [p.format.width for p in code.inputs],
                               [p.format.width for p in code.outputs], name=f"{self.name}_csim")
         results = self._csim.run(raw_in) if raw_in else []
-        cols = []
-        for j, port in enumerate(code.outputs):
-            fmt = port.format
-            bits = [r[j] for r in results]
-            raw = [b - (1 << fmt.width) if fmt.signed and b >> (fmt.width - 1) else b for b in bits]
-            cols.append(np.array([fmt.to_float(r) for r in raw], dtype=np.float64))
-        return np.stack(cols, axis=1) if results else np.zeros((0, len(self.outputs)))
+        return _output_columns(results, code.outputs)
 
     # --- tables ---------------------------------------------------------------------------
 
@@ -311,3 +298,15 @@ class Design:
         ins = ", ".join(f"{p.name}: {p.format}" for p in self.inputs)
         outs = ", ".join(f"{p.name}: {p.format}" for p in self.outputs)
         return f"<Design {self.name} ({ins}) -> ({outs}), latency {self.latency}>"
+
+
+def _output_columns(results: list[list[int]], outputs: list[Any]) -> np.ndarray:
+    """Simulated output bit patterns (one row per vector) as float64 columns, one per port."""
+    if not results:
+        return np.zeros((0, len(outputs)))
+    cols = [
+        np.array([port.format.to_float(port.format.from_bits(r[j])) for r in results],
+                 dtype=np.float64)
+        for j, port in enumerate(outputs)
+    ]
+    return np.stack(cols, axis=1)

@@ -153,6 +153,15 @@ class FixedFormat:
     def contains_raw(self, raw: int) -> bool:
         return self.min_raw <= raw <= self.max_raw
 
+    def to_bits(self, raw: int) -> int:
+        """The ``width``-bit pattern of a raw value (what a port carries)."""
+        return int(raw) % (1 << self.width)
+
+    def from_bits(self, bits: int) -> int:
+        """The raw value a ``width``-bit pattern stands for (two's complement when signed)."""
+        bits = int(bits) & ((1 << self.width) - 1)
+        return bits - (1 << self.width) if self.signed and bits >> (self.width - 1) else bits
+
 
 @dataclass(frozen=True)
 class Precision:

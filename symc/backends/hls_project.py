@@ -118,8 +118,7 @@ def vector_text(ports: tuple[HLSPort, ...], rows: list[list[int]]) -> str:
 def raw_columns(ports: tuple[HLSPort, ...], columns: list[np.ndarray]) -> list[list[int]]:
     """Raw integer columns (signed) as rows of bit patterns masked to each port's width."""
     n = len(columns[0]) if columns else 0
-    masks = [(1 << p.format.width) - 1 for p in ports]
-    return [[int(col[i]) & mask for col, mask in zip(columns, masks, strict=True)]
+    return [[p.format.to_bits(col[i]) for col, p in zip(columns, ports, strict=True)]
             for i in range(n)]
 
 
