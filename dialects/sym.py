@@ -694,6 +694,9 @@ class LutOp(IRDLOperation):
     periodic = prop_def(IntegerAttr[I64])
     table = prop_def(DenseArrayBase)
     interp_bits = prop_def(IntegerAttr[I64])
+    exp_bias = opt_prop_def(IntegerAttr[I64])
+    exp_max = opt_prop_def(IntegerAttr[I64])
+    value_type = opt_prop_def(FixedType)
     max_error = opt_prop_def(FloatAttr)
     lipschitz = opt_prop_def(FloatAttr)
 
@@ -724,6 +727,11 @@ class LutOp(IRDLOperation):
             "table": DenseArrayBase.from_list(i64, list(spec.values)),
             "interp_bits": IntegerAttr(spec.interp_bits, i64),
         }
+        if spec.exponent:
+            assert spec.value_format is not None
+            props["exp_bias"] = IntegerAttr(spec.exp_bias, i64)
+            props["exp_max"] = IntegerAttr(spec.exp_max, i64)
+            props["value_type"] = FixedType(spec.value_format)
         if max_error is not None:
             props["max_error"] = FloatAttr(max_error, Float64Type())
         if lipschitz is not None:
@@ -750,6 +758,10 @@ class LutOp(IRDLOperation):
             periodic=bool(self.periodic.value.data),
             values=tuple(self.table.get_values()),  # type: ignore[arg-type]
             interp_bits=self.interp_bits.value.data,
+            exponent=self.exp_bias is not None,
+            exp_bias=self.exp_bias.value.data if self.exp_bias is not None else 0,
+            exp_max=self.exp_max.value.data if self.exp_max is not None else 0,
+            value_format=self.value_type.format if self.value_type is not None else None,
         )
 
     def verify_(self) -> None:
@@ -757,6 +769,11 @@ class LutOp(IRDLOperation):
         spec = self.spec
         if spec.indexing not in ("hls4ml", "bits"):
             raise VerifyException(f"unknown table indexing {spec.indexing!r} (hls4ml, bits)")
+        if spec.exponent and (spec.indexing != "bits" or spec.periodic or spec.value_format is None
+                              or self.exp_max is None):
+            raise VerifyException(
+                "an exponent table (exp_bias) needs bits indexing, exp_max and value_type"
+            )
         expected = spec.entries + (spec.interp_bits > 0 and not spec.periodic)
         if len(spec.values) != expected:
             raise VerifyException(
@@ -765,7 +782,7 @@ class LutOp(IRDLOperation):
             )
         if spec.interp_bits and (spec.indexing != "bits" or spec.interp_bits > spec.shift):
             raise VerifyException("interpolation needs bits indexing and interp_bits <= shift")
-        out = spec.out_format
+        out = spec.entry_format
         for value in spec.values:
             if not out.contains_raw(value):
                 raise VerifyException(f"table value {value} does not fit {out}")
@@ -777,7 +794,7 @@ class LutOp(IRDLOperation):
             )
         if isinstance(self.result.type, FixedType) and self.result.type != self.out_type:
             raise VerifyException(
-                f"sym.lut result is {self.result.type.format}, the table holds {out}"
+                f"sym.lut result is {self.result.type.format}, the table gives {spec.out_format}"
             )
 
 

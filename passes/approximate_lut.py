@@ -10,7 +10,15 @@ Options apply to every function, and ``tables`` (JSON: function name or ``"*"`` 
 overrides them per function: ``entries``, ``domain`` (``[lo, hi]``; default: the argument's
 range, or one period for ``sin``/``cos`` in ``bits`` indexing), ``indexing`` (``"bits"`` or
 ``"hls4ml"``), ``interpolation`` (``"none"`` or ``"linear"``, ``bits`` only), ``max_error``
-(pick the smallest power-of-two table meeting it; ``bits`` only).
+(pick the smallest power-of-two table meeting it; ``bits`` only), ``reduction`` (``"auto"``,
+the default, or ``"none"``).
+
+Range reduction (``bits`` indexing, no explicit ``domain``, ``reduction="auto"``): ``sin``,
+``cos`` and bounded periodic user functions (``sin(x)*cos(x)``, period pi, which is
+``sin(2x)/2``) get a table over one period; ``exp`` over an argument range wider than one octave
+(``ln 2``) gets a table of ``2**f`` scaled by ``2**k`` (:func:`symc.tables.exp_table`), whose size
+follows the error wanted rather than the width of the range. ``reduction="none"`` gives every
+function a plain table over its argument's range.
 
 Formats: with ``precision="ap_fixed<W,I>"`` a table reads and returns that type (as hls4ml's
 do); with ``"auto"`` the input keeps enough fractional bits for its index and the output the
@@ -48,6 +56,7 @@ from symc.tables import (
     TableWarning,
     bits_domain,
     bits_table,
+    exp_table,
     hls4ml_table,
     lipschitz,
     max_error,
@@ -58,7 +67,7 @@ from symc.tables import (
 
 DEFAULT_ENTRIES = 1024
 DEFAULT_AUTO_ERROR = 2.0**-10
-SETTINGS = ("entries", "domain", "indexing", "interpolation", "max_error")
+SETTINGS = ("entries", "domain", "indexing", "interpolation", "max_error", "reduction")
 INTERP_BITS = 12
 """Bits of the position inside a cell that weigh an interpolated table's next entry."""
 
@@ -159,6 +168,7 @@ class SymApproximateLutPass(ModulePass):
             "indexing": self.indexing,
             "interpolation": self.interpolation,
             "max_error": self.max_error,
+            "reduction": "auto",
         }
         settings.update(overrides.get("*", {}))
         settings.update(overrides.get(function, {}))
@@ -174,6 +184,11 @@ class SymApproximateLutPass(ModulePass):
             raise SymcError(
                 f"unknown interpolation {settings['interpolation']!r} for {function}; "
                 "use 'none' or 'linear'"
+            )
+        if settings["reduction"] not in ("auto", "none"):
+            raise SymcError(
+                f"unknown reduction {settings['reduction']!r} for {function}; "
+                "use 'auto' or 'none'"
             )
         if settings["interpolation"] == "linear" and settings["indexing"] == "hls4ml":
             raise SymcError("linear interpolation needs bits indexing (hls4ml tables truncate)")
@@ -238,7 +253,7 @@ class SymApproximateLutPass(ModulePass):
         # A periodic table serves the whole range (its error grows slowly with |x|, through the
         # quantized 1/period): measure it there. Any other table is measured on its domain.
         check_lo, check_hi = lo, hi
-        if not table.periodic:
+        if not table.wraps:
             domain_lo, domain_hi = table.domain
             self._check_clipping(name, lo, hi, domain_lo, domain_hi)
             check_lo, check_hi = max(lo, domain_lo), min(hi, domain_hi)
@@ -246,14 +261,14 @@ class SymApproximateLutPass(ModulePass):
         slope = lipschitz(vector, check_lo, check_hi)
         lut = sym.LutOp(argument, table, max_error=measured, lipschitz=slope)
         if isinstance(op, sym.DivOp):
-            lut.attributes["range"] = sym.IntervalAttr(*_table_range(table))
+            lut.attributes["range"] = sym.IntervalAttr(*table.hull(lo, hi))
             product = sym.MulOp(op.lhs, lut)
             if "range" in op.attributes:
                 product.attributes["range"] = op.attributes["range"]
             Rewriter.replace_op(op, [lut, product])
             return
         if "range" in op.attributes:
-            lut.attributes["range"] = sym.IntervalAttr(*_table_range(table))
+            lut.attributes["range"] = sym.IntervalAttr(*table.hull(lo, hi))
         lut.results[0].name_hint = op.results[0].name_hint
         Rewriter.replace_op(op, lut)
 
@@ -297,7 +312,12 @@ class SymApproximateLutPass(ModulePass):
             raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
         n = entries.bit_length() - 1
         interp = INTERP_BITS if settings["interpolation"] == "linear" else 0
-        use_period = period if settings["domain"] is None else None
+        reduce = settings["domain"] is None and settings["reduction"] == "auto"
+        if reduce and name == "exp" and hi - lo > math.log(2.0):
+            table = self._exp(precision, entries, lo, hi, target, interp)
+            if table is not None:
+                return table
+        use_period = period if reduce else None
         valid = None if use_period is not None else (lo, hi)
         if use_period is not None:
             start, span_log2 = 0.0, 0
@@ -332,6 +352,29 @@ class SymApproximateLutPass(ModulePass):
         return bits_table(name, func, in_format, round_precision(out_format), entries, start,
                           span_log2, use_period, interp_bits=interp, valid=valid)
 
+    @staticmethod
+    def _exp(precision: Precision | None, entries: int, lo: float, hi: float,
+             target: float | None, interp: int) -> Table | None:
+        """``exp`` with range reduction; None when its entries would be too wide."""
+        n = entries.bit_length() - 1
+        if precision is not None:
+            fmt = precision.format
+            if n > fmt.frac_bits + 24:
+                entries >>= n - fmt.frac_bits - 24
+            return exp_table(fmt, fmt, entries, interp_bits=interp)
+        # auto: the index comes from t = x * log2(e); x keeps the index bits plus a guard (as a
+        # periodic table's does); the output holds [e**lo, e**hi] with the target's bits.
+        target = target if target is not None else DEFAULT_AUTO_ERROR
+        out_frac = max(0, math.ceil(-math.log2(target)) + 1)
+        in_frac = max(n + 2 + interp, out_frac)
+        in_format = format_for_raw_range(math.floor(lo * 2**in_frac),
+                                         math.ceil(hi * 2**in_frac), in_frac)
+        if hi > 700:
+            raise SymcError(f"exp of an argument up to {hi:g} overflows any table")
+        out_format = format_for_raw_range(max(0, math.floor(math.exp(lo) * 2**out_frac) - 1),
+                                          math.ceil(math.exp(hi) * 2**out_frac) + 1, out_frac)
+        return exp_table(in_format, out_format, entries, interp_bits=interp)
+
     def _smallest(self, name: str, func: Callable[[float], float], period: float | None,
                   settings: dict[str, Any], precision: Precision | None,
                   lo: float, hi: float) -> Table:
@@ -343,7 +386,7 @@ class SymApproximateLutPass(ModulePass):
         while entries <= MAX_ENTRIES:
             table = self._bits(name, func, period, settings, precision, entries, lo, hi, target)
             d_lo, d_hi = table.domain
-            check_lo, check_hi = (lo, hi) if table.periodic else (max(lo, d_lo), min(hi, d_hi))
+            check_lo, check_hi = (lo, hi) if table.wraps else (max(lo, d_lo), min(hi, d_hi))
             if max_error(table, settings["vector"], check_lo, check_hi) <= target:
                 return table
             best = table
@@ -359,7 +402,3 @@ class SymApproximateLutPass(ModulePass):
 def _is_constant(value: SSAValue) -> bool:
     return isinstance(value.owner, sym.ConstOp)
 
-
-def _table_range(table: Table) -> tuple[float, float]:
-    fmt = table.out_format
-    return fmt.to_float(min(table.values)), fmt.to_float(max(table.values))

@@ -371,27 +371,63 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         index = self.b.resize(self.b.sign_bit(diff), 2, True)
     else:
         index = self.b.extract(diff, spec.shift, width - spec.shift, f"{name}_cell")
+    if spec.exponent and width_of(diff) < spec.t_frac + 2:
+        diff = self.b.resize(diff, spec.t_frac + 2, True)  # room for the power k
+    entry_name = f"{name}_entry" if spec.exponent else name
     if spec.interp_bits:
-        return _interpolate(self, op, diff, index, name)
-    if spec.periodic:
-        index = self.b.resize(index, index_bits, False, f"{name}_idx")
+        entry = _interpolate(self, op, diff, index, entry_name)
     else:
-        index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
-    return self.b.rom(spec.values, spec.out_format.width, index, name)
+        if spec.wraps:
+            index = self.b.resize(index, index_bits, False, f"{name}_idx")
+        else:
+            index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
+        entry = self.b.rom(spec.values, spec.entry_format.width, index, entry_name)
+    return _exp_scale(self, op, diff, entry, name) if spec.exponent else entry
+
+
+def _exp_scale(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, entry: SSAValue,
+               name: str) -> SSAValue:
+    """An exponent table's ``entry * 2**k``: ``k`` (the bits of ``t`` above its fraction)
+    clamped, a rounding right shift and saturation (:meth:`symc.tables.Table.scale_entry`)."""
+    spec, out = op.spec, op.spec.out_format
+    vw = spec.entry_format.width
+    k_bits = width_of(diff) - spec.t_frac
+    lowest = spec.exp_bias - vw
+    width = max(k_bits, max(abs(lowest), abs(spec.exp_max), spec.exp_bias).bit_length() + 2)
+    k = self.b.resize(self.b.extract(diff, spec.t_frac, k_bits, f"{name}_pow"), width, True)
+    if (1 << (k_bits - 1)) - 1 > spec.exp_max:
+        top = self.b.constant(spec.exp_max, width)
+        k = self.b.mux(self.b.icmp("sgt", k, top), top, k, f"{name}_pow_hi")
+    if -(1 << (k_bits - 1)) < lowest:
+        bottom = self.b.constant(lowest, width)
+        k = self.b.mux(self.b.icmp("slt", k, bottom), bottom, k, f"{name}_pow_lo")
+    amount = self.b.sub(self.b.constant(spec.exp_bias, width), k, f"{name}_amount")  # 0..vw
+    wide = vw + 1
+    amount = self.b.resize(amount, wide, False)
+    doubled = self.b.shift_left(entry, 1)  # 2 * entry: the bit below the result, for rounding
+    shifted = self.b.shift_right(doubled, amount, f"{name}_shifted")
+    rounded = self.b.add(shifted, self.b.constant(1, wide), f"{name}_round")
+    y = self.b.extract(rounded, 1, vw, f"{name}_scaled")
+    if spec.scaled_max > out.max_raw:
+        limit = self.b.constant(out.max_raw, vw)
+        y = self.b.mux(self.b.icmp("ugt", y, limit), limit, y, f"{name}_sat")
+    return self.b.resize(y, out.width, False, name)
 
 
 def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SSAValue,
                  name: str) -> SSAValue:
     """``T[i] + ((T[i+1] - T[i]) * frac) >> b`` (see :meth:`symc.tables.Table.lookup`)."""
     spec = op.spec
-    out = spec.out_format
+    out = spec.entry_format
     bits = spec.interp_bits
     frac = self.b.extract(diff, spec.shift - bits, bits, f"{name}_frac")
     values = list(spec.values)
-    if spec.periodic:
+    if spec.wraps:
         index_bits = max(1, (spec.entries - 1).bit_length())
         index = self.b.resize(index, index_bits, False, f"{name}_idx")
-        following = values[1:] + values[:1]
+        # A periodic table's next entry wraps around; an exponent table holds the edge 2**1.
+        following = values[1:] + values[:1] if spec.periodic else values[1:]
+        values = values[:spec.entries]
     else:
         # Cells 0..entries-1 plus the last edge: outside the domain, position 0 at an end.
         index_bits = max(1, spec.entries.bit_length())

@@ -286,9 +286,9 @@ def op_range(op: Operation, ranges: dict[SSAValue, Interval]) -> Interval:
         case CastOp():
             return _cast(op, a, b)
         case LutOp():
-            # A table returns one of its entries, whatever its argument: exactly their hull.
-            fmt, values = op.out_type.format, op.table.get_values()
-            return fmt.to_float(min(values)), fmt.to_float(max(values))  # type: ignore[arg-type]
+            # A table returns one of its entries, whatever its argument: exactly their hull
+            # (an exponent table: its outputs at the ends of the argument's range).
+            return op.spec.hull(a, b)
         case ApplyOp():
             return _sampled(op, a, b)
         case _:

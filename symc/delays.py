@@ -105,12 +105,22 @@ class DelayModel:
             entries = table_entries(op)
             delay = self.delay(table_kind(op), math.log2(max(2, entries)))
             bits = interp_bits(op)
+            entry_width = _entry_width(op)
             if bits:
                 # Linear interpolation after the ROM reads: a difference, a product by the
                 # position inside the cell, and a sum (convert-sym-to-hw's _interpolate).
-                width = _fmt(op.results[0]).width + 1
+                width = entry_width + 1
                 delay += 2 * self.delay("add", width + bits)
                 delay += self.delay("mul_dsp", self.dsp_blocks(width + bits, bits))
+            if "exp_bias" in op.properties:
+                # An exponent table scales its entry by 2**k (convert-sym-to-hw's _exp_scale):
+                # k clamped at both ends, the shift amount, a barrel shifter (per output bit a
+                # mux over the shift amounts: timed as a ROM read of that many entries), the
+                # rounding add and the saturation.
+                k_width = 8
+                delay += 2 * self.delay("minmax", k_width) + self.delay("add", k_width)
+                delay += self.delay("rom", math.log2(entry_width + 1))
+                delay += self.delay("add", entry_width + 1) + self.delay("minmax", entry_width)
             return delay
         raise SymcError(
             f"sym-schedule: the {self.family} delay model does not know '{op.name}'; "
@@ -159,9 +169,10 @@ class DelayModel:
         stage: both measured apart (``table_index``/``table_index_mul`` by entries, and the bare
         ``rom``). None when the model lacks them."""
         kind = table_kind(op).replace("table", "table_index")
-        if kind not in self.ops or "rom" not in self.ops or interp_bits(op):
-            # An interpolating table computes after its ROM reads with values of the index
-            # stage: it is never split.
+        if kind not in self.ops or "rom" not in self.ops or interp_bits(op) or (
+                "exp_bias" in op.properties):
+            # An interpolating or exponent table computes after its ROM reads with values of
+            # the index stage: it is never split.
             return None
         log_entries = math.log2(max(2, table_entries(op)))
         return self.delay(kind, log_entries), self.delay("rom", log_entries)
@@ -238,6 +249,14 @@ def table_kind(op: Operation) -> str:
     factor = integer("mult", 1) if indexing == "hls4ml" else integer("scale", 1)
     # Only a positive power of two is a shift for synthesis (a negative one still multiplies).
     return "table" if factor > 0 and factor & (factor - 1) == 0 else "table_mul"
+
+
+def _entry_width(op: Operation) -> int:
+    """Width of a ``sym.lut``'s entries (its ``value_type``, else its result's)."""
+    value_type = op.properties.get("value_type")
+    if isinstance(value_type, sym.FixedType):
+        return value_type.format.width
+    return _fmt(op.results[0]).width
 
 
 def interp_bits(op: Operation) -> int:

@@ -242,7 +242,9 @@ class Design:
     @property
     def tables(self) -> list[dict[str, Any]]:
         """Every lookup table: function, domain, entries, bits (output width), max_error
-        (measured against float64 over the domain), and how it is indexed."""
+        (measured against float64 over the argument's range, within the domain), and how it is
+        indexed and range-reduced (``"period"``: one period of a periodic function; ``"exp2"``:
+        ``2**f`` over one octave, scaled by ``2**k``; ``"none"``)."""
         from symc.dialects import sym
 
         found = []
@@ -255,9 +257,12 @@ class Design:
                 "domain": list(spec.domain),
                 "entries": spec.entries,
                 "bits": spec.out_format.width,
+                "entry_bits": spec.entry_format.width,
                 "max_error": op.max_error.value.data if op.max_error is not None else None,
                 "indexing": spec.indexing,
                 "periodic": spec.periodic,
+                "reduction": ("period" if spec.periodic
+                              else "exp2" if spec.exponent else "none"),
                 "input_format": str(spec.in_format),
                 "output_format": str(spec.out_format),
             })

@@ -46,7 +46,8 @@ def _widest(op: Operation) -> int:
         spec = op.spec
         widths.append(_fmt(op.operand).width + 2 + max(abs(spec.mult_raw), abs(spec.scale_raw),
                                                        abs(spec.start_raw)).bit_length())
-        widths.append(spec.out_format.width + 2 + spec.interp_bits)  # (T[i+1] - T[i]) * frac
+        # (T[i+1] - T[i]) * frac, and an exponent table's 2 * entry before its shift.
+        widths.append(spec.entry_format.width + 2 + spec.interp_bits)
     return max(widths) + 1
 
 

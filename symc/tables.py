@@ -24,6 +24,17 @@ A table approximates ``f`` on a fixed-point operand ``x`` (format ``in_format``)
     worst error of a truncating index. With linear interpolation (``interp_bits > 0``) the
     bits below the index weigh the next entry: ``y = T[i] + ((T[i+1] - T[i]) * frac) >> b``,
     with entries at the cells' edges (one more when the table clamps).
+
+Range reduction of ``exp`` (an *exponent* table, ``bits`` only): ``exp(x) = 2**t`` with
+``t = x * log2(e)``, split into its integer part ``k`` and fraction ``f``: the table holds
+``2**f`` over one unit of ``t`` (indexed like a periodic table, by the fraction's top bits; with
+interpolation the next entry of the last cell is ``2**1``, one more value) in a wider entry
+format (``value_format``, ``F_v`` fractional bits), and the entry ``v`` is scaled by ``2**k`` with
+a rounding right shift: ``y = ((2*v >> s) + 1) >> 1``, ``s = exp_bias - k`` (``exp_bias = F_v -
+F_out``). ``k`` is first clamped to ``[exp_bias - W_v, exp_max]``: below, every entry shifts out
+to 0; ``exp_max`` is the first ``k`` at which every entry overflows the output format, which then
+saturates (``y = min(y, max_out)``). A table over one octave serves any argument range, so its
+size follows the error wanted, not the width of the range.
 """
 
 from __future__ import annotations
@@ -233,10 +244,57 @@ class Table:
     """``bits`` with linear interpolation: the ``interp_bits`` bits below the index weigh the
     next entry (0: no interpolation). Entries then hold ``f`` at the cells' edges: ``entries``
     values when periodic, ``entries + 1`` otherwise."""
+    exponent: bool = False
+    """An ``exp`` table with range reduction: entries hold ``2**f``, scaled by ``2**k``."""
+    exp_bias: int = 0
+    exp_max: int = 0
+    value_format: FixedFormat | None = None
+    """Format of the entries when it is not ``out_format`` (exponent tables)."""
 
     @property
     def t_frac(self) -> int:
         return self.in_format.frac_bits + self.scale_frac
+
+    @property
+    def entry_format(self) -> FixedFormat:
+        return self.value_format if self.value_format is not None else self.out_format
+
+    @property
+    def wraps(self) -> bool:
+        """The index keeps only its low bits (periodic and exponent tables)."""
+        return self.periodic or self.exponent
+
+    def power(self, raw: Any) -> Any:
+        """Exponent tables: ``k``, clamped to ``[exp_bias - W_v, exp_max]``."""
+        k = (raw * self.scale_raw - self.start_raw) >> self.t_frac
+        lowest = self.exp_bias - self.entry_format.width
+        if isinstance(k, np.ndarray):
+            return np.clip(k, lowest, self.exp_max)
+        return min(max(k, lowest), self.exp_max)
+
+    def scale_entry(self, raw: Any, entry: Any) -> Any:
+        """Exponent tables: ``entry * 2**k`` rounded (half up) and saturated to the output."""
+        shift = self.exp_bias - self.power(raw)
+        y = (((entry << 1) >> shift) + 1) >> 1
+        if isinstance(y, np.ndarray):
+            return np.minimum(y, self.out_format.max_raw)
+        return min(int(y), self.out_format.max_raw)
+
+    @property
+    def scaled_max(self) -> int:
+        """Exponent tables: the largest scaled entry (at ``k = exp_max``) before saturation."""
+        return (((max(self.values) << 1) >> (self.exp_bias - self.exp_max)) + 1) >> 1
+
+    def hull(self, lo: float, hi: float) -> tuple[float, float]:
+        """Smallest and largest output for arguments in ``[lo, hi]``: the hull of the entries,
+        or, for an exponent table (nondecreasing), its outputs at the ends of the range."""
+        out = self.out_format
+        if not self.exponent:
+            return out.to_float(min(self.values)), out.to_float(max(self.values))
+        fmt = self.in_format
+        first = min(max(math.floor(lo * 2.0**fmt.frac_bits), fmt.min_raw), fmt.max_raw)
+        last = min(max(math.ceil(hi * 2.0**fmt.frac_bits), fmt.min_raw), fmt.max_raw)
+        return out.to_float(self.lookup(first)), out.to_float(self.lookup(last))
 
     def cell(self, raw: Any) -> tuple[Any, Any]:
         """Interpolated tables: the cell index and the ``interp_bits`` position inside it.
@@ -247,7 +305,7 @@ class Table:
         d = raw * self.scale_raw - self.start_raw
         low = self.shift - self.interp_bits
         index, frac = d >> self.shift, (d >> low) & ((1 << self.interp_bits) - 1)
-        if self.periodic:
+        if self.wraps:
             return index & (self.entries - 1), frac
         if isinstance(index, np.ndarray):
             outside = (index < 0) | (index >= self.entries)
@@ -265,7 +323,7 @@ class Table:
                      else _trunc_div(product, scale))
         else:
             index = (raw * self.scale_raw - self.start_raw) >> self.shift
-            if self.periodic:
+            if self.wraps:
                 return index & (self.entries - 1)
         if isinstance(index, np.ndarray):
             return np.clip(index, 0, self.entries - 1)
@@ -273,10 +331,15 @@ class Table:
 
     def lookup(self, raw: Any) -> Any:
         """Raw outputs for raw operand values."""
+        entry = self._entry(raw)
+        return self.scale_entry(raw, entry) if self.exponent else entry
+
+    def _entry(self, raw: Any) -> Any:
         values = np.asarray(self.values, dtype=np.int64)
         if self.interp_bits:
             # y = T[i] + floor((T[i+1] - T[i]) * frac / 2**interp_bits), the next entry
-            # wrapping around a periodic table and repeating the last edge of a clamped one.
+            # wrapping around a periodic table and repeating the last edge of a clamped one
+            # (an exponent table holds the edge 2**1 after its last cell).
             index, frac = self.cell(raw)
             nxt = (index + 1) % len(values) if self.periodic else np.minimum(index + 1,
                                                                              len(values) - 1)
@@ -408,6 +471,47 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
     )
 
 
+LOG2_E = 1.0 / math.log(2.0)
+
+
+def exp_table(in_format: FixedFormat, out_format: FixedFormat, entries: int,
+              scale_frac: int = 24, interp_bits: int = 0) -> Table | None:
+    """``exp`` with range reduction (see the module's docstring): ``entries`` (a power of two)
+    cells of ``2**f`` over one unit of ``t = x * log2(e)``, scaled by ``2**k`` into
+    ``out_format``. None when the entries would be wider than :data:`MAX_TABLE_WIDTH` bits
+    (an output format with too many integer or fractional bits)."""
+    _check_entries(entries)
+    n = entries.bit_length() - 1
+    if entries != 1 << n:
+        raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
+    scale_raw = round(2**scale_frac * LOG2_E)
+    shift = in_format.frac_bits + scale_frac - n
+    if shift < 0:
+        raise SymcError(
+            f"an exp table of {entries} entries has cells finer than the input's LSB "
+            f"({in_format}); use fewer entries or more fractional bits"
+        )
+    # The first k at which 2**f * 2**k > max_out for every f >= 0: there the output saturates.
+    exp_max = math.floor(math.log2(out_format.to_float(out_format.max_raw))) + 1
+    # One guard bit below the output's LSB even at k = exp_max, and at least the resolution
+    # of the cells.
+    exp_bias = max(exp_max + 1, n + 2 - out_format.frac_bits)
+    value_frac = out_format.frac_bits + exp_bias
+    if value_frac + 3 > MAX_TABLE_WIDTH:  # 2 * entry, before its shift, fits the table width
+        return None
+    value_format = FixedFormat(value_frac + 2, 2, signed=False)
+    points = ([i / entries for i in range(entries + 1)] if interp_bits
+              else [(i + 0.5) / entries for i in range(entries)])
+    values = quantize_real(np.exp2(np.array(points)), round_precision(value_format))
+    return Table(
+        function="exp", indexing="bits", in_format=in_format, out_format=out_format,
+        entries=entries, domain=(0.0, math.log(2.0)), start_raw=0, scale_raw=scale_raw,
+        scale_frac=scale_frac, shift=shift, values=tuple(int(v) for v in values),
+        interp_bits=min(interp_bits, shift), exponent=True, exp_bias=exp_bias,
+        exp_max=exp_max, value_format=value_format,
+    )
+
+
 def bits_domain(lo: float, hi: float, entries: int) -> tuple[float, int]:
     """``(start, span_log2)`` of the smallest power-of-two domain, on its own grid, covering
     ``[lo, hi]`` with ``entries`` cells, centred on it (the slack is shared by both ends)."""
@@ -442,7 +546,8 @@ def grid(fmt: FixedFormat, lo: float, hi: float, limit: int = EXHAUSTIVE) -> np.
         return np.zeros(0, dtype=np.int64)
     if last - first + 1 <= limit:
         return np.arange(first, last + 1, dtype=np.int64)
-    return np.unique(np.linspace(first, last, limit).round().astype(np.int64))
+    spread = np.linspace(first, last, limit).round().astype(np.int64)  # sorted
+    return spread[np.concatenate(([True], np.diff(spread) != 0))]
 
 
 def max_error(table: Table, func: Callable[[Any], Any], lo: float, hi: float) -> float:

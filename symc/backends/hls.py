@@ -340,13 +340,45 @@ class HLSPrinter:
             self._define(op, f"{read}<{out} >({name}[{index}])")
             return
         offset = self._bits_offset(base, x, spec, bits + 1)
-        interp_bits = getattr(spec, "interp_bits", 0)
-        if not interp_bits:
+        if spec.interp_bits:
+            entry = self._interpolate(base, name, offset, spec, bits, spec.interp_bits)
+        else:
             index = self._temp(f"{base}_index", spec.in_format,
                                self._bits_index(offset, spec, bits), f"ap_uint<{bits}>")
-            self._define(op, f"{read}<{out} >({name}[{index}])")
-            return
-        self._interpolate(op, base, name, offset, spec, bits, interp_bits)
+            entry = f"{read}<{cpp_type(spec.entry_format)} >({name}[{index}])"
+        if spec.exponent:
+            entry = self._exp_scale(base, offset, spec, entry)
+        self._define(op, entry)
+
+    def _exp_scale(self, base: str, offset: tuple[str, FixedFormat], spec: Table,
+                   entry: str) -> str:
+        """An exponent table's ``entry * 2**k`` (:meth:`symc.tables.Table.scale_entry`): ``k``
+        is the offset's bits above its fraction, clamped; a rounding right shift of the raw
+        entry; saturation at the output's largest value."""
+        d, d_fmt = offset
+        vw = spec.entry_format.width
+        k_bits = d_fmt.width - spec.t_frac
+        lowest = spec.exp_bias - vw
+        width = max(k_bits, max(abs(lowest), abs(spec.exp_max), spec.exp_bias).bit_length() + 2)
+        k_type, wide = f"ap_int<{width}>", f"ap_uint<{vw + 1}>"
+        # The bits of the offset above its fraction, as a signed integer (the floor of t).
+        k = self._temp(f"{base}_pow", spec.in_format,
+                       f"ap_int<{k_bits}>({d}.range({d_fmt.width - 1}, {spec.t_frac}))", k_type)
+        k = self._temp(f"{base}_pow_clamped", spec.in_format,
+                       f"({k} > {spec.exp_max}) ? {k_type}({spec.exp_max}) : ({k} < {lowest}) "
+                       f"? {k_type}({lowest}) : {k}", k_type)
+        amount = self._temp(f"{base}_amount", spec.in_format, f"{spec.exp_bias} - {k}", wide)
+        held = self._temp(f"{base}_entry", spec.entry_format, entry)
+        doubled = self._temp(f"{base}_doubled", spec.in_format,
+                             f"{wide}({held}.range({vw - 1}, 0)) << 1", wide)
+        shifted = self._temp(f"{base}_shifted", spec.in_format, f"{doubled} >> {amount}", wide)
+        y = self._temp(f"{base}_scaled", spec.in_format, f"({shifted} + 1) >> 1",
+                       f"ap_uint<{vw}>")
+        out = spec.out_format
+        limit = out.max_raw
+        if spec.scaled_max > limit:
+            y = f"({y} > {limit}ULL) ? ap_uint<{vw}>({limit}ULL) : {y}"
+        return f"{self._from_raw()}<{cpp_type(out)} >(ap_uint<{out.width}>({y}))"
 
     # --- tables -----------------------------------------------------------------------------
 
@@ -375,9 +407,10 @@ class HLSPrinter:
         return self._from_raw_name
 
     def _table(self, name: str, spec: Table) -> None:
-        out = spec.out_format
+        out = spec.entry_format
         lo, hi = spec.domain
-        rule = "periodic, " if spec.periodic else ""
+        rule = ("periodic, " if spec.periodic
+                else "2**f of t = x*log2(e), scaled by 2**k, " if spec.exponent else "")
         self.tables.append(
             f"// {spec.function} on [{lo:.6g}, {hi:.6g}): {spec.entries} entries of {out} "
             f"(raw, value = raw * 2^{-out.frac_bits}), {rule}{spec.indexing} indexing"
@@ -440,14 +473,14 @@ class HLSPrinter:
         top = spec.shift + bits
         index_type = f"ap_uint<{bits}>"
         cell = f"{index_type}({d}.range({top - 1}, {spec.shift}))"
-        if spec.periodic:
+        if spec.wraps:
             return cell
         past_end = f"{d}.range({d_fmt.width - 1}, {top}) != 0"
         last = spec.entries - 1
         return f"({d} < 0) ? {index_type}(0) : ({past_end}) ? {index_type}({last}) : {cell}"
 
-    def _interpolate(self, op: sym.LutOp, base: str, name: str, offset: tuple[str, FixedFormat],
-                     spec: Table, bits: int, interp_bits: int) -> None:
+    def _interpolate(self, base: str, name: str, offset: tuple[str, FixedFormat],
+                     spec: Table, bits: int, interp_bits: int) -> str:
         """``y = T[i] + (((T[i+1] - T[i]) * frac) >> b)``, ``frac`` the ``b`` bits below the
         index; outside a clamped table's domain ``i`` is 0 or ``entries`` and ``frac`` 0."""
         d, d_fmt = offset
@@ -455,12 +488,14 @@ class HLSPrinter:
         low = spec.shift - interp_bits
         cell = f"{d}.range({top - 1}, {spec.shift})"
         frac = f"{d}.range({spec.shift - 1}, {low})"
-        if spec.periodic:
+        if spec.wraps:
             index_type = f"ap_uint<{bits}>"
             index = self._temp(f"{base}_index", spec.in_format, f"{index_type}({cell})",
                                index_type)
-            # The next entry of a periodic table wraps around: n-bit arithmetic does it.
-            following = f"{index_type}({index} + 1)"
+            # The next entry of a periodic table wraps around: n-bit arithmetic does it. An
+            # exponent table holds one more edge (2**1) after its last cell.
+            following = (f"{index_type}({index} + 1)" if spec.periodic
+                         else f"ap_uint<{bits + 1}>({index} + 1)")
             weight_bits = f"ap_uint<{interp_bits}>({frac})"
         else:
             index_type = f"ap_uint<{bits + 1}>"  # 0 ..= entries: one more edge than cells
@@ -473,7 +508,7 @@ class HLSPrinter:
                 f": {index_type}({cell})", index_type)
             following = f"({index} == {spec.entries}) ? {index} : {index_type}({index} + 1)"
             weight_bits = f"{outside} ? ap_uint<{interp_bits}>(0) : ap_uint<{interp_bits}>({frac})"
-        out_fmt = spec.out_format
+        out_fmt = spec.entry_format
         out, read = cpp_type(out_fmt), self._from_raw()
         low_value = self._temp(f"{base}_lo", out_fmt, f"{read}<{out} >({name}[{index}])")
         high_value = self._temp(f"{base}_hi", out_fmt, f"{read}<{out} >({name}[{following}])")
@@ -483,7 +518,7 @@ class HLSPrinter:
         step_fmt = sub_format(out_fmt, out_fmt)
         # (T[i+1] - T[i]) * frac / 2**b, truncated to the table's LSB: the floor of the shift.
         part = self._temp(f"{base}_part", step_fmt, f"({high_value} - {low_value}) * {weight}")
-        self._define(op, f"{low_value} + {part}")
+        return f"{low_value} + {part}"
 
     # --- files ------------------------------------------------------------------------------
 

@@ -125,6 +125,11 @@ class HWBuilder:
     def mul(self, lhs: SSAValue, rhs: SSAValue, name: str | None = None) -> SSAValue:
         return self._emit(comb.MulOp([lhs, rhs]), name)
 
+    def shift_right(self, value: SSAValue, amount: SSAValue,
+                    name: str | None = None) -> SSAValue:
+        """Logical ``value >> amount`` (``amount`` as wide as ``value``)."""
+        return self._emit(comb.ShrUOp(value, amount), name)
+
     def icmp(
         self, predicate: str, lhs: SSAValue, rhs: SSAValue, name: str | None = None
     ) -> SSAValue:
