@@ -47,6 +47,7 @@ from xdsl.rewriter import Rewriter
 from symc.dialects import sym
 from symc.fixed import FixedFormat, Precision, format_for_raw_range, parse_precision
 from symc.frontend.errors import SymcError
+from symc.passes.range_analysis import analyze_kernel
 from symc.tables import (
     BUILTIN,
     MAX_ENTRIES,
@@ -135,6 +136,8 @@ class SymApproximateLutPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         overrides = self._overrides()
         for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
+            if self._fuses(overrides) and _fuse_sin_cos(kernel):
+                analyze_kernel(kernel)  # the fused products' ranges (sin*cos in [-1/2, 1/2])
             for target in list(kernel.body.ops):
                 if isinstance(target, sym.ElementaryOp | sym.ApplyOp | sym.DivOp):
                     if isinstance(target, sym.DivOp) and _is_constant(target.rhs):
@@ -161,6 +164,16 @@ class SymApproximateLutPass(ModulePass):
                 )
         return parsed
 
+    def _fuses(self, overrides: dict[str, dict[str, Any]]) -> bool:
+        """``sin(u) * cos(u)`` becomes one table when both functions would get periodic
+        ``bits`` tables (never in hls4ml indexing: hls4ml reads two tables)."""
+        for name in ("sin", "cos", FUSED):
+            settings = self._settings(name, overrides)
+            if (settings["indexing"] != "bits" or settings["domain"] is not None
+                    or settings["reduction"] != "auto"):
+                return False
+        return True
+
     def _settings(self, function: str, overrides: dict[str, dict[str, Any]]) -> dict[str, Any]:
         settings: dict[str, Any] = {
             "entries": self.entries,
@@ -170,9 +183,12 @@ class SymApproximateLutPass(ModulePass):
             "max_error": self.max_error,
             "reduction": "auto",
         }
-        settings.update(overrides.get("*", {}))
-        settings.update(overrides.get(function, {}))
-        explicit = {**overrides.get("*", {}), **overrides.get(function, {})}
+        # The fused sin*cos table takes sin's settings unless it has its own.
+        keys = ["*", "sin", FUSED] if function == FUSED else ["*", function]
+        explicit: dict[str, Any] = {}
+        for key in keys:
+            explicit.update(overrides.get(key, {}))
+        settings.update(explicit)
         if settings["indexing"] == "hls4ml" and "interpolation" not in explicit:
             settings["interpolation"] = "none"  # hls4ml's tables truncate: no default to lift
         if settings["indexing"] not in ("bits", "hls4ml"):
@@ -397,6 +413,76 @@ class SymApproximateLutPass(ModulePass):
             f"with this precision (the best reaches "
             f"{max_error(best, settings['vector'], lo, hi):.3g}); raise max_error or the precision"
         )
+
+
+FUSED = "sincos"
+"""Name of the table that ``sin(u) * cos(u)`` becomes (``sin(2u)/2``, period pi)."""
+
+
+def _product_factors(op: sym.MulOp) -> list[SSAValue]:
+    """The factors of the product chain ending at ``op``, left to right, through products
+    used only inside the chain."""
+    factors: list[SSAValue] = []
+    for operand in (op.lhs, op.rhs):
+        owner = operand.owner
+        if isinstance(owner, sym.MulOp) and operand.has_one_use():
+            factors += _product_factors(owner)
+        else:
+            factors.append(operand)
+    return factors
+
+
+def _fuse_sin_cos(kernel: sym.KernelOp) -> bool:
+    """Rewrites every product chain holding ``sin(u)`` and ``cos(u)`` (the same ``u``) to hold
+    one ``sym.apply @sincos(u)`` instead: one table and no multiplier. The other factors keep
+    their order, multiplied left to right. True when something was fused."""
+    fused = False
+    for op in list(kernel.body.ops):
+        if not isinstance(op, sym.MulOp) or op.parent is None:
+            continue
+        if op.result.has_one_use() and isinstance(op.result.get_user_of_unique_use(),
+                                                  sym.MulOp):
+            continue  # not the end of its chain
+        factors: list[SSAValue | None] = list(_product_factors(op))
+        changed = False
+        for i, factor in enumerate(factors):
+            if factor is None or not isinstance(factor.owner, sym.SinOp):
+                continue
+            u = factor.owner.operand
+            partner = next((j for j, g in enumerate(factors) if j != i and g is not None
+                            and isinstance(g.owner, sym.CosOp) and g.owner.operand is u), None)
+            if partner is None:
+                continue
+            both = sym.ApplyOp(u, FUSED, "sin(x)*cos(x)")
+            kernel.body.block.insert_op_before(both, op)
+            factors[i], factors[partner] = both.results[0], None
+            changed = True
+        if not changed:
+            continue
+        remaining = [f for f in factors if f is not None]
+        product = remaining[0]
+        for factor in remaining[1:]:
+            step = sym.MulOp(product, factor)
+            kernel.body.block.insert_op_before(step, op)
+            product = step.results[0]
+        if product.owner is not None and product.name_hint is None:
+            product.name_hint = op.result.name_hint
+        op.result.replace_all_uses_with(product)
+        _erase_dead(op)
+        fused = True
+    return fused
+
+
+def _erase_dead(op: Operation) -> None:
+    """Erases ``op`` and then whatever only it used (products of the old chain, sin, cos)."""
+    if any(result.first_use is not None for result in op.results):
+        return
+    operands = [v.owner for v in op.operands if isinstance(v.owner, Operation)]
+    op.detach()
+    op.erase()
+    for owner in operands:
+        if isinstance(owner, sym.MulOp | sym.SinOp | sym.CosOp) and owner.parent is not None:
+            _erase_dead(owner)
 
 
 def _is_constant(value: SSAValue) -> bool:

@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 import symc
 from symc.fixed import FixedFormat, Overflow, Precision, Quant, quantize_real
 from symc.passes.approximate_lut import TableWarning
-from symc.tables import BUILTIN, bits_domain, bits_table, hls4ml_table, max_error, round_precision
+from symc.tables import (
+    BUILTIN,
+    bits_domain,
+    bits_table,
+    exp_table,
+    hls4ml_table,
+    max_error,
+    round_precision,
+)
 
 SHARED = Path(__file__).parents[2] / "shared" / "benchmarks" / "jet_tagging_pysr"
 
@@ -153,6 +161,102 @@ def test_periodic_tables_serve_any_input_without_clamping():
     assert err.max() < 2 * math.pi / 1024  # one cell's slope, no clamping anywhere
 
 
+# --- exp with range reduction -----------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(3, 10),
+    in_frac=st.integers(4, 14),  # exhaustive max_error (under 2M grid points)
+    out_width=st.integers(8, 30),
+    out_int=st.integers(1, 12),
+    interp=st.sampled_from([0, 4, 12]),
+    seed=st.integers(0, 2**16),
+)
+def test_exp_table_error_bound_holds_beyond_its_octave(n, in_frac, out_width, out_int, interp,
+                                                       seed):
+    in_format = FixedFormat(in_frac + 6, 6)
+    out_format = FixedFormat(out_width, out_int)
+    assume(out_format.frac_bits + out_int + 2 < 60)
+    table = exp_table(in_format, out_format, 1 << n, interp_bits=interp)
+    assert table is not None and table.exponent
+    # Up to where exp leaves the output's range (there it saturates).
+    top = out_format.to_float(out_format.max_raw)
+    lo, hi = in_format.to_float(in_format.min_raw), math.log(top)
+    bound = max_error(table, np.exp, lo, hi)
+    raw = np.random.default_rng(seed).integers(in_format.min_raw, in_format.max_raw + 1, 20000)
+    got = table.lookup(raw)
+    # Scalar and vector lookups agree, and every output is in the output format.
+    assert [table.lookup(int(r)) for r in raw[:200]] == list(got[:200])
+    assert got.min() >= 0 and got.max() <= out_format.max_raw
+    want = np.exp(in_format.to_float(raw))
+    inside = want <= top
+    assert np.max(np.abs(out_format.to_float(got) - want)[inside], initial=0.0) <= bound
+    # Beyond the output's range the table saturates at its largest value.
+    assert np.all(got[want > top + out_format.lsb] == out_format.max_raw)
+
+
+def test_exp_reduction_serves_a_wide_range_with_a_small_table():
+    # 256 entries, ap_fixed<16,6>, x in [-8, 3]: one octave of 2**f against a plain table over
+    # the whole range (the same entries, 43x wider cells in x).
+    common = {"inputs": {"x": (-8, 3)}, "precision": "ap_fixed<16,6>"}
+    reduced = symc.compile("exp(x)", tables={"exp": {"entries": 256}}, **common)
+    plain = symc.compile("exp(x)", tables={"exp": {"entries": 256, "reduction": "none"}},
+                         **common)
+    assert reduced.tables[0]["reduction"] == "exp2" and plain.tables[0]["reduction"] == "none"
+    X = np.linspace(-8, 3, 20001)[:, None]
+    exact = np.exp(reduced.quantized_inputs(X)[:, 0])
+    err_reduced = np.abs(reduced.predict(X)[:, 0] - exact).max()
+    err_plain = np.abs(plain.predict(X)[:, 0] - exact).max()
+    assert err_reduced <= reduced.tables[0]["max_error"] + 1e-12
+    assert err_reduced * 5 < err_plain
+    # A range narrower than an octave keeps a plain table (finer cells there).
+    narrow = symc.compile("exp(x)", inputs={"x": (0, 0.5)}, tables={"exp": {"entries": 64}})
+    assert narrow.tables[0]["reduction"] == "none"
+
+
+def test_exp_reduction_every_input_rtl_and_csim_equal_the_emulator():
+    # Every one of the 4096 inputs of ap_fixed<12,5>, far beyond the declared range too:
+    # outputs that underflow to 0, that saturate, and every power k in between.
+    d = symc.compile(["exp(x)", "exp(-x)"], inputs={"x": (-3, 3)}, precision="ap_fixed<12,5>",
+                     tables={"exp": {"entries": 64, "interpolation": "linear"}})
+    assert all(t["reduction"] == "exp2" for t in d.tables)
+    fmt = FixedFormat(12, 5)
+    X = fmt.to_float(np.arange(fmt.min_raw, fmt.max_raw + 1))[:, None]
+    emulated = d.predict(X)
+    assert np.array_equal(d.simulate(X), emulated)
+    top = fmt.to_float(fmt.max_raw)
+    assert emulated[-1, 0] == top and emulated[0, 0] == 0.0  # exp(15.97) and exp(-16)
+    inside = np.abs(X[:, 0]) <= 3
+    exact = np.exp(np.stack([X[:, 0], -X[:, 0]], axis=1))
+    assert np.all(np.abs(emulated - exact)[inside] <= max(t["max_error"] for t in d.tables))
+    if shutil.which("g++") is not None and _ap_types() is not None:
+        assert np.array_equal(d.csim(X), emulated)
+
+
+def test_sin_times_cos_of_one_argument_becomes_one_table():
+    exprs = ["0.3*x*sin(2*x - 1)*cos(2*x - 1) + sin(y)", "sin(y)*cos(y)", "cos(x)*y*sin(x)"]
+    ranges = {"x": (-3, 3), "y": (-2, 2)}
+    d = symc.compile(exprs, inputs=ranges, precision="ap_fixed<18,6>",
+                     tables={"*": {"entries": 256}})
+    # Three sin*cos pairs fuse (one in a chain of four factors, one split by another factor);
+    # sin(y) is also used alone and keeps its own table.
+    assert sorted(t["function"] for t in d.tables) == ["sin", "sincos", "sincos", "sincos"]
+    assert all(t["reduction"] == "period" for t in d.tables)
+    X = np.random.default_rng(0).uniform([-3, -2], [3, 2], size=(2000, 2))
+    assert np.array_equal(d.simulate(X), d.predict(X))
+    x, y = d.quantized_inputs(X).T
+    got = d.predict(X)[:, 1]
+    bound = max(t["max_error"] for t in d.tables if t["function"] == "sincos")
+    assert np.abs(got - np.sin(y) * np.cos(y)).max() <= bound
+    # hls4ml indexing computes what hls4ml computes: two tables and a product.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TableWarning)
+        h = symc.compile(exprs[1], inputs=ranges, tables={"*": {"indexing": "hls4ml",
+                                                                "entries": 256}})
+    assert sorted(t["function"] for t in h.tables) == ["cos", "sin"]
+
+
 def test_sc_becomes_one_periodic_table_or_is_inlined():
     d = symc.compile(
         "sc(x0) + x1",
@@ -161,13 +265,17 @@ def test_sc_becomes_one_periodic_table_or_is_inlined():
     )
     assert [t["function"] for t in d.tables] == ["sc"]
     assert d.tables[0]["periodic"] and abs(d.tables[0]["domain"][1] - math.pi) < 1e-12
-    inlined = symc.compile(
-        "sc(x0) + x1",
-        inputs={"x0": (-8, 8), "x1": (-1, 1)},
-        functions={"sc": "sin(x)*cos(x)"},
-        inline_functions=True,
-    )
-    assert sorted(t["function"] for t in inlined.tables) == ["cos", "sin"]
+    # Inlined, the definition is sin(x0)*cos(x0): fused into one table again, or, without
+    # range reduction, a sin and a cos table and their product.
+    for tables, functions in (({}, ["sincos"]), ({"*": {"reduction": "none"}}, ["cos", "sin"])):
+        inlined = symc.compile(
+            "sc(x0) + x1",
+            inputs={"x0": (-8, 8), "x1": (-1, 1)},
+            functions={"sc": "sin(x)*cos(x)"},
+            inline_functions=True,
+            tables=tables,
+        )
+        assert sorted(t["function"] for t in inlined.tables) == functions
 
 
 def test_constant_arguments_are_looked_up_in_the_table():
@@ -306,6 +414,7 @@ def test_hall_of_fame_rtl_equals_emulator():
         ({"exprs": "sin(x)", "tables": {"sin": {"entries": 1000}}}, "power-of-two"),
         ({"exprs": "sin(x)", "tables": {"sin": {"colour": 3}}}, "unknown table setting 'colour'"),
         ({"exprs": "sin(x)", "tables": {"sin": {"indexing": "nearest"}}}, "unknown table indexing"),
+        ({"exprs": "exp(x)", "tables": {"exp": {"reduction": "log"}}}, "unknown reduction 'log'"),
         ({"exprs": "sin(x)", "tables": {"sin": {"domain": [3, 1]}}}, "invalid table domain"),
         ({"exprs": "sin(x)", "tables": "sin"}, "tables must map"),
         ({"exprs": "log(x)", "inputs": {"x": (-1, 1)}}, "log of a value that may be <= 0"),

@@ -74,10 +74,13 @@ class SymcOptMain(xDSLOptMain):
 
 def main(args: Sequence[str] | None = None) -> None:
     from symc.frontend.errors import SymcError
+    from symc.toolchain.errors import ToolError
 
     try:
         SymcOptMain(description="symc modular optimizer driver", args=args).run()
-    except SymcError as exc:
+    except (SymcError, ToolError) as exc:
+        # A ToolError here is CIRCT rejecting what it was given (e.g. sym ops left for -t
+        # verilog: run convert-sym-to-hw first).
         print(f"symc-opt: error: {exc}", file=sys.stderr)
         sys.exit(2)
 

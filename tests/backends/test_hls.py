@@ -344,7 +344,8 @@ def test_csim_wide_values_and_constants():
 
 
 TABLE_EXPRESSIONS = ["sin(x0)", "cos(x1)", "tanh(x0)", "exp(x1)", "log(x2 + 0.5)", "sqrt(x2)",
-                     "x0/(x2 + 1)", "tan(0.5*x1)", "sc(x0)", "sin(x0)*x1 + sc(x1)"]
+                     "x0/(x2 + 1)", "tan(0.5*x1)", "sc(x0)", "sin(x0)*x1 + sc(x1)",
+                     "sin(x1)*x0*cos(x1)", "exp(x0)"]
 
 
 @needs_gxx
