@@ -136,7 +136,9 @@ class SymApproximateLutPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         overrides = self._overrides()
         for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
-            if self._fuses(overrides) and _fuse_sin_cos(kernel):
+            kinds = {type(o) for o in kernel.body.ops}
+            if ({sym.SinOp, sym.CosOp} <= kinds and self._fuses(overrides)
+                    and _fuse_sin_cos(kernel)):
                 analyze_kernel(kernel)  # the fused products' ranges (sin*cos in [-1/2, 1/2])
             for target in list(kernel.body.ops):
                 if isinstance(target, sym.ElementaryOp | sym.ApplyOp | sym.DivOp):

@@ -26,7 +26,7 @@ A table approximates ``f`` on a fixed-point operand ``x`` (format ``in_format``)
     with entries at the cells' edges (one more when the table clamps).
 
 Range reduction of ``exp`` (an *exponent* table, ``bits`` only): ``exp(x) = 2**t`` with
-``t = x * log2(e)``, split into its integer part ``k`` and fraction ``f``: the table holds
+``t = x * log2(e)`` (the constant rounded to :func:`scale_bits` bits), split into its integer part ``k`` and fraction ``f``: the table holds
 ``2**f`` over one unit of ``t`` (indexed like a periodic table, by the fraction's top bits; with
 interpolation the next entry of the last cell is ``2**1``, one more value) in a wider entry
 format (``value_format``, ``F_v`` fractional bits), and the entry ``v`` is scaled by ``2**k`` with
@@ -416,15 +416,32 @@ def hls4ml_table(name: str, func: Callable[[float], float], precision: Precision
     )
 
 
+MAX_SCALE_FRAC = 24
+"""Most fractional bits of a scale constant (``1/period``, ``log2(e)``)."""
+
+
+def scale_bits(in_format: FixedFormat, entries: int, interp_bits: int = 0) -> int:
+    """Fractional bits of a table's scale constant (``1/period``, ``log2(e)``): enough that
+    ``|x|`` times the constant's rounding error stays under 1/32 of the finest step the table
+    tells apart (a cell, or a step of its interpolation), at most :data:`MAX_SCALE_FRAC`. A
+    shorter constant is a cheaper product: often a few shifts and adds, or one DSP block where a
+    24-bit one takes two."""
+    largest = max(abs(in_format.to_float(in_format.min_raw)),
+                  abs(in_format.to_float(in_format.max_raw)), 1.0)
+    magnitude = math.ceil(math.log2(largest))
+    n = entries.bit_length() - 1
+    return min(MAX_SCALE_FRAC, n + interp_bits + 4 + magnitude)
+
+
 def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat,
                out_precision: Precision, entries: int, start: float, span_log2: int,
-               period: float | None = None, scale_frac: int = 24,
+               period: float | None = None, scale_frac: int | None = None,
                interp_bits: int = 0, valid: tuple[float, float] | None = None) -> Table:
     """A bit-sliced table of ``entries`` (a power of two) over ``[start, start + 2**span_log2)``.
 
     With ``period``, the index variable is ``t = x / period`` (the reciprocal quantized to
-    ``scale_frac`` bits, rounded) over one turn ``[0, 1)``, and ``start``/``span_log2`` are
-    ignored. Entries hold ``f`` at the middle of each cell (at the edges when interpolating),
+    ``scale_frac`` bits, rounded; by default :func:`scale_bits`) over one turn ``[0, 1)``, and
+    ``start``/``span_log2`` are ignored. Entries hold ``f`` at the middle of each cell (at the edges when interpolating),
     rounded to ``out_precision``; points outside ``valid`` (the argument's range) are sampled
     at its nearest end, so that a table may overhang a point where ``f`` is undefined.
     """
@@ -433,6 +450,8 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
     if entries != 1 << n:
         raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
     if period is not None:
+        if scale_frac is None:
+            scale_frac = scale_bits(in_format, entries, interp_bits)
         scale_raw = round(2**scale_frac / period)
         span_log2, start, t_frac = 0, 0.0, in_format.frac_bits + scale_frac
     else:
@@ -475,7 +494,7 @@ LOG2_E = 1.0 / math.log(2.0)
 
 
 def exp_table(in_format: FixedFormat, out_format: FixedFormat, entries: int,
-              scale_frac: int = 24, interp_bits: int = 0) -> Table | None:
+              scale_frac: int | None = None, interp_bits: int = 0) -> Table | None:
     """``exp`` with range reduction (see the module's docstring): ``entries`` (a power of two)
     cells of ``2**f`` over one unit of ``t = x * log2(e)``, scaled by ``2**k`` into
     ``out_format``. None when the entries would be wider than :data:`MAX_TABLE_WIDTH` bits
@@ -484,6 +503,8 @@ def exp_table(in_format: FixedFormat, out_format: FixedFormat, entries: int,
     n = entries.bit_length() - 1
     if entries != 1 << n:
         raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
+    if scale_frac is None:
+        scale_frac = scale_bits(in_format, entries, interp_bits)
     scale_raw = round(2**scale_frac * LOG2_E)
     shift = in_format.frac_bits + scale_frac - n
     if shift < 0:

@@ -21,11 +21,13 @@ sym.kernel @top(%x : !sym.real, %y : !sym.real) -> (s, q) attributes {input_rang
 // HLS-SAME:   table = array<i64: 128, 113, 102, 93, 85, 78, 73, 68>
 // HLS-NEXT: %q_1 = sym.mul %x, %q
 
-// bits: sin is periodic, one turn indexed by the top bits of x * (1/2pi) (24-bit constant);
-// entries hold sin at the middle of each eighth of a turn. recip over [1, 2) is bit-sliced.
+// bits: sin is periodic, one turn indexed by the top bits of x * (1/2pi), the constant with
+// 3 + 4 + 3 fractional bits (8 entries, 4 guard bits, |x| < 8):
+// 163 / 1024; entries hold sin at the middle of each eighth of a turn. recip over [1, 2) is
+// bit-sliced.
 // BITS:      %s = sym.lut %x {{.*}}function = "sin", indexing = "bits", entries = 8 : i64, domain = #sym.interval<0.0, 6.283185307179586>
-// BITS-SAME:   scale = 2670177 : i64, scale_frac = 24 : i64
-// BITS-SAME:   shift = 27 : i64, periodic = 1 : i64, table = array<i64: 24, 59, 59, 24, -24, -59, -59, -24>, interp_bits = 0 : i64
+// BITS-SAME:   scale = 163 : i64, scale_frac = 10 : i64
+// BITS-SAME:   shift = 13 : i64, periodic = 1 : i64, table = array<i64: 24, 59, 59, 24, -24, -59, -59, -24>, interp_bits = 0 : i64
 // BITS:      %q = sym.lut %y {{.*}}function = "recip", indexing = "bits", entries = 8 : i64, domain = #sym.interval<1.0, 2.0>
 // BITS-SAME:   start = 64 : i64
 // BITS-SAME:   shift = 3 : i64, periodic = 0 : i64, table = array<i64: 60, 54, 49, 45, 41, 38, 35, 33>

@@ -41,11 +41,12 @@ sym.kernel @poly(%x0 : !sym.real, %new : !sym.real) -> (y0, y1) attributes {inpu
 // SAT: const ap_fixed<{{[0-9]+,[0-9]+}}> s = m - h;
 // SAT: const ap_fixed<10,4,AP_RND,AP_SAT> {{.*}} = s;
 
-// The sin table: raw values as in the IR, indexed by bits of x0 * (1/2pi).
+// The sin table: raw values as in the IR, indexed by bits of x0 * (1/2pi) (the constant with
+// 10 + 4 + 5 fractional bits: 1024 entries, |x0| < 32).
 // LUT: static const short sin_table[1024] = {
 // LUT-NEXT: 3, 9, 16, 22, 28,
-// LUT: const ap_fixed<38,4> t_turns = x0 * ap_ufixed<22,-2>(0.1591549515724182);
-// LUT-NEXT: const ap_uint<10> t_index = ap_uint<10>(t_turns.range(33, 24));
+// LUT: const ap_fixed<33,4> t_turns = x0 * ap_ufixed<17,-2>(0.15915489196777344);
+// LUT-NEXT: const ap_uint<10> t_index = ap_uint<10>(t_turns.range(28, 19));
 // LUT-NEXT: const ap_fixed<16,6> t = from_raw<ap_fixed<16,6> >(sin_table[t_index]);
 
 // REAL: the HLS printer needs a legalized kernel: input 'x0' is !sym.real

@@ -165,7 +165,8 @@ def test_tables_are_static_const_arrays_of_the_ir_values():
         assert [int(v) for v in match.group(1).replace(",", " ").split()] == list(spec.values)
     # hls4ml's index: (x - start) * ap_fixed<20,16>(base_div), toward zero, clamped.
     assert "* ap_fixed<20,16>(" in source and "AP_TRN_ZERO" in source
-    assert ".range(33, 24)" in source  # the periodic sin table: bits of x * (1/2pi)
+    # The periodic sin table: bits of x * (1/2pi) (19 fractional bits in the constant).
+    assert ".range(28, 19)" in source
 
 
 def test_identical_input_gives_identical_files():
