@@ -25,16 +25,16 @@ A table approximates ``f`` on a fixed-point operand ``x`` (format ``in_format``)
     bits below the index weigh the next entry: ``y = T[i] + ((T[i+1] - T[i]) * frac) >> b``,
     with entries at the cells' edges (one more when the table clamps).
 
-Range reduction of ``exp`` (an *exponent* table, ``bits`` only): ``exp(x) = 2**t`` with
-``t = x * log2(e)`` (the constant rounded to :func:`scale_bits` bits), split into its integer
-part ``k`` and fraction ``f``: the table holds ``2**f`` over one unit of ``t`` (indexed like a
-periodic table, by the fraction's top bits; with interpolation the next entry of the last cell
-is ``2**1``, one more value) in a wider entry format (``value_format``, ``F_v`` fractional bits), and the entry ``v`` is scaled by ``2**k`` with
-a rounding right shift: ``y = ((2*v >> s) + 1) >> 1``, ``s = exp_bias - k`` (``exp_bias = F_v -
-F_out``). ``k`` is first clamped to ``[exp_bias - W_v, exp_max]``: below, every entry shifts out
-to 0; ``exp_max`` is the first ``k`` at which every entry overflows the output format, which then
-saturates (``y = min(y, max_out)``). A table over one octave serves any argument range, so its
-size follows the error wanted, not the width of the range.
+Range reduction of ``exp`` (an *exponent* table, ``bits`` only): ``exp(x) = 2**t`` with ``t = x *
+log2(e)`` (the constant rounded to :func:`scale_bits` bits), split into its integer part ``k`` and
+fraction ``f``: the table holds ``2**f`` over one unit of ``t`` (indexed like a periodic table, by
+the fraction's top bits; with interpolation the next entry of the last cell is ``2**1``, one more
+value) in a wider entry format (``value_format``, ``F_v`` fractional bits), and the entry ``v`` is
+scaled by ``2**k`` with a rounding right shift: ``y = ((2*v >> s) + 1) >> 1``, ``s = exp_bias - k``
+(``exp_bias = F_v - F_out``). ``k`` is first clamped to ``[exp_bias - W_v, exp_max]``: below, every
+entry shifts out to 0; ``exp_max`` is the first ``k`` at which every entry overflows the output
+format, which then saturates (``y = min(y, max_out)``). A table over one octave serves any argument
+range, so its size follows the error wanted, not the width of the range.
 """
 
 from __future__ import annotations
@@ -441,9 +441,10 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
 
     With ``period``, the index variable is ``t = x / period`` (the reciprocal quantized to
     ``scale_frac`` bits, rounded; by default :func:`scale_bits`) over one turn ``[0, 1)``, and
-    ``start``/``span_log2`` are ignored. Entries hold ``f`` at the middle of each cell (at the
-    edges when interpolating), rounded to ``out_precision``; points outside ``valid`` (the argument's range) are sampled
-    at its nearest end, so that a table may overhang a point where ``f`` is undefined.
+    ``start``/``span_log2`` are ignored. Entries hold ``f`` at the middle of each cell (at the edges
+    when interpolating), rounded to ``out_precision``; points outside ``valid`` (the argument's
+    range) are sampled at its nearest end, so that a table may overhang a point where ``f`` is
+    undefined.
     """
     _check_entries(entries)
     n = entries.bit_length() - 1
