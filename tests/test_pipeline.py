@@ -105,3 +105,29 @@ def test_table_too_slow_for_a_stage_is_split():
     rng = np.random.default_rng(2)
     X = np.stack([rng.uniform(-8, 8, 600), rng.uniform(-2, 2, 600)], axis=1)
     assert np.array_equal(design.simulate(X), design.predict(X))
+
+
+def test_range_reduced_tables_stream_and_are_timed_with_their_shifter():
+    """exp as 2**f scaled by 2**k and sin*cos as one table, pipelined: the exp table is timed
+    with its shifter (never split), and the stream equals the emulator."""
+    from symc.delays import load
+    from symc.dialects import sym
+
+    exprs = ["exp(x0) - sin(x1)*x2*cos(x1)", "exp(-x1*x2)"]
+    # An exp table computes after its ROM read (the shift by k) and is never split: a
+    # period that holds it whole.
+    design = symc.compile(exprs, inputs=RANGES, precision="ap_fixed<16,6>",
+                          tables={"*": {"entries": 256}}, clock_ns=16.0, family="xcup",
+                          output_registers=True)
+    assert {t["reduction"] for t in design.tables} == {"exp2", "period"}
+    assert sorted(t["function"] for t in design.tables) == ["exp", "exp", "sincos"]
+    model = load("xcup")
+    luts = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
+    for op in luts:
+        if op.spec.exponent:
+            assert model.table_parts(op) is None
+            plain = model.delay("table_mul", np.log2(op.spec.entries))
+            assert model.op_delay(op) > plain  # the scaling by 2**k after the ROM is timed
+    assert design.latency >= 2
+    X = sample(800, 9)
+    assert np.array_equal(design.simulate(X), design.predict(X))
