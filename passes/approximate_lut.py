@@ -376,9 +376,8 @@ class SymApproximateLutPass(ModulePass):
         """``exp`` with range reduction; None when its entries would be too wide."""
         n = entries.bit_length() - 1
         if precision is not None:
+            # The scale constant carries the index bits (scale_bits), so any entry count works.
             fmt = precision.format
-            if n > fmt.frac_bits + 24:
-                entries >>= n - fmt.frac_bits - 24
             return exp_table(fmt, fmt, entries, interp_bits=interp)
         # auto: the index comes from t = x * log2(e); x keeps the index bits plus a guard (as a
         # periodic table's does); the output holds [e**lo, e**hi] with the target's bits.
