@@ -122,6 +122,11 @@ class AddPattern(RewritePattern):
             _forward(rewriter, op, op.lhs)
         elif a == 0.0:
             _forward(rewriter, op, op.rhs)
+        elif isinstance(neg := op.rhs.owner, NegOp):
+            # a + (-b) -> a - b: the same exact value, one operation on the path instead of two.
+            rewriter.replace(op, SubOp(op.lhs, neg.operand))
+        elif isinstance(neg := op.lhs.owner, NegOp):
+            rewriter.replace(op, SubOp(op.rhs, neg.operand))
 
 
 class SubPattern(RewritePattern):
@@ -138,6 +143,8 @@ class SubPattern(RewritePattern):
             _forward(rewriter, op, op.lhs)
         elif a == 0.0:
             rewriter.replace(op, NegOp(op.rhs))
+        elif isinstance(neg := op.rhs.owner, NegOp):
+            rewriter.replace(op, AddOp(op.lhs, neg.operand))  # a - (-b) -> a + b
 
 
 class MulPattern(RewritePattern):

@@ -339,15 +339,23 @@ class SymLegalizeFixedPass(ModulePass):
 
     @staticmethod
     def _auto_lut(rb: _Rebuild, op: sym.LutOp, arg: _Value, lo: Fraction, hi: Fraction) -> _Value:
-        """A table: its operand saturates into the table's input format (so an operand a little
-        off its range stays within its error), the result is the table's entry."""
+        """A table: its operand saturates into the table's input format where it might leave
+        it (so an operand a little off its range stays within its error), the result is the
+        table's entry."""
         x = arg.ssa
         error = arg.error
         in_fmt = op.in_type.format
         if x.type != op.in_type:
+            lsb = Fraction(2) ** -in_fmt.frac_bits
             if x.type.format.frac_bits > in_fmt.frac_bits:  # type: ignore[attr-defined]
-                error += Fraction(2) ** -in_fmt.frac_bits  # truncation: under one LSB
-            x = rb.emit(sym.CastOp(x, op.in_type, Quant.AP_TRN, Overflow.AP_SAT))
+                error += lsb  # truncation: under one LSB
+            # Saturate only where the computed operand (within its error of its range, then
+            # truncated) may leave the table's input format; otherwise the cast only drops
+            # bits and costs no logic.
+            fits = (in_fmt.min_raw * lsb <= arg.lo - arg.error - lsb
+                    and arg.hi + arg.error <= in_fmt.max_raw * lsb)
+            overflow = Overflow.AP_WRAP if fits else Overflow.AP_SAT
+            x = rb.emit(sym.CastOp(x, op.in_type, Quant.AP_TRN, overflow))
         assert op.max_error is not None and op.lipschitz is not None
         table_error = Fraction(op.max_error.value.data) + Fraction(op.lipschitz.value.data) * error
         ssa = rb.emit(_lut_on(op, x), op)

@@ -155,6 +155,24 @@ sym.kernel @fixpoint(%a : !sym.real, %b : !sym.real) -> (y) {
 
 // -----
 
+// A negation feeding a sum becomes a difference (and a - (-b) a sum): the same exact value,
+// one operation fewer on the path; the negations die.
+sym.kernel @negsum(%x : !sym.real, %y : !sym.real) -> (a, b, c) {
+  %n = sym.neg %y : (!sym.real) -> !sym.real
+  %a = sym.add %x, %n : (!sym.real, !sym.real) -> !sym.real
+  %m = sym.neg %x : (!sym.real) -> !sym.real
+  %b = sym.add %m, %y : (!sym.real, !sym.real) -> !sym.real
+  %c = sym.sub %x, %n : (!sym.real, !sym.real) -> !sym.real
+  sym.output %a, %b, %c : !sym.real, !sym.real, !sym.real
+}
+// CHECK-LABEL: sym.kernel @negsum
+// CHECK-NEXT:    %a = sym.sub %x, %y : (!sym.real, !sym.real) -> !sym.real
+// CHECK-NEXT:    %b = sym.sub %y, %x : (!sym.real, !sym.real) -> !sym.real
+// CHECK-NEXT:    %c = sym.add %x, %y : (!sym.real, !sym.real) -> !sym.real
+// CHECK-NEXT:    sym.output %a, %b, %c
+
+// -----
+
 // Fixed-point ops are left alone, even dead ones and identities.
 sym.kernel @fixed(%x : !sym.fixed<16, 6>) -> (y) {
   %one = sym.const 1024 : !sym.fixed<16, 6>
