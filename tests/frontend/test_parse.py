@@ -430,9 +430,17 @@ def _call(name: str, arguments: list[_Tree]) -> _Tree:
         "min": sympy.Min,
         "max": sympy.Max,
     }
-    value = functions[name](*(argument.value for argument in arguments), evaluate=False)
     text = f"{name}({', '.join(argument.text for argument in arguments)})"
-    return _Tree(text, value, any(argument.non_finite for argument in arguments))
+    non_finite = any(argument.non_finite for argument in arguments)
+    try:
+        value = functions[name](*(argument.value for argument in arguments), evaluate=False)
+    except TypeError:
+        # sympy's Min/Max order their arguments and cannot compare NaN: the text is rejected
+        # anyway (an argument divides by zero), so no expected value is needed.
+        if not non_finite:
+            raise
+        value = sympy.nan
+    return _Tree(text, value, non_finite)
 
 
 _leaves = st.one_of(
