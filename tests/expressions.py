@@ -9,14 +9,31 @@ magnitude (``x - 0.3*y`` subtracts 0.3*y, ``-2.5*x`` is ``-(2.5*x)``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 
+import numpy as np
 import sympy
 from hypothesis import strategies as st
 
 INPUTS = ("x0", "x1", "x2")
 SYMBOLS = {name: sympy.Symbol(name) for name in INPUTS}
+
+RANGES = {"x0": (-4.0, 4.0), "x1": (-1.3, 2.1), "x2": (0.0, 3.0)}
+"""Input ranges of the property tests. x1's bounds are on no binary grid: truncation alone
+would push inputs out of range."""
+
+
+def corners_and_uniform(n: int, seed: int,
+                        ranges: Mapping[str, tuple[float, float]] = RANGES) -> np.ndarray:
+    """Every corner of ``ranges`` (columns in their order), then uniform points; ``n`` rows."""
+    lo = np.array([r[0] for r in ranges.values()])
+    hi = np.array([r[1] for r in ranges.values()])
+    dims = len(lo)
+    corners = np.array([[hi[i] if (c >> i) & 1 else lo[i] for i in range(dims)]
+                        for c in range(1 << dims)])
+    uniform = np.random.default_rng(seed).uniform(lo, hi, size=(n - len(corners), dims))
+    return np.vstack([corners, uniform])
 
 # Constants that are neither 0 nor +-1, so that real-valued identities (x*1 -> x) cannot change
 # what an ap_fixed model would compute with a constant that does not fit its format.

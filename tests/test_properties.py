@@ -14,16 +14,14 @@ from fractions import Fraction
 
 import numpy as np
 import sympy
-from expressions import INPUTS, exact_value, expressions
+from expressions import INPUTS, RANGES, exact_value, expressions
+from expressions import corners_and_uniform as sample
 from fraction_model import quantize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symc
 from symc.fixed import FixedFormat, Overflow, Quant
-
-# x1's bounds are not on any binary grid: truncation alone would push inputs out of range.
-RANGES = {"x0": (-4.0, 4.0), "x1": (-1.3, 2.1), "x2": (0.0, 3.0)}
 
 precisions = st.builds(
     lambda w, i, q, o: f"ap_fixed<{w},{i},{q},{o}>",
@@ -33,14 +31,6 @@ precisions = st.builds(
     st.sampled_from(list(Overflow)),
 )
 
-
-def sample(n: int, seed: int) -> np.ndarray:
-    """Every corner of the ranges, then uniform points; n rows."""
-    rng = np.random.default_rng(seed)
-    lo = np.array([RANGES[k][0] for k in INPUTS])
-    hi = np.array([RANGES[k][1] for k in INPUTS])
-    corners = np.array([[hi[i] if (c >> i) & 1 else lo[i] for i in range(3)] for c in range(8)])
-    return np.vstack([corners, rng.uniform(lo, hi, size=(n - 8, 3))])
 
 
 def _as_fraction(fmt: FixedFormat, value: float) -> Fraction:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from expressions import corners_and_uniform
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -314,10 +315,7 @@ RANGES = {"x0": (-4.0, 4.0), "x1": (-1.2, 1.2), "x2": (0.25, 6.0)}
 
 
 def _corners_and_uniform(n: int, seed: int) -> np.ndarray:
-    lo = np.array([r[0] for r in RANGES.values()])
-    hi = np.array([r[1] for r in RANGES.values()])
-    corners = np.array([[hi[i] if (c >> i) & 1 else lo[i] for i in range(3)] for c in range(8)])
-    return np.vstack([corners, np.random.default_rng(seed).uniform(lo, hi, size=(n - 8, 3))])
+    return corners_and_uniform(n, seed, RANGES)
 
 
 @pytest.mark.parametrize(

@@ -22,13 +22,12 @@ import os
 import shlex
 import shutil
 import subprocess
-import tempfile
 import time
-import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from symc.toolchain.errors import ToolError, log_tail
+from symc.toolchain.program import BuiltProgram, parse_hex_results
 
 TOOL = "g++"
 
@@ -85,7 +84,7 @@ def find_ap_types() -> Path:
     )
 
 
-class CSim:
+class CSim(BuiltProgram):
     """One HLS project compiled by g++ and run on any number of vectors.
 
     ``files`` maps relative paths to texts (the project); ``sources`` are the ``.cpp`` files to
@@ -110,22 +109,12 @@ class CSim:
         """Wall time of the build (compile and link)."""
         self.run_seconds = 0.0
         """Wall time of the last run of the program alone (no vector formatting or parsing)."""
-        if workdir is None:
-            self.workdir = Path(tempfile.mkdtemp(prefix="symc-csim-"))
-            self._cleanup = weakref.finalize(self, shutil.rmtree, self.workdir, True)
-        else:
-            self.workdir = Path(workdir)
-            self.workdir.mkdir(parents=True, exist_ok=True)
-            self._cleanup = None
-        self._binary: Path | None = None
-        self._closed = False
+        super().__init__(workdir, "symc-csim-")
 
     def build(self) -> None:
         """Compile and link the project (once; later calls do nothing)."""
-        if self._binary is not None:
+        if not self._needs_build(f"the C simulation of {self.name!r}"):
             return
-        if self._closed:
-            raise ValueError(f"the C simulation of {self.name!r} was closed; make a new one")
         start = time.perf_counter()
         cxx, include = find_cxx(), find_ap_types()
         for path, text in self.files.items():
@@ -174,7 +163,8 @@ class CSim:
         if returncode != 0 or not results.is_file():
             raise ToolError(TOOL, f"the C simulation of {self.name!r} failed "
                                   f"(exit code {returncode})", log_tail(log))
-        return self._parse(results.read_text(), len(vectors))
+        return parse_hex_results(TOOL, "C simulation", results.read_text(), len(vectors),
+                                 self.output_widths)
 
     def _vectors_text(self, vectors: Sequence[Sequence[int]]) -> str:
         lines = []
@@ -188,33 +178,6 @@ class CSim:
                                      f"{width} bits")
             lines.append(" ".join(f"0x{value:x}" for value in vector))
         return "".join(line + "\n" for line in lines)
-
-    def _parse(self, text: str, count: int) -> list[list[int]]:
-        lines = text.splitlines()
-        if len(lines) != count:
-            raise ToolError(TOOL, f"the C simulation returned {len(lines)} results for "
-                                  f"{count} vectors")
-        results = []
-        for line in lines:
-            tokens = line.split()
-            if len(tokens) != len(self.output_widths):
-                raise ToolError(TOOL, f"malformed C simulation result line: {line!r}")
-            results.append([int(t, 16) & ((1 << w) - 1)
-                            for t, w in zip(tokens, self.output_widths, strict=True)])
-        return results
-
-    def close(self) -> None:
-        """Remove the temporary work directory (a caller-given ``workdir`` is kept)."""
-        if self._cleanup is not None:
-            self._cleanup()
-        self._binary = None
-        self._closed = True
-
-    def __enter__(self) -> CSim:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def _start(command: list[str], cwd: Path) -> subprocess.Popen[str]:

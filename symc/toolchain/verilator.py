@@ -23,11 +23,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from symc.toolchain.errors import ToolError, log_tail
+from symc.toolchain.program import BuiltProgram, parse_hex_results
 
 TOOL = "verilator"
 
@@ -110,7 +110,7 @@ class _Port:
         return (self.width + 31) // 32
 
 
-class Testbench:
+class Testbench(BuiltProgram):
     """A Verilator model of one design, built once and run on any number of vectors.
 
     ``inputs`` and ``outputs`` are ``(port name, bit width)`` pairs, in the order the vectors
@@ -145,15 +145,7 @@ class Testbench:
         self.build_log = ""
         self._check_interface()
 
-        if workdir is None:
-            self.workdir = Path(tempfile.mkdtemp(prefix="symc-testbench-"))
-            self._cleanup = weakref.finalize(self, shutil.rmtree, self.workdir, True)
-        else:
-            self.workdir = Path(workdir)
-            self.workdir.mkdir(parents=True, exist_ok=True)
-            self._cleanup = None
-        self._binary: Path | None = None
-        self._closed = False
+        super().__init__(workdir, "symc-testbench-")
 
     def _check_interface(self) -> None:
         names = [port.name for port in [*self.inputs, *self.outputs]]
@@ -174,10 +166,8 @@ class Testbench:
 
     def build(self) -> None:
         """Verilate and compile the model and its testbench (once; later calls do nothing)."""
-        if self._binary is not None:
+        if not self._needs_build(f"the testbench of {self.top!r}"):
             return
-        if self._closed:
-            raise ValueError(f"the testbench of {self.top!r} was closed; make a new one")
         source = f"{self.top}.sv"
         (self.workdir / source).write_text(self.verilog)
         (self.workdir / "testbench.cpp").write_text(self._testbench_cpp())
@@ -288,7 +278,8 @@ class Testbench:
                 f"simulation of module {self.top!r} failed (exit code {returncode})",
                 log_tail(log),
             )
-        return self._parse_results(result_file.read_text(), len(vectors))
+        return parse_hex_results(TOOL, "simulation", result_file.read_text(), len(vectors),
+                                 [port.width for port in self.outputs])
 
     def _vectors_text(self, vectors: list[list[int]]) -> str:
         limits = [(port.name, 1 << port.width) for port in self.inputs]
@@ -309,36 +300,6 @@ class Testbench:
                 tokens.append(format(value, "x"))
             lines.append(" ".join(tokens))
         return "\n".join(lines) + "\n"
-
-    def _parse_results(self, text: str, count: int) -> list[list[int]]:
-        lines = text.splitlines()
-        if len(lines) != count:
-            raise ToolError(TOOL, f"simulation returned {len(lines)} results for {count} vectors")
-        masks = [(1 << port.width) - 1 for port in self.outputs]
-        results = []
-        for line in lines:
-            tokens = line.split()
-            if len(tokens) != len(masks):
-                raise ToolError(TOOL, f"malformed simulation result line: {line!r}")
-            results.append(
-                [int(token, 16) & mask for token, mask in zip(tokens, masks, strict=True)]
-            )
-        return results
-
-    # --- lifetime -----------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Remove the temporary work directory (a caller-given ``workdir`` is kept)."""
-        if self._cleanup is not None:
-            self._cleanup()
-        self._binary = None
-        self._closed = True
-
-    def __enter__(self) -> Testbench:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 # --- helpers --------------------------------------------------------------------------------

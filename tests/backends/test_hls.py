@@ -19,7 +19,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
-from expressions import INPUTS, expressions
+from expressions import INPUTS, RANGES, expressions
+from expressions import corners_and_uniform as sample
+from gxx_guard import needs_gxx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xdsl.dialects.builtin import ModuleOp
@@ -34,25 +36,7 @@ from symc.emulator import Emulator
 from symc.fixed import FixedFormat, Overflow, Quant, round_raw
 from symc.frontend.errors import SymcError
 from symc.toolchain.errors import ToolError
-from symc.toolchain.gxx import CSim, find_ap_types, find_cxx
-
-
-def _missing_tools() -> str | None:
-    try:
-        find_cxx()
-        find_ap_types()
-    except ToolError as exc:
-        return str(exc)
-    return None
-
-
-MISSING = _missing_tools()
-needs_gxx = pytest.mark.skipif(
-    MISSING is not None, reason=f"C simulation needs g++ and the ap_types headers: {MISSING}"
-)
-
-# As in test_properties.py: x1's bounds are not on any binary grid.
-RANGES = {"x0": (-4.0, 4.0), "x1": (-1.3, 2.1), "x2": (0.0, 3.0)}
+from symc.toolchain.gxx import CSim
 
 ap_precisions = st.builds(
     lambda kind, w, i, q, o: f"{kind}<{w},{i},{q},{o}>",
@@ -63,14 +47,6 @@ ap_precisions = st.builds(
     st.sampled_from(list(Overflow)),
 )
 
-
-def sample(n: int, seed: int) -> np.ndarray:
-    """Every corner of the ranges, then uniform points; n rows."""
-    rng = np.random.default_rng(seed)
-    lo = np.array([RANGES[k][0] for k in INPUTS])
-    hi = np.array([RANGES[k][1] for k in INPUTS])
-    corners = np.array([[hi[i] if (c >> i) & 1 else lo[i] for i in range(3)] for c in range(8)])
-    return np.vstack([corners, rng.uniform(lo, hi, size=(n - 8, 3))])
 
 
 def _fixed_ops(design: symc.Design) -> list[Operation]:

@@ -11,23 +11,11 @@ import random
 import stat
 
 import pytest
+from gxx_guard import MISSING, needs_gxx
 
 from symc.toolchain import gxx
 from symc.toolchain.errors import ToolError
 from symc.toolchain.gxx import CSim, find_ap_types, find_cxx
-
-
-def _missing() -> str | None:
-    try:
-        find_cxx()
-        find_ap_types()
-    except ToolError as exc:
-        return str(exc)
-    return None
-
-
-MISSING = _missing()
-needs_gxx = pytest.mark.skipif(MISSING is not None, reason=f"needs g++ and ap_types: {MISSING}")
 
 # Reads "0xA 0xB" lines (two ap_fixed<12,4> raw values), writes their ap_fixed<24,8> product
 # and a 70-bit concatenation, as raw hex; the third argument (expected outputs) is ignored.
@@ -79,7 +67,7 @@ def _vectors(count: int, seed: int) -> list[list[int]]:
 @pytest.fixture(scope="module")
 def program():
     if MISSING is not None:
-        pytest.skip(f"needs g++ and ap_types: {MISSING}")
+        pytest.skip(f"C simulation needs g++ and the ap_types headers: {MISSING}")
     with CSim({"prog.cpp": PROGRAM}, ["prog.cpp"], [12, 12], [24, 70], name="prog") as sim:
         yield sim
 
