@@ -12,13 +12,13 @@ Run: python benchmarks/bench_hls.py   (the machine is shared: read ratios, not a
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 from bench_spine import N_INPUTS, count_ops, polynomial
+from timing import timed
 
 import symc
 from symc.backends.hls import print_kernel
@@ -30,15 +30,6 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 JET_MODEL = Path(os.environ.get(
     "SYMC_JET_MODEL", SHARED / "benchmarks/jet_tagging_pysr/final_expressions.tsv"))
 VECTORS = 100_000
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def bench_generation() -> None:

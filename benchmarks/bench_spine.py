@@ -10,10 +10,10 @@ Run: python benchmarks/bench_spine.py   (the machine is shared: read ratios, not
 from __future__ import annotations
 
 import random
-import statistics
 import time
 
 import numpy as np
+from timing import timed
 
 import symc
 from symc.dialects import sym
@@ -40,15 +40,6 @@ def count_ops(design: symc.Design) -> int:
     kernel_text = design.mlir("sym")
     return sum(kernel_text.count(f" = sym.{op} ") for op in ("add", "sub", "mul", "neg", "abs",
                                                              "min", "max"))
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def bench_compile() -> None:
