@@ -392,8 +392,8 @@ def _exp_scale(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, entry: SSAV
     spec, out = op.spec, op.spec.out_format
     vw = spec.entry_format.width
     k_bits = width_of(diff) - spec.t_frac
-    lowest = spec.exp_bias - vw
-    width = max(k_bits, max(abs(lowest), abs(spec.exp_max), spec.exp_bias).bit_length() + 2)
+    lowest = spec.exp_min
+    width = spec.power_width(k_bits)
     k = self.b.resize(self.b.extract(diff, spec.t_frac, k_bits, f"{name}_pow"), width, True)
     if (1 << (k_bits - 1)) - 1 > spec.exp_max:
         top = self.b.constant(spec.exp_max, width)

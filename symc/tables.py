@@ -264,13 +264,23 @@ class Table:
         """The index keeps only its low bits (periodic and exponent tables)."""
         return self.periodic or self.exponent
 
+    @property
+    def exp_min(self) -> int:
+        """Exponent tables: the lowest ``k`` kept (``exp_bias - W_v``: every entry shifts out)."""
+        return self.exp_bias - self.entry_format.width
+
+    def power_width(self, k_bits: int) -> int:
+        """Exponent tables: a signed width holding ``k`` (``k_bits`` wide), both of its clamps
+        and the shift amount ``exp_bias - k``."""
+        limits = max(abs(self.exp_min), abs(self.exp_max), self.exp_bias)
+        return max(k_bits, limits.bit_length() + 2)
+
     def power(self, raw: Any) -> Any:
-        """Exponent tables: ``k``, clamped to ``[exp_bias - W_v, exp_max]``."""
+        """Exponent tables: ``k``, clamped to ``[exp_min, exp_max]``."""
         k = (raw * self.scale_raw - self.start_raw) >> self.t_frac
-        lowest = self.exp_bias - self.entry_format.width
         if isinstance(k, np.ndarray):
-            return np.clip(k, lowest, self.exp_max)
-        return min(max(k, lowest), self.exp_max)
+            return np.clip(k, self.exp_min, self.exp_max)
+        return min(max(k, self.exp_min), self.exp_max)
 
     def scale_entry(self, raw: Any, entry: Any) -> Any:
         """Exponent tables: ``entry * 2**k`` rounded (half up) and saturated to the output."""

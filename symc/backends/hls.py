@@ -358,8 +358,8 @@ class HLSPrinter:
         d, d_fmt = offset
         vw = spec.entry_format.width
         k_bits = d_fmt.width - spec.t_frac
-        lowest = spec.exp_bias - vw
-        width = max(k_bits, max(abs(lowest), abs(spec.exp_max), spec.exp_bias).bit_length() + 2)
+        lowest = spec.exp_min
+        width = spec.power_width(k_bits)
         k_type, wide = f"ap_int<{width}>", f"ap_uint<{vw + 1}>"
         # The bits of the offset above its fraction, as a signed integer (the floor of t).
         k = self._temp(f"{base}_pow", spec.in_format,

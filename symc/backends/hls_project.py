@@ -125,22 +125,20 @@ def raw_columns(ports: tuple[HLSPort, ...], columns: list[np.ndarray]) -> list[l
 # --- testbench --------------------------------------------------------------------------------
 
 
+def _arguments(ports: tuple[HLSPort, ...], array: str | None) -> tuple[list[str], list[str]]:
+    """Declarations and call arguments of one side of the top function: one array of the
+    ports' type, or one variable per port."""
+    if array is not None:
+        return [f"{ports[0].type_name} {array}[{len(ports)}];"], [array]
+    return [f"{p.type_name} {p.name};" for p in ports], [p.name for p in ports]
+
+
 def testbench(code: HLSCode, header: str) -> str:
     """The C testbench of a printed design (C++98, so that every HLS tool's compiler takes it)."""
     n_in, n_out = len(code.inputs), len(code.outputs)
-    declare, call_args = [], []
-    if code.input_array is not None:
-        declare.append(f"{code.inputs[0].type_name} {code.input_array}[{n_in}];")
-        call_args.append(code.input_array)
-    else:
-        declare += [f"{p.type_name} {p.name};" for p in code.inputs]
-        call_args += [p.name for p in code.inputs]
-    if code.output_array is not None:
-        declare.append(f"{code.outputs[0].type_name} {code.output_array}[{n_out}];")
-        call_args.append(code.output_array)
-    else:
-        declare += [f"{p.type_name} {p.name};" for p in code.outputs]
-        call_args += [p.name for p in code.outputs]
+    declare_in, args_in = _arguments(code.inputs, code.input_array)
+    declare_out, args_out = _arguments(code.outputs, code.output_array)
+    declare, call_args = declare_in + declare_out, args_in + args_out
     read = [
         f'if (!read_value(tokens, {i}, {p.access}, line_number)) return 2;'
         for i, p in enumerate(code.inputs)

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shlex
-import shutil
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
 from symc.toolchain.program import BuiltProgram, parse_hex_results
 
@@ -48,17 +47,8 @@ HLS pragmas mean nothing to g++."""
 
 def find_cxx() -> list[str]:
     """The C++ compiler command: ``$SYMC_CXX`` (split like shell words), else ``g++``."""
-    override = os.environ.get(CXX_ENV)
-    if override:
-        command = shlex.split(override)
-        if not command or shutil.which(command[0]) is None:
-            raise ToolError(TOOL, f"{CXX_ENV}={override!r} does not name an executable")
-        return command
-    found = shutil.which("g++")
-    if found is None:
-        raise ToolError(TOOL, f"g++ not found: install a C++ compiler (Debian: apt install g++) "
-                              f"or set {CXX_ENV} to one")
-    return [found]
+    return find_command(TOOL, CXX_ENV, ("g++",), "",
+                        install="install a C++ compiler (Debian: apt install g++)")
 
 
 def find_ap_types() -> Path:

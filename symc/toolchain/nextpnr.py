@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
-from symc.toolchain.yosys import find_command
 
 TOOL = "nextpnr"
 

