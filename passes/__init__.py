@@ -28,6 +28,11 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return SymLegalizeFixedPass
 
+    def sym_narrow() -> type[ModulePass]:
+        from symc.passes.narrow import SymNarrowPass
+
+        return SymNarrowPass
+
     def sym_range_analysis() -> type[ModulePass]:
         from symc.passes.range_analysis import SymRangeAnalysisPass
 
@@ -43,6 +48,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "sym-approximate-lut": sym_approximate_lut,
         "sym-canonicalize": sym_canonicalize,
         "sym-legalize-fixed": sym_legalize_fixed,
+        "sym-narrow": sym_narrow,
         "sym-range-analysis": sym_range_analysis,
         "sym-schedule": sym_schedule,
     }

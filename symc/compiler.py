@@ -138,6 +138,7 @@ def compile(  # noqa: A001 - the public name of the product
     from symc.passes.canonicalize import SymCanonicalizePass
     from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
     from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass, input_raw_bounds
+    from symc.passes.narrow import SymNarrowPass
     from symc.passes.range_analysis import SymRangeAnalysisPass
 
     check_design_name(name)
@@ -177,6 +178,7 @@ def compile(  # noqa: A001 - the public name of the product
         stages["lut"] = module.clone()
         SymLegalizeFixedPass(precision=precision, max_error=max_error,
                              frac_bits=frac_bits).apply(ctx, module)
+        SymNarrowPass().apply(ctx, module)
         module.verify()
         # An analysis: stages and multiplier choices become attributes of the fixed IR.
         schedule_pass.apply(ctx, module)

@@ -51,6 +51,42 @@ def _widest(op: Operation) -> int:
     return max(widths) + 1
 
 
+def step(op: Operation) -> Callable[[dict[SSAValue, Any]], Any]:
+    """How ``op`` computes its raw result from the raw values in ``env`` (numpy arrays, or
+    Python integers: a constant's step returns its ``int``)."""
+    if isinstance(op, sym.ConstOp):
+        raw = op.value.data
+        return lambda env: raw
+    res = _fmt(op.results[0])
+    if isinstance(op, sym.CastOp):
+        src, quant, overflow = _fmt(op.input), op.quant, op.overflow
+        x = op.input
+        return lambda env: cast_raw(env[x], src, res, quant, overflow)
+    if isinstance(op, sym.BinarySymOp):
+        a, b = op.lhs, op.rhs
+        fa, fb = _fmt(a), _fmt(b)
+        if isinstance(op, sym.MulOp):
+            return lambda env: env[a] * env[b]
+        if isinstance(op, sym.AddOp):
+            return lambda env: _align(env[a], fa, res) + _align(env[b], fb, res)
+        if isinstance(op, sym.SubOp):
+            return lambda env: _align(env[a], fa, res) - _align(env[b], fb, res)
+        if isinstance(op, sym.MinOp):
+            return lambda env: np.minimum(_align(env[a], fa, res), _align(env[b], fb, res))
+        if isinstance(op, sym.MaxOp):
+            return lambda env: np.maximum(_align(env[a], fa, res), _align(env[b], fb, res))
+    if isinstance(op, sym.LutOp):
+        table, x = op.spec, op.operand
+        return lambda env: table.lookup(env[x])
+    if isinstance(op, sym.NegOp):
+        x = op.operand
+        return lambda env: -env[x]
+    if isinstance(op, sym.AbsOp):
+        x = op.operand
+        return lambda env: np.abs(env[x])
+    raise SymcError(f"the emulator cannot evaluate '{op.name}'")
+
+
 class Emulator:
     """Evaluates one legalized kernel on raw integer arrays."""
 
@@ -66,41 +102,8 @@ class Emulator:
             f.width < FAST_WIDTH for f in self.input_formats
         )
         self._steps: list[tuple[SSAValue, Callable[[dict[SSAValue, Any]], Any]]] = [
-            (op.results[0], self._step(op)) for op in ops if not isinstance(op, sym.OutputOp)
+            (op.results[0], step(op)) for op in ops if not isinstance(op, sym.OutputOp)
         ]
-
-    def _step(self, op: Operation) -> Callable[[dict[SSAValue, Any]], Any]:
-        if isinstance(op, sym.ConstOp):
-            raw = op.value.data
-            return lambda env: raw
-        res = _fmt(op.results[0])
-        if isinstance(op, sym.CastOp):
-            src, quant, overflow = _fmt(op.input), op.quant, op.overflow
-            x = op.input
-            return lambda env: cast_raw(env[x], src, res, quant, overflow)
-        if isinstance(op, sym.BinarySymOp):
-            a, b = op.lhs, op.rhs
-            fa, fb = _fmt(a), _fmt(b)
-            if isinstance(op, sym.MulOp):
-                return lambda env: env[a] * env[b]
-            if isinstance(op, sym.AddOp):
-                return lambda env: _align(env[a], fa, res) + _align(env[b], fb, res)
-            if isinstance(op, sym.SubOp):
-                return lambda env: _align(env[a], fa, res) - _align(env[b], fb, res)
-            if isinstance(op, sym.MinOp):
-                return lambda env: np.minimum(_align(env[a], fa, res), _align(env[b], fb, res))
-            if isinstance(op, sym.MaxOp):
-                return lambda env: np.maximum(_align(env[a], fa, res), _align(env[b], fb, res))
-        if isinstance(op, sym.LutOp):
-            table, x = op.spec, op.operand
-            return lambda env: table.lookup(env[x])
-        if isinstance(op, sym.NegOp):
-            x = op.operand
-            return lambda env: -env[x]
-        if isinstance(op, sym.AbsOp):
-            x = op.operand
-            return lambda env: np.abs(env[x])
-        raise SymcError(f"the emulator cannot evaluate '{op.name}'")
 
     def run_raw(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Raw integer outputs (int64 or object arrays) for raw integer input columns."""

@@ -18,7 +18,7 @@ from symc.toolchain.errors import ToolError
 
 EXPR = "x0*x1 - 0.75*x0 + x1"
 INPUTS = "x0=-4:4,x1=-2:2"
-CLOCK = 12.0
+CLOCK = 10.0
 
 
 @pytest.fixture(scope="module")
