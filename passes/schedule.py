@@ -51,6 +51,9 @@ from symc.delays import DelayModel, load, mul_impl
 from symc.dialects import sym
 from symc.frontend.errors import SymcError
 
+ROMS = ("logic", "block")
+"""Where ``sym-schedule`` puts plain tables (``roms``): LUT logic, or block RAM."""
+
 
 @dataclass(frozen=True)
 class SymSchedulePass(ModulePass):
@@ -79,10 +82,20 @@ class SymSchedulePass(ModulePass):
     valid: bool = False
     """Carry a ``valid_in`` flag through the pipeline to ``valid_out``."""
 
+    roms: str = "logic"
+    """Where plain tables live: ``logic`` (LUTs) or ``block`` (block RAM, read one stage after
+    its index; needs a clock). Interpolating and exponent tables stay in logic."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         model = load(self.family)
         if self.clock_ns is not None and not self.clock_ns > 0:
             raise SymcError(f"sym-schedule: clock_ns must be positive, not {self.clock_ns}")
+        if self.roms not in ROMS:
+            raise SymcError(f"sym-schedule: unknown roms {self.roms!r}; one of "
+                            f"{', '.join(ROMS)}")
+        if self.roms == "block" and self.clock_ns is None:
+            raise SymcError("sym-schedule: roms='block' reads tables on a clock edge; give "
+                            "clock_ns")
         for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
             _check_fixed(kernel)
             for mul in kernel.body.block.ops:
@@ -121,7 +134,17 @@ class SymSchedulePass(ModulePass):
             delay = model.op_delay(op)
             spans = 1
             parts = None
-            if delay > budget:
+            block = (self.roms == "block" and isinstance(op, sym.LutOp)
+                     and model.block_rom_parts(op) is not None)
+            if block:
+                # Always split: the index meets the block RAM's address register, whose
+                # output is read in the next stage.
+                parts = model.block_rom_parts(op)
+                assert parts is not None
+                op.attributes["rom_impl"] = StringAttr("block")
+                if max(parts) > budget:
+                    raise SymcError(_too_slow(op, sum(parts), clock_ns, model, parts))
+            elif delay > budget:
                 if op.name == "sym.lut":
                     parts = model.table_parts(op)
                 if parts is not None and max(parts) <= budget:

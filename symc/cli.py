@@ -141,6 +141,7 @@ def _pipeline_options(args: argparse.Namespace) -> dict:
         "clock_ns": args.clock_ns,
         "family": args.family,
         "dsp": not args.no_dsp,
+        "roms": args.roms,
         "input_registers": args.input_registers,
         "output_registers": args.output_registers,
         "reset": args.reset,
@@ -254,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="delay model for --clock-ns: xc7, xcup (default) or ecp5")
     comp.add_argument("--no-dsp", action="store_true",
                       help="forbid DSP blocks (shift-add and LUT multipliers)")
+    comp.add_argument("--roms", choices=("logic", "block"), default="logic",
+                      help="plain tables in logic (default) or in block RAM (needs --clock-ns)")
     comp.add_argument("--input-registers", action="store_true",
                       help="register the inputs (one more cycle)")
     comp.add_argument("--output-registers", action="store_true",

@@ -2,7 +2,8 @@
 
 Runs the same passes as ``symc-opt``, in the order of DESIGN.md's data flow:
 frontend -> sym-canonicalize -> sym-range-analysis -> sym-approximate-lut -> sym-legalize-fixed
--> sym-narrow -> sym-schedule -> convert-sym-to-hw -> CIRCT (Verilog). Each stage's IR is kept so that ``Design.mlir(stage)`` can show it.
+-> sym-narrow -> sym-schedule -> convert-sym-to-hw -> CIRCT (Verilog). Each stage's IR is kept
+so that ``Design.mlir(stage)`` can show it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
-from symc.backends.verilog import print_module
+from symc.backends.verilog import module_to_verilog, print_module
 from symc.design import Design, Port
 from symc.fixed import MAX_WIDTH, Precision, parse_precision
 from symc.frontend.errors import SymcError
@@ -25,7 +26,6 @@ from symc.frontend.functions import check_calls, definitions
 from symc.frontend.functions import inline as inline_calls
 from symc.frontend.lower import build_module
 from symc.frontend.names import check_design_name, check_identifier, port_names
-from symc.toolchain.circt import export_verilog
 
 Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
 Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
@@ -111,6 +111,7 @@ def compile(  # noqa: A001 - the public name of the product
     clock_ns: float | None = None,
     family: str = "xcup",
     dsp: bool = True,
+    roms: str = "logic",
     input_registers: bool = False,
     output_registers: bool = False,
     reset: bool = False,
@@ -131,7 +132,9 @@ def compile(  # noqa: A001 - the public name of the product
     registers so that every stage fits it on ``family`` (``"xc7"``, ``"xcup"``, ``"ecp5"``) with
     the fewest cycles (``Design.latency``), II = 1. ``None`` keeps it combinational.
     ``dsp=False`` forbids DSP blocks (constant products become shifts and adds, others LUT
-    multipliers). ``input_registers`` / ``output_registers`` add a register stage before / after
+    multipliers). ``roms="block"`` puts plain tables in block RAM (dual-port ROMs shared by two
+    reads; read one stage after the index; interpolating and exponent tables stay in logic).
+    ``input_registers`` / ``output_registers`` add a register stage before / after
     the logic; ``reset`` adds a synchronous active-high ``rst`` that clears every pipeline
     register; ``valid`` carries ``valid_in`` to ``valid_out`` alongside the data.
     """
@@ -142,8 +145,8 @@ def compile(  # noqa: A001 - the public name of the product
     from symc.passes.range_analysis import SymRangeAnalysisPass
 
     check_design_name(name)
-    schedule_pass = _schedule_pass(clock_ns, family, dsp, input_registers, output_registers,
-                                   reset, valid)
+    schedule_pass = _schedule_pass(clock_ns, family, dsp, roms, input_registers,
+                                   output_registers, reset, valid)
     if not isinstance(precision, str):
         raise SymcError(f"precision must be a string, not {type(precision).__name__}")
     auto = precision.strip() == "auto"
@@ -194,7 +197,7 @@ def compile(  # noqa: A001 - the public name of the product
         raise
     except (VerifyException, DiagnosticException) as exc:
         raise SymcError(f"internal error, the IR does not verify: {exc}") from exc
-    verilog = export_verilog(stages["hw"])
+    verilog = module_to_verilog(module, stages["hw"])
 
     from symc.dialects import sym
 
@@ -234,10 +237,11 @@ def compile(  # noqa: A001 - the public name of the product
 # --- pipelining ---------------------------------------------------------------------------------
 
 
-def _schedule_pass(clock_ns: float | None, family: str, dsp: bool, input_registers: bool,
-                   output_registers: bool, reset: bool, valid: bool) -> Any:
+def _schedule_pass(clock_ns: float | None, family: str, dsp: bool, roms: str,
+                   input_registers: bool, output_registers: bool, reset: bool,
+                   valid: bool) -> Any:
     from symc.delays import load
-    from symc.passes.schedule import SymSchedulePass
+    from symc.passes.schedule import ROMS, SymSchedulePass
 
     load(family)  # an unknown family fails here, listing the known ones
     if clock_ns is not None:
@@ -247,8 +251,12 @@ def _schedule_pass(clock_ns: float | None, family: str, dsp: bool, input_registe
             raise SymcError(f"clock_ns must be positive, not {clock_ns}")
     elif input_registers or output_registers or reset or valid:
         raise SymcError("input_registers, output_registers, reset and valid need a clock_ns")
+    if roms not in ROMS:
+        raise SymcError(f"roms must be one of {', '.join(map(repr, ROMS))}, not {roms!r}")
+    if roms == "block" and clock_ns is None:
+        raise SymcError("roms='block' reads tables on a clock edge: it needs a clock_ns")
     return SymSchedulePass(clock_ns=None if clock_ns is None else float(clock_ns), family=family,
-                           dsp=bool(dsp), input_registers=input_registers,
+                           dsp=bool(dsp), roms=roms, input_registers=input_registers,
                            output_registers=output_registers, reset=reset, valid=valid)
 
 

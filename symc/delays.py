@@ -71,6 +71,9 @@ class DelayModel:
     multiplier slower than one period may span several stages."""
     dsp_shape: tuple[int, int] = (18, 18)
     """Operand widths one DSP block multiplies (the ``mul_dsp`` model counts blocks)."""
+    block_rom: tuple[float, float] | None = None
+    """A block RAM read against a register boundary: (extra address setup, clock-to-output
+    beyond a register's) in ns; None when the family has no such entry."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DelayModel:
@@ -78,7 +81,9 @@ class DelayModel:
         return cls(data["family"], float(data["register_ns"]), ops,
                    int(data["csd_max_digits"]), str(data.get("source", "")),
                    bool(data.get("dsp_pipeline", False)),
-                   tuple(data.get("dsp_shape", (18, 18))))  # type: ignore[arg-type]
+                   tuple(data.get("dsp_shape", (18, 18))),  # type: ignore[arg-type]
+                   ((float(data["block_rom"]["address_ns"]), float(data["block_rom"]["read_ns"]))
+                    if "block_rom" in data else None))
 
     def delay(self, kind: str, x: float) -> float:
         if kind not in self.ops:
@@ -176,6 +181,18 @@ class DelayModel:
             return None
         log_entries = math.log2(max(2, table_entries(op)))
         return self.delay(kind, log_entries), self.delay("rom", log_entries)
+
+    def block_rom_parts(self, op: Operation) -> tuple[float, float] | None:
+        """A plain ``sym.lut`` read from block RAM: (index computation up to the address
+        register, RAM output in the next stage) in ns. None for an interpolating or exponent
+        table (they compute after the read with values of the index stage) or when the model
+        has no block RAM entry."""
+        kind = table_kind(op).replace("table", "table_index")
+        if self.block_rom is None or kind not in self.ops or interp_bits(op) or (
+                "exp_bias" in op.properties):
+            return None
+        address_ns, read_ns = self.block_rom
+        return self.delay(kind, math.log2(max(2, table_entries(op)))) + address_ns, read_ns
 
     # --- multiplier choice ----------------------------------------------------------------------
 

@@ -244,7 +244,8 @@ class Design:
         """Every lookup table: function, domain, entries, bits (output width), max_error
         (measured against float64 over the argument's range, within the domain), and how it is
         indexed and range-reduced (``"period"``: one period of a periodic function; ``"exp2"``:
-        ``2**f`` over one octave, scaled by ``2**k``; ``"none"``)."""
+        ``2**f`` over one octave, scaled by ``2**k``; ``"none"``), and where its ROM is:
+        ``"block"`` (block RAM, ``roms="block"``) or ``"logic"``."""
         from symc.dialects import sym
 
         found = []
@@ -265,6 +266,7 @@ class Design:
                               else "exp2" if spec.exponent else "none"),
                 "input_format": str(spec.in_format),
                 "output_format": str(spec.out_format),
+                "rom": "block" if "rom_impl" in op.attributes else "logic",
             })
         return found
 

@@ -37,6 +37,8 @@ class HWBuilder:
         self._slices: dict[tuple[SSAValue, int, int], SSAValue] = {}
         # Pipelining may register a table's index before its ROM (symc/backends/pipeline.py).
         self.rom_index: Callable[[SSAValue], SSAValue] | None = None
+        # ... or read it from a block RAM (symc/backends/block_rom.py).
+        self.block_rom: Callable[..., SSAValue] | None = None
 
     def _emit(self, op: Operation, name: str | None) -> SSAValue:
         self.block.add_op(op)
@@ -180,6 +182,8 @@ class HWBuilder:
         """
         if self.rom_index is not None:
             index = self.rom_index(index)
+        if self.block_rom is not None:
+            return self.block_rom(self, values, width, index, name)
         elements = [self.constant(v, width) for v in reversed(values)]
         array = self._emit(hw.ArrayCreateOp(*elements), f"{name}_rom" if name else None)
         return self._emit(hw.ArrayGetOp(array, index), name)

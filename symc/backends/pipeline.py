@@ -8,7 +8,9 @@ the same delay). The outputs are read at the kernel's latency, so every path fro
 an output crosses the same number of registers: II = 1, one new input vector per cycle.
 
 A table (``sym.lut``) too slow for one stage has a ``rom_stage`` after its ``stage``: its index
-is computed in ``stage`` and registered up to ``rom_stage``, where the ROM is read.
+is computed in ``stage`` and registered up to ``rom_stage``, where the ROM is read. With
+``rom_impl = "block"`` the index goes unregistered to the address register of a block RAM
+(:mod:`symc.backends.block_rom`), read one stage on.
 
 Constants (``hw.constant``) are never registered. Without a ``latency`` attribute on the kernel
 nothing is registered and the module stays combinational, with no clock port.
@@ -25,6 +27,7 @@ from xdsl.dialects import hw, seq
 from xdsl.dialects.builtin import IntegerAttr, IntegerType, StringAttr
 from xdsl.ir import Block, Operation, SSAValue
 
+from symc.backends.block_rom import BlockRoms
 from symc.backends.hw_builder import HWBuilder
 from symc.dialects import sym
 
@@ -66,6 +69,8 @@ class StagedValues:
         self._reset: SSAValue | None = None
         self._zeros: dict[int, SSAValue] = {}
         self._control: list[tuple[str, SSAValue]] = []
+        self.block_roms = BlockRoms(kernel.sym_name.data)
+        self.externs: list[hw.HWModuleExternOp] = []
 
     # --- the dict interface the lowering uses ------------------------------------------------
 
@@ -87,16 +92,23 @@ class StagedValues:
         self.stage = self.latency if isinstance(op, sym.OutputOp) else stage_of(op)
         if self.builder is not None:
             rom_stage = _int_attr(op, "rom_stage")
-            self.builder.rom_index = None if rom_stage is None else self._split_table(rom_stage)
+            block = op.attributes.get("rom_impl") == StringAttr("block")
+            self.builder.rom_index = (None if rom_stage is None
+                                      else self._split_table(rom_stage, register=not block))
+            self.builder.block_rom = self.block_roms.read if block else None
 
-    def _split_table(self, rom_stage: int):  # noqa: ANN202
+    def _split_table(self, rom_stage: int, register: bool):  # noqa: ANN202
         """A table whose index and ROM read sit in different stages: the index is registered
-        up to ``rom_stage``, where the ROM output is produced."""
+        up to ``rom_stage``, where the ROM output is produced. A block ROM registers the index
+        itself (its address register), one stage on."""
 
         def register_index(index: SSAValue) -> SSAValue:
-            delayed = self.delayed(index, self.stage, rom_stage)
+            if register:
+                index = self.delayed(index, self.stage, rom_stage)
+            else:
+                assert rom_stage == self.stage + 1, "a block ROM reads one stage on"
             self.stage = rom_stage
-            return delayed
+            return index
 
         return register_index
 
@@ -157,6 +169,9 @@ class StagedValues:
         self.clock  # noqa: B018
         if self.reset:
             self.reset_port  # noqa: B018
+        if self.block_roms.reads:
+            self.externs = self.block_roms.finish(
+                self.block, self.clock, self.reset_port if self.reset else None)
         outputs: list[tuple[str, SSAValue]] = []
         if self.valid:
             valid_in = self._control_port(VALID_IN, IntegerType(1))

@@ -11,6 +11,7 @@ import io
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
+from symc.backends.block_rom import block_rom_verilog
 from symc.toolchain.circt import export_verilog
 
 
@@ -22,6 +23,8 @@ def print_module(module: ModuleOp) -> str:
     return out.getvalue()
 
 
-def module_to_verilog(module: ModuleOp) -> str:
-    """SystemVerilog for a module holding one ``hw.module``."""
-    return export_verilog(print_module(module))
+def module_to_verilog(module: ModuleOp, text: str | None = None) -> str:
+    """SystemVerilog for a module holding one ``hw.module`` (``text``: the module already
+    printed), followed by the block ROM modules it instantiates, which symc prints itself."""
+    return export_verilog(print_module(module) if text is None else text) + block_rom_verilog(
+        module)
