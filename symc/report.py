@@ -8,8 +8,8 @@ nextpnr-ecp5 is the only place-and-route tool available, so Fmax is always an EC
 also for a Xilinx target; for those the delay model's estimate of the slowest stage is given
 beside it (``model_stage_ns``).
 
-Results are cached by a hash of the Verilog, the target, the DSP setting and the tool
-versions: in memory on the design, and on disk in ``$SYMC_CACHE_DIR`` (default
+Results are cached by a hash of the Verilog, the target, the DSP setting, the synthesis script
+and the tool versions: in memory on the design, and on disk in ``$SYMC_CACHE_DIR`` (default
 ``~/.cache/symc``) under ``reports/<hash>.json``, so that asking again costs nothing.
 """
 
@@ -75,12 +75,16 @@ def _tool_versions() -> dict[str, str]:
 
 
 def report_key(design: Design, target: str) -> str:
+    from symc.toolchain import yosys
+
     schedule = design.schedule
     text = json.dumps({
         "format": REPORT_FORMAT,
         "verilog": design.verilog,
         "target": target,
         "dsp": schedule.dsp if schedule else True,
+        "synthesis": yosys.synth_script(target, design.name,
+                                        schedule.dsp if schedule else True),
         "tools": _tool_versions(),
     }, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]

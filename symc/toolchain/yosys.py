@@ -130,13 +130,17 @@ def version() -> str:
 def synth_script(family: str, top: str, dsp: bool = True, output_json: str | None = None) -> str:
     """The synthesis commands symc uses for ``family`` (``read_verilog`` of ``design.sv``)."""
     check_family(family)
-    nodsp = "" if dsp else " -nodsp"
+    # -nobram: block RAM only where the Verilog asks for it (symc's block ROMs carry
+    # rom_style = "block"). Left to itself, yosys turns a LUT table whose output is
+    # registered into a block RAM, moving the RAM's clock-to-output into the next stage,
+    # which the schedule did not plan for.
+    options = " -nobram" + ("" if dsp else " -nodsp")
     lines = ["read_verilog -sv design.sv"]
     if family == "ecp5":
-        lines.append(f"synth_ecp5 -top {top}{nodsp}")
+        lines.append(f"synth_ecp5 -top {top}{options}")
     else:
         # No I/O buffers: a design is a block inside a larger one, and its ports are not pins.
-        lines.append(f"synth_xilinx -family {family} -top {top} -flatten -noiopad{nodsp}")
+        lines.append(f"synth_xilinx -family {family} -top {top} -flatten -noiopad{options}")
     lines.append("tee -q -o stat.json stat -json")
     if output_json:
         lines.append(f"write_json {output_json}")
