@@ -51,8 +51,9 @@ from symc.delays import DelayModel, load, mul_impl
 from symc.dialects import sym
 from symc.frontend.errors import SymcError
 
-ROMS = ("logic", "block")
-"""Where ``sym-schedule`` puts plain tables (``roms``): LUT logic, or block RAM."""
+ROMS = ("logic", "block", "auto")
+"""Where ``sym-schedule`` puts plain tables (``roms``): LUT logic, block RAM, or block RAM
+wherever that delivers the table's value no later than LUTs would."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,10 @@ class SymSchedulePass(ModulePass):
     """Carry a ``valid_in`` flag through the pipeline to ``valid_out``."""
 
     roms: str = "logic"
-    """Where plain tables live: ``logic`` (LUTs) or ``block`` (block RAM, read one stage after
-    its index; needs a clock). Interpolating and exponent tables stay in logic."""
+    """Where plain tables live: ``logic`` (LUTs), ``block`` (block RAM, read one stage after
+    its index; needs a clock) or ``auto`` (block RAM for each table whose value it delivers no
+    later than LUTs would, as the schedule stands when the table is placed). Interpolating and
+    exponent tables stay in logic."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         model = load(self.family)
@@ -93,9 +96,9 @@ class SymSchedulePass(ModulePass):
         if self.roms not in ROMS:
             raise SymcError(f"sym-schedule: unknown roms {self.roms!r}; one of "
                             f"{', '.join(ROMS)}")
-        if self.roms == "block" and self.clock_ns is None:
-            raise SymcError("sym-schedule: roms='block' reads tables on a clock edge; give "
-                            "clock_ns")
+        if self.roms != "logic" and self.clock_ns is None:
+            raise SymcError(f"sym-schedule: roms={self.roms!r} reads tables on a clock edge; "
+                            "give clock_ns")
         for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
             _check_fixed(kernel)
             for mul in kernel.body.block.ops:
@@ -134,8 +137,15 @@ class SymSchedulePass(ModulePass):
             delay = model.op_delay(op)
             spans = 1
             parts = None
-            block = (self.roms == "block" and isinstance(op, sym.LutOp)
-                     and model.block_rom_parts(op) is not None)
+            inputs = [ready[v] for v in op.operands if ready[v] is not None]
+            stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
+            start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
+            block_parts = (model.block_rom_parts(op)
+                           if self.roms != "logic" and isinstance(op, sym.LutOp) else None)
+            block = block_parts is not None and (
+                self.roms == "block"
+                or _ready_after(stage, start, block_parts, budget)
+                <= _logic_table_ready(op, model, stage, start, budget))
             if block:
                 # Always split: the index meets the block RAM's address register, whose
                 # output is read in the next stage.
@@ -153,9 +163,6 @@ class SymSchedulePass(ModulePass):
                     spans = math.ceil(delay / budget - 1e-9)
                 else:
                     raise SymcError(_too_slow(op, delay, clock_ns, model, parts))
-            inputs = [ready[v] for v in op.operands if ready[v] is not None]
-            stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
-            start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
             if parts is not None:
                 # A table too slow for one stage: its index computed (chained if it fits) and
                 # registered, its ROM read at the start of the next stage.
@@ -201,6 +208,31 @@ class SymSchedulePass(ModulePass):
             kernel.attributes["pipeline_reset"] = UnitAttr()
         if self.valid:
             kernel.attributes["pipeline_valid"] = UnitAttr()
+
+
+def _ready_after(stage: int, start: float, parts: tuple[float, float],
+                 budget: float) -> tuple[int, float]:
+    """When a table split into (index, read) parts delivers its value, starting at ``start``
+    ns into ``stage``: the index chained if it fits, the read at the next stage's start."""
+    index_ns, read_ns = parts
+    if start + index_ns > budget + 1e-9:
+        stage += 1
+    return stage + 1, read_ns
+
+
+def _logic_table_ready(op: Operation, model: DelayModel, stage: int, start: float,
+                       budget: float) -> tuple[int, float]:
+    """When a table in LUTs delivers its value (whole in one stage, or split); an
+    unreachable one never does."""
+    delay = model.op_delay(op)
+    if delay <= budget:
+        if start + delay > budget + 1e-9:
+            return stage + 1, delay
+        return stage, start + delay
+    parts = model.table_parts(op)
+    if parts is not None and max(parts) <= budget:
+        return _ready_after(stage, start, parts, budget)
+    return math.inf, math.inf  # type: ignore[return-value]
 
 
 def _check_fixed(kernel: sym.KernelOp) -> None:

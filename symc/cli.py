@@ -255,8 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="delay model for --clock-ns: xc7, xcup (default) or ecp5")
     comp.add_argument("--no-dsp", action="store_true",
                       help="forbid DSP blocks (shift-add and LUT multipliers)")
-    comp.add_argument("--roms", choices=("logic", "block"), default="logic",
-                      help="plain tables in logic (default) or in block RAM (needs --clock-ns)")
+    comp.add_argument("--roms", choices=("logic", "block", "auto"), default="logic",
+                      help="plain tables in logic (default), in block RAM, or in block RAM "
+                           "where that costs no time (block and auto need --clock-ns)")
     comp.add_argument("--input-registers", action="store_true",
                       help="register the inputs (one more cycle)")
     comp.add_argument("--output-registers", action="store_true",

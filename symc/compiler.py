@@ -133,7 +133,8 @@ def compile(  # noqa: A001 - the public name of the product
     the fewest cycles (``Design.latency``), II = 1. ``None`` keeps it combinational.
     ``dsp=False`` forbids DSP blocks (constant products become shifts and adds, others LUT
     multipliers). ``roms="block"`` puts plain tables in block RAM (dual-port ROMs shared by two
-    reads; read one stage after the index; interpolating and exponent tables stay in logic).
+    reads; read one stage after the index; interpolating and exponent tables stay in logic);
+    ``roms="auto"`` only those whose value comes no later than from LUTs.
     ``input_registers`` / ``output_registers`` add a register stage before / after
     the logic; ``reset`` adds a synchronous active-high ``rst`` that clears every pipeline
     register; ``valid`` carries ``valid_in`` to ``valid_out`` alongside the data.
@@ -253,8 +254,8 @@ def _schedule_pass(clock_ns: float | None, family: str, dsp: bool, roms: str,
         raise SymcError("input_registers, output_registers, reset and valid need a clock_ns")
     if roms not in ROMS:
         raise SymcError(f"roms must be one of {', '.join(map(repr, ROMS))}, not {roms!r}")
-    if roms == "block" and clock_ns is None:
-        raise SymcError("roms='block' reads tables on a clock edge: it needs a clock_ns")
+    if roms != "logic" and clock_ns is None:
+        raise SymcError(f"roms={roms!r} reads tables on a clock edge: it needs a clock_ns")
     return SymSchedulePass(clock_ns=None if clock_ns is None else float(clock_ns), family=family,
                            dsp=bool(dsp), roms=roms, input_registers=input_registers,
                            output_registers=output_registers, reset=reset, valid=valid)

@@ -121,10 +121,12 @@ def test_interpolating_and_exponent_tables_stay_in_logic():
 
 
 def test_bad_roms_options():
-    with pytest.raises(symc.SymcError, match="roms must be one of 'logic', 'block', not 'bram'"):
+    with pytest.raises(symc.SymcError,
+                       match="roms must be one of 'logic', 'block', 'auto', not 'bram'"):
         symc.compile("sin(x0)", inputs=["x0"], clock_ns=5.0, roms="bram")
-    with pytest.raises(symc.SymcError, match="it needs a clock_ns"):
-        symc.compile("sin(x0)", inputs=["x0"], roms="block")
+    for roms in ("block", "auto"):
+        with pytest.raises(symc.SymcError, match=f"roms='{roms}' reads tables on a clock edge"):
+            symc.compile("sin(x0)", inputs=["x0"], roms=roms)
 
 
 def test_cli_block_roms(tmp_path, capsys):
@@ -138,3 +140,32 @@ def test_cli_block_roms(tmp_path, capsys):
     assert code == 2
     assert "needs a clock_ns" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize("exprs", [EXPRS, ["sin(x0*x1 + 0.3*x0)", "cos(x0*x1*x0 - x1)*x0"],
+                                   ["sin(x0)", "cos(x1)*x0"]])
+@pytest.mark.parametrize("precision", ["ap_fixed<16,6>", "auto"])
+def test_auto_roms_cost_no_cycle(exprs, precision):
+    """roms="auto" takes block RAM only where the table's value is ready no later than from
+    LUTs: every later op is then no later either, so the latency is that of roms="logic"."""
+    options = dict(inputs=RANGES, precision=precision, clock_ns=5.0, family="xcup",
+                   max_error=0.5 if precision == "auto" else None,
+                   tables={"*": {"entries": 256, "interpolation": "none"}})
+    logic = symc.compile(exprs, roms="logic", **options)
+    auto = symc.compile(exprs, roms="auto", **options)
+    block = symc.compile(exprs, roms="block", **options)
+    assert auto.latency == logic.latency <= block.latency
+    assert all(t["rom"] == "block" for t in block.tables)
+
+
+def test_auto_roms_mix_block_and_logic_tables():
+    options = dict(inputs=RANGES, precision="ap_fixed<16,6>", clock_ns=5.0, family="xcup",
+                   tables={"*": {"entries": 256}})
+    # The sin of a product chain: the index is late in its stage either way, so the block
+    # RAM's read in the next stage is no later than the LUT ROM's.
+    design = symc.compile(["sin(x0*x1 + 0.3*x0)", "cos(x0*x1*x0 - x1)*x0", "sin(x1)"],
+                          roms="auto", **options)
+    assert [t["rom"] for t in design.tables] == ["block", "block", "logic"]
+    assert rom_modules(design.verilog) == ["top_rom0"]
+    X = sample(800, 8)
+    assert np.array_equal(design.simulate(X), design.predict(X))
