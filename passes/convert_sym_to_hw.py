@@ -154,6 +154,8 @@ class _KernelLowering:
         self.values.enter(output)
         results = [self.values[v] for v in output.operands]
         control_in, control_out = self.values.finish()
+        # An output read straight from a block ROM held its stand-in until now.
+        results = [self.values.block_roms.replaced.get(r, r) for r in results]
         self.block.add_op(hw.OutputOp([*results, *(v for _, v in control_out)]))
 
         def port(name: str, value: SSAValue, direction: hw.Direction) -> hw.ModulePort:

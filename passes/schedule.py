@@ -26,6 +26,14 @@ DSP blocks) gets ``ceil(delay / period)`` stages to itself, and the registers af
 DSP blocks' own pipeline registers (MREG/PREG and the cascade), where Vivado places a product's
 pipeline registers (UG901, "Multipliers"); ECP5 has no such absorption in its flow.
 
+Tables in block RAM (``roms``): with ``block`` every plain table (no interpolation, no exponent
+scaling) is split at the RAM's address register: its index (plus the RAM's address setup
+beyond a register's) in one stage, its value in the next after the RAM's clock-to-output
+(``DelayModel.block_rom``); the ``sym.lut`` gets ``rom_impl = "block"``. ``auto`` schedules with
+every such table in block RAM, then moves the block tables on the path to the latest output
+back to LUTs, again, until the latency is that of LUT tables: block RAM wherever it costs no
+cycle.
+
 Without ``clock_ns`` only ``mul_impl`` is written and the design stays combinational.
 """
 
@@ -53,7 +61,7 @@ from symc.frontend.errors import SymcError
 
 ROMS = ("logic", "block", "auto")
 """Where ``sym-schedule`` puts plain tables (``roms``): LUT logic, block RAM, or block RAM
-wherever that delivers the table's value no later than LUTs would."""
+wherever that costs no cycle of latency."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +93,9 @@ class SymSchedulePass(ModulePass):
 
     roms: str = "logic"
     """Where plain tables live: ``logic`` (LUTs), ``block`` (block RAM, read one stage after
-    its index; needs a clock) or ``auto`` (block RAM for each table whose value it delivers no
-    later than LUTs would, as the schedule stands when the table is placed). Interpolating and
-    exponent tables stay in logic."""
+    its index; needs a clock) or ``auto`` (block RAM for every table off the paths that would
+    otherwise make the latency longer than with LUT tables). Interpolating and exponent
+    tables stay in logic."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         model = load(self.family)
@@ -110,10 +118,32 @@ class SymSchedulePass(ModulePass):
                             and mul.attributes["mul_impl"].data == "shift_add"
                             and model.op_delay(mul) > self.clock_ns - model.register_ns):
                         mul.attributes["mul_impl"] = StringAttr("dsp")
-            if self.clock_ns is not None:
-                self._schedule(kernel, model, self.clock_ns)
+            if self.clock_ns is None:
+                continue
+            if self.roms != "auto":
+                self._schedule(kernel, model, self.clock_ns, None)
+                continue
+            # Block RAM wherever it costs no cycle: every table that can be in block RAM starts
+            # there, and the block tables on a path to the latest output go back to LUTs until
+            # the latency is that of LUT tables (or no block table is left on that path).
+            target = self._schedule(kernel, model, self.clock_ns, set())[1]
+            blocks = {o for o in kernel.body.block.ops
+                      if isinstance(o, sym.LutOp) and model.block_rom_parts(o) is not None}
+            ready, latency = self._schedule(kernel, model, self.clock_ns, blocks)
+            while latency > target:
+                late = _critical_path(kernel, ready) & blocks
+                if not late:
+                    blocks = set()
+                else:
+                    blocks -= late
+                ready, latency = self._schedule(kernel, model, self.clock_ns, blocks)
 
-    def _schedule(self, kernel: sym.KernelOp, model: DelayModel, clock_ns: float) -> None:
+    def _schedule(self, kernel: sym.KernelOp, model: DelayModel, clock_ns: float,
+                  blocks: set[Operation] | None) -> tuple[dict[SSAValue, tuple[int, float] | None],
+                                                          int]:
+        """Stage every op (see the module docstring); ``blocks``: the tables to put in block
+        RAM with ``roms="auto"`` (None: as ``roms`` says). Returns when each value is ready and
+        the latency."""
         budget = clock_ns - model.register_ns
         if budget <= 0:
             raise SymcError(
@@ -140,12 +170,10 @@ class SymSchedulePass(ModulePass):
             inputs = [ready[v] for v in op.operands if ready[v] is not None]
             stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
             start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
-            block_parts = (model.block_rom_parts(op)
-                           if self.roms != "logic" and isinstance(op, sym.LutOp) else None)
-            block = block_parts is not None and (
-                self.roms == "block"
-                or _ready_after(stage, start, block_parts, budget)
-                <= _logic_table_ready(op, model, stage, start, budget))
+            for key in ("rom_impl", "rom_stage"):
+                op.attributes.pop(key, None)
+            block = (model.block_rom_parts(op) is not None if blocks is None
+                     else op in blocks) and self.roms != "logic" and isinstance(op, sym.LutOp)
             if block:
                 # Always split: the index meets the block RAM's address register, whose
                 # output is read in the next stage.
@@ -208,31 +236,25 @@ class SymSchedulePass(ModulePass):
             kernel.attributes["pipeline_reset"] = UnitAttr()
         if self.valid:
             kernel.attributes["pipeline_valid"] = UnitAttr()
+        return ready, latency
 
 
-def _ready_after(stage: int, start: float, parts: tuple[float, float],
-                 budget: float) -> tuple[int, float]:
-    """When a table split into (index, read) parts delivers its value, starting at ``start``
-    ns into ``stage``: the index chained if it fits, the read at the next stage's start."""
-    index_ns, read_ns = parts
-    if start + index_ns > budget + 1e-9:
-        stage += 1
-    return stage + 1, read_ns
+def _critical_path(kernel: sym.KernelOp,
+                   ready: dict[SSAValue, tuple[int, float] | None]) -> set[Operation]:
+    """The ops on a path to the latest output: from it, always back through the operand
+    that is ready last."""
+    def when(value: SSAValue) -> tuple[float, float]:
+        return ready.get(value) or (-1, -1.0)
 
-
-def _logic_table_ready(op: Operation, model: DelayModel, stage: int, start: float,
-                       budget: float) -> tuple[int, float]:
-    """When a table in LUTs delivers its value (whole in one stage, or split); an
-    unreachable one never does."""
-    delay = model.op_delay(op)
-    if delay <= budget:
-        if start + delay > budget + 1e-9:
-            return stage + 1, delay
-        return stage, start + delay
-    parts = model.table_parts(op)
-    if parts is not None and max(parts) <= budget:
-        return _ready_after(stage, start, parts, budget)
-    return math.inf, math.inf  # type: ignore[return-value]
+    path: set[Operation] = set()
+    value = max(kernel.output_op.operands, key=when)
+    while isinstance(value.owner, Operation) and not isinstance(value.owner, sym.ConstOp):
+        op = value.owner
+        path.add(op)
+        if not op.operands:
+            break
+        value = max(op.operands, key=when)
+    return path
 
 
 def _check_fixed(kernel: sym.KernelOp) -> None:

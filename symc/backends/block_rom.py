@@ -60,6 +60,8 @@ class BlockRoms:
 
     design: str
     reads: list[_Read] = field(default_factory=list)
+    replaced: dict[SSAValue, SSAValue] = field(default_factory=dict)
+    """Each stand-in's port value, for holders of stand-ins outside the IR (the outputs)."""
 
     def read(self, builder: HWBuilder, values: Sequence[int], width: int, index: SSAValue,
              name: str | None) -> SSAValue:
@@ -99,8 +101,7 @@ class BlockRoms:
             read.placeholder.erase()
         return externs
 
-    @staticmethod
-    def _instance(builder: HWBuilder, name: str, pair: list[_Read], clock: SSAValue,
+    def _instance(self, builder: HWBuilder, name: str, pair: list[_Read], clock: SSAValue,
                   reset: SSAValue | None) -> hw.HWModuleExternOp:
         tables: list[tuple[tuple[int, ...], int]] = []
         for read in pair:
@@ -126,6 +127,7 @@ class BlockRoms:
             data = instance.results[port]
             if read.width < width:
                 data = builder.extract(data, 0, read.width, read.name)
+            self.replaced[read.placeholder.results[0]] = data
             read.placeholder.results[0].replace_all_uses_with(data)
         ports = [hw.ModulePort(StringAttr(n), v.type, hw.DirectionAttr(hw.Direction.INPUT))
                  for n, v in inputs]

@@ -146,8 +146,7 @@ def test_cli_block_roms(tmp_path, capsys):
                                    ["sin(x0)", "cos(x1)*x0"]])
 @pytest.mark.parametrize("precision", ["ap_fixed<16,6>", "auto"])
 def test_auto_roms_cost_no_cycle(exprs, precision):
-    """roms="auto" takes block RAM only where the table's value is ready no later than from
-    LUTs: every later op is then no later either, so the latency is that of roms="logic"."""
+    """roms="auto" keeps the latency of roms="logic"."""
     options = dict(inputs=RANGES, precision=precision, clock_ns=5.0, family="xcup",
                    max_error=0.5 if precision == "auto" else None,
                    tables={"*": {"entries": 256, "interpolation": "none"}})
@@ -158,14 +157,26 @@ def test_auto_roms_cost_no_cycle(exprs, precision):
     assert all(t["rom"] == "block" for t in block.tables)
 
 
-def test_auto_roms_mix_block_and_logic_tables():
+def test_auto_roms_keep_the_critical_tables_in_logic():
     options = dict(inputs=RANGES, precision="ap_fixed<16,6>", clock_ns=5.0, family="xcup",
                    tables={"*": {"entries": 256}})
-    # The sin of a product chain: the index is late in its stage either way, so the block
-    # RAM's read in the next stage is no later than the LUT ROM's.
-    design = symc.compile(["sin(x0*x1 + 0.3*x0)", "cos(x0*x1*x0 - x1)*x0", "sin(x1)"],
-                          roms="auto", **options)
-    assert [t["rom"] for t in design.tables] == ["block", "block", "logic"]
+    exprs = ["sin(sin(x0)*x1)*x0", "cos(x1)"]
+    logic = symc.compile(exprs, roms="logic", **options)
+    block = symc.compile(exprs, roms="block", **options)
+    assert block.latency > logic.latency
+    # The nested tables make the latency: in block RAM each would add a cycle. cos(x1) has
+    # cycles to spare, and goes to block RAM.
+    design = symc.compile(exprs, roms="auto", **options)
+    assert design.latency == logic.latency
+    assert [(t["function"], t["rom"]) for t in design.tables] == [
+        ("sin", "logic"), ("sin", "logic"), ("cos", "block")]
     assert rom_modules(design.verilog) == ["top_rom0"]
     X = sample(800, 8)
+    assert np.array_equal(design.simulate(X), design.predict(X))
+
+
+def test_a_block_rom_read_can_be_an_output():
+    design = symc.compile(["sin(x0)", "cos(x1)*x0"], inputs=RANGES, clock_ns=5.0,
+                          family="xcup", roms="block", tables={"*": {"entries": 256}})
+    X = sample(500, 9)
     assert np.array_equal(design.simulate(X), design.predict(X))
