@@ -127,8 +127,9 @@ class SymSchedulePass(ModulePass):
             # there, and the block tables on a path to the latest output go back to LUTs until
             # the latency is that of LUT tables (or no block table is left on that path).
             target = self._schedule(kernel, model, self.clock_ns, set())[1]
-            blocks = {o for o in kernel.body.block.ops
-                      if isinstance(o, sym.LutOp) and model.block_rom_parts(o) is not None}
+            budget = self.clock_ns - model.register_ns
+            blocks = {o for o in kernel.body.block.ops if isinstance(o, sym.LutOp)
+                      and max(model.block_rom_parts(o) or (math.inf,)) <= budget}
             ready, latency = self._schedule(kernel, model, self.clock_ns, blocks)
             while latency > target:
                 late = _critical_path(kernel, ready) & blocks

@@ -180,3 +180,14 @@ def test_a_block_rom_read_can_be_an_output():
                           family="xcup", roms="block", tables={"*": {"entries": 256}})
     X = sample(500, 9)
     assert np.array_equal(design.simulate(X), design.predict(X))
+
+
+def test_auto_roms_skip_tables_a_block_ram_cannot_time():
+    # On ECP5 at 10 ns a periodic table's index plus the DP16KD's address setup exceeds a
+    # stage: roms="block" is an error naming the table, roms="auto" keeps it in LUTs.
+    options = dict(inputs=RANGES, precision="ap_fixed<16,6>", clock_ns=10.0, family="ecp5",
+                   tables={"*": {"entries": 256}})
+    with pytest.raises(symc.SymcError, match="'sym.lut' of .* takes .*split, its index"):
+        symc.compile("sin(x0)*x1", roms="block", **options)
+    design = symc.compile("sin(x0)*x1", roms="auto", **options)
+    assert [t["rom"] for t in design.tables] == ["logic"]
