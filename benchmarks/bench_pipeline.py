@@ -158,7 +158,7 @@ def timing_part(clocks: tuple[float, ...]) -> None:
     if ratios:
         q = statistics.quantiles(ratios, n=10) if len(ratios) >= 2 else ratios
         print(f"\n{met} of {len(ratios)} placed designs meet the requested clock "
-              f"({100 * met / len(ratios):.0f}%); achieved period / requested period: "
+              f"({100 * met / len(ratios):.1f}%); achieved period / requested period: "
               f"min {min(ratios):.2f}, 10th pct {q[0]:.2f}, median "
               f"{statistics.median(ratios):.2f}, 90th pct {q[-1]:.2f}, max {max(ratios):.2f}"
               f"; {skipped} (design, clock) pairs rejected as unreachable")
