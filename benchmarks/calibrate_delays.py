@@ -164,7 +164,6 @@ def ecp5_block_rom(register_ns: float, add_ns: float) -> dict[str, Any]:
     is registered gives the read (clock-to-output plus routing, beyond a register's); the
     same with a 16-bit adder in front of the address bounds the address setup: when the read
     path still dominates, the address side costs at most what is left of that period."""
-    import symc  # noqa: F401 - the toolchain wrappers
     from symc.toolchain import nextpnr, yosys
 
     values = [round(32767 * math.sin(7 * i / 256)) % 65536 for i in range(256)]
@@ -611,12 +610,12 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
 
 def block_rom(family: str, data: dict[str, Any]) -> dict[str, Any]:
     if family == "ecp5":
-        return ecp5_block_rom(data["register_ns"], _linear_at(data["ops"]["add"], 17))
+        from symc.delays import Linear
+
+        add = data["ops"]["add"]
+        return ecp5_block_rom(data["register_ns"], Linear(add["a"], add["b"])(17))
     return xilinx_block_rom(family)
 
-
-def _linear_at(model: dict[str, Any], x: float) -> float:
-    return model["a"] + model["b"] * x
 
 
 def main(argv: list[str] | None = None) -> int:

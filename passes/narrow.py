@@ -47,7 +47,7 @@ from xdsl.passes import ModulePass
 
 from symc.dialects import sym
 from symc.emulator import step
-from symc.fixed import FixedFormat, Overflow, Quant, cast_raw
+from symc.fixed import FixedFormat, Overflow, Quant, cast_raw, wrapped_format
 from symc.frontend.errors import SymcError
 
 MODULAR_QUANT = (Quant.AP_TRN, Quant.AP_RND, Quant.AP_RND_MIN_INF, Quant.AP_RND_CONV)
@@ -123,11 +123,6 @@ def demands(kernel: sym.KernelOp) -> dict[SSAValue, int]:
     return demand
 
 
-def _narrowed(fmt: FixedFormat, bits: int) -> FixedFormat:
-    int_bits = max(bits, 1 - fmt.frac_bits)  # at least one bit wide
-    return FixedFormat(fmt.frac_bits + int_bits, int_bits, fmt.signed)
-
-
 def fold_constants(kernel: sym.KernelOp) -> bool:
     """Replace, in place, every op whose operands are all constants by a constant of its
     result; erase the constants left unused. True when anything changed."""
@@ -173,7 +168,7 @@ def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
         wanted = demand.get(old_result, _format(old_result).int_bits)
         if isinstance(op, sym.ConstOp):
             fmt = _format(old_result)
-            narrow = _narrowed(fmt, wanted)
+            narrow = wrapped_format(fmt, wanted)
             if narrow.int_bits < fmt.int_bits:
                 raw = int(cast_raw(op.value.data, fmt, narrow, Quant.AP_TRN, Overflow.AP_WRAP))
                 rebuilt: Operation = sym.ConstOp(raw, sym.FixedType(narrow))
@@ -183,7 +178,7 @@ def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
             rebuilt = type(op)(*operands)  # type: ignore[call-arg]
         elif isinstance(op, sym.CastOp) and _modular(op):
             # A wrapping cast narrowed further is the same cast to the narrower format.
-            narrow = _narrowed(_format(old_result), wanted)
+            narrow = wrapped_format(_format(old_result), wanted)
             rebuilt = sym.CastOp(operands[0], sym.FixedType(narrow), op.quant, op.overflow)
         else:
             rebuilt = op.clone()
@@ -196,7 +191,7 @@ def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
         result = rebuilt.results[0]
         result.name_hint = old_result.name_hint
         fmt = _format(result)
-        narrow = _narrowed(fmt, wanted)
+        narrow = wrapped_format(fmt, wanted)
         if narrow.int_bits < fmt.int_bits and not _only_wrapped(old_result):
             cast = sym.CastOp(result, sym.FixedType(narrow), Quant.AP_TRN, Overflow.AP_WRAP)
             block.add_op(cast)

@@ -250,6 +250,12 @@ def _make(int_bits: int, frac_bits: int, signed: bool) -> FixedFormat:
     return FixedFormat(width, int_bits, signed)
 
 
+def wrapped_format(fmt: FixedFormat, int_bits: int) -> FixedFormat:
+    """``fmt`` with only ``int_bits`` integer bits: what an ``AP_WRAP`` cast to them keeps of
+    a value (at least one bit wide)."""
+    return _make(int_bits, fmt.frac_bits, fmt.signed)
+
+
 def add_format(a: FixedFormat, b: FixedFormat) -> FixedFormat:
     return _make(_promoted_int_bits(a, b) + 1, max(a.frac_bits, b.frac_bits), a.signed or b.signed)
 

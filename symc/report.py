@@ -8,8 +8,8 @@ nextpnr-ecp5 is the only place-and-route tool available, so Fmax is always an EC
 also for a Xilinx target; for those the delay model's estimate of the slowest stage is given
 beside it (``model_stage_ns``).
 
-Results are cached by a hash of the Verilog, the target, the DSP setting, the synthesis script
-and the tool versions: in memory on the design, and on disk in ``$SYMC_CACHE_DIR`` (default
+Results are cached by a hash of the Verilog, the target, the synthesis script (which carries
+the DSP setting) and the tool versions: in memory on the design, and on disk in ``$SYMC_CACHE_DIR`` (default
 ``~/.cache/symc``) under ``reports/<hash>.json``, so that asking again costs nothing.
 """
 
@@ -82,7 +82,7 @@ def report_key(design: Design, target: str) -> str:
         "format": REPORT_FORMAT,
         "verilog": design.verilog,
         "target": target,
-        "dsp": schedule.dsp if schedule else True,
+        # The synthesis commands carry the DSP setting (-nodsp) and -nobram.
         "synthesis": yosys.synth_script(target, design.name,
                                         schedule.dsp if schedule else True),
         "tools": _tool_versions(),

@@ -37,7 +37,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Block, SSAValue
 
-from symc.backends.hw_builder import HWBuilder
+from symc.backends.hw_builder import HWBuilder, width_of
 
 ROM_ATTR = "symc.block_rom"
 """Attribute of a ROM's ``hw.module.extern``: its contents and shape (see the module doc)."""
@@ -108,7 +108,7 @@ class BlockRoms:
             if (read.values, read.width) not in tables:
                 tables.append((read.values, read.width))
         width = max(w for _, w in tables)
-        slot_bits = max(max(1, (len(v) - 1).bit_length()) for v, _ in tables)
+        slot_bits = max(width_of(read.index) for read in pair)  # the lowering's index width
         select_bits = (len(tables) - 1).bit_length()
         address_bits = slot_bits + select_bits
         inputs: list[tuple[str, SSAValue]] = [(CLOCK_PORT, clock)]
