@@ -9,8 +9,9 @@ also for a Xilinx target; for those the delay model's estimate of the slowest st
 beside it (``model_stage_ns``).
 
 Results are cached by a hash of the Verilog, the target, the synthesis script (which carries
-the DSP setting) and the tool versions: in memory on the design, and on disk in ``$SYMC_CACHE_DIR`` (default
-``~/.cache/symc``) under ``reports/<hash>.json``, so that asking again costs nothing.
+the DSP setting) and the tool versions: in memory on the design, and on disk in
+``$SYMC_CACHE_DIR`` (default ``~/.cache/symc``) under ``reports/<hash>.json``, so that asking
+again costs nothing.
 """
 
 from __future__ import annotations
