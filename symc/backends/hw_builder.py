@@ -125,7 +125,44 @@ class HWBuilder:
         return self._emit(comb.SubOp(lhs, rhs), name)
 
     def mul(self, lhs: SSAValue, rhs: SSAValue, name: str | None = None) -> SSAValue:
-        return self._emit(comb.MulOp([lhs, rhs]), name)
+        """``lhs * rhs`` modulo ``2**width`` (operands of one width, already extended).
+
+        Known zero low bits of either operand (a constant's trailing zeros, the zeros an
+        aligning shift appends) are taken out of the multiplier and appended to its product:
+        ``(a * 2**i) * (b * 2**j) == (a * b) * 2**(i + j)``. Besides being narrower, the
+        multiplier then keeps the form synthesis recognizes as a signed product of
+        sign-extended operands; measured with yosys (synth_ecp5 / synth_xilinx), a 17-bit
+        signed value times an even constant took two DSP blocks and a combining adder where
+        one block suffices.
+        """
+        width = width_of(lhs)
+        low = self.trailing_zeros(lhs) + self.trailing_zeros(rhs)
+        if low == 0:
+            return self._emit(comb.MulOp([lhs, rhs]), name)
+        if low >= width:
+            return self.constant(0, width)
+        core = width - low
+        a = self.extract(lhs, self.trailing_zeros(lhs), core)
+        b = self.extract(rhs, self.trailing_zeros(rhs), core)
+        product = self._emit(comb.MulOp([a, b]), f"{name}_core" if name else None)
+        return self.concat([product, self.constant(0, low)], name)
+
+    def trailing_zeros(self, value: SSAValue) -> int:
+        """Low bits of ``value`` known to be zero from the ops that built it (constants and
+        concatenations; anything else counts as unknown)."""
+        op = value.owner
+        if isinstance(op, hw.ConstantOp):
+            bits = op.value.value.data & ((1 << width_of(value)) - 1)
+            return width_of(value) if bits == 0 else (bits & -bits).bit_length() - 1
+        if isinstance(op, comb.ConcatOp):
+            total = 0
+            for part in reversed(op.operands):
+                zeros = self.trailing_zeros(part)
+                total += zeros
+                if zeros < width_of(part):
+                    break
+            return total
+        return 0
 
     def shift_right(self, value: SSAValue, amount: SSAValue,
                     name: str | None = None) -> SSAValue:

@@ -119,8 +119,21 @@ class StagedValues:
             return value
         key = (value, stage)
         if key not in self._delayed:
-            source = self.delayed(value, produced, stage - 1)
-            self._delayed[key] = self._register(source, _stage_name(value, stage))
+            width = value.type.width.data  # type: ignore[attr-defined]
+            zeros = self.builder.trailing_zeros(value) if self.builder is not None else 0
+            if 0 < zeros < width:
+                # Known zero low bits (an aligning shift's) are wires, not flip-flops: the rest
+                # is registered and the zeros appended again, so that the ops of later stages
+                # still see them (HWBuilder.mul takes them out of its multiplier).
+                assert self.builder is not None
+                base = value.name_hint
+                upper = self.builder.extract(value, zeros, width - zeros,
+                                             f"{base}_hi" if base else None)
+                held = self.delayed(upper, produced, stage)
+                self._delayed[key] = self.builder.concat([held, self.builder.constant(0, zeros)])
+            else:
+                source = self.delayed(value, produced, stage - 1)
+                self._delayed[key] = self._register(source, _stage_name(value, stage))
         return self._delayed[key]
 
     def _register(self, value: SSAValue, name: str | None) -> SSAValue:

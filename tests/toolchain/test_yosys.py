@@ -1,8 +1,9 @@
 """symc.toolchain.yosys: synthesis of symc's Verilog, resource counts, and tool errors.
 
 Each synthesis run takes seconds (the first on a machine compiles the WebAssembly, ~30 s), so
-this file runs four: one design at two DSP settings on UltraScale+, a table design on ECP5,
-and a pipelined design on 7-series.
+this file runs few: one design at two DSP settings on UltraScale+, a table design on ECP5, a
+pipelined design on 7-series, a product by an even constant on both families, and a split table
+on ECP5.
 """
 
 from __future__ import annotations
@@ -44,6 +45,67 @@ def test_tables_synthesize_on_ecp5():
                           tables={"*": {"entries": 64, "indexing": "hls4ml"}})
     resources, _ = yosys.synthesize(design.verilog, design.name, "ecp5")
     assert resources.lut > 10 and resources.family == "ecp5"
+
+
+def _product_by_constant(width: int, constant: int) -> str:
+    """Verilog of a ``width``-bit signed input times ``constant``, built by HWBuilder."""
+    from xdsl.dialects import hw
+    from xdsl.dialects.builtin import ArrayAttr, IntegerType, ModuleOp, StringAttr
+    from xdsl.ir import Block, Region
+
+    from symc.backends.hw_builder import HWBuilder
+    from symc.backends.verilog import module_to_verilog
+
+    out_width = width + constant.bit_length() + 1
+    block = Block(arg_types=[IntegerType(width)])
+    b = HWBuilder(block)
+    product = b.mul(b.resize(block.args[0], out_width, True), b.constant(constant, out_width),
+                    "y")
+    block.add_op(hw.OutputOp([product]))
+    ports = ArrayAttr([
+        hw.ModulePort(StringAttr("x"), IntegerType(width), hw.DirectionAttr(hw.Direction.INPUT)),
+        hw.ModulePort(StringAttr("y"), IntegerType(out_width),
+                      hw.DirectionAttr(hw.Direction.OUTPUT)),
+    ])
+    module = ModuleOp([hw.HWModuleOp(StringAttr("prod"), hw.ModuleType(ports), Region(block))])
+    return module_to_verilog(module)
+
+
+@pytest.mark.parametrize("family", ["ecp5", "xcup"])
+def test_product_by_an_even_constant_takes_one_dsp(family):
+    # 10430 = 5215 * 2: the multiplier sees 5215 and the product gets its zero bit appended.
+    # A 17-bit signed value times a 14-bit constant fits one DSP block on both families
+    # (measured: written as one wide product of the extended operands, yosys used two blocks
+    # and a combining adder).
+    verilog = _product_by_constant(17, 10430)
+    assert "* 31'h145F, 1'h0}" in verilog
+    resources, _ = yosys.synthesize(verilog, "prod", family)
+    assert resources.dsp == 1
+    assert resources.carry == 0
+
+
+def test_split_table_keeps_its_index_register_before_the_rom():
+    """A table split over two stages registers its 8-bit index, not its 16-bit entry.
+
+    Left to itself, yosys would merge the index register into a ROM read port and put it back
+    after the ROM (memory_bmux2rom, memory_dff, memory_map): the ROM would move into the index's
+    stage. The design has no other register, so its flip-flops are exactly the index's."""
+    from symc.delays import load
+    from symc.dialects import sym
+
+    options = dict(inputs={"x0": (-8.0, 8.0)}, precision="ap_fixed<16,6>",
+                   tables={"*": {"entries": 256, "indexing": "hls4ml"}}, family="ecp5")
+    model = load("ecp5")
+    plain = symc.compile("sin(x0)", **options)
+    lut = next(op for op in plain.fixed_module.walk() if isinstance(op, sym.LutOp))
+    parts = model.table_parts(lut)
+    assert parts is not None
+    clock = model.register_ns + max(parts) + 0.01
+    assert clock < model.register_ns + model.op_delay(lut)
+    design = symc.compile("sin(x0)", clock_ns=clock, **options)
+    assert design.latency == 1
+    resources, _ = yosys.synthesize(design.verilog, design.name, "ecp5")
+    assert resources.ff == 8
 
 
 def test_missing_tool_names_the_package(monkeypatch):
