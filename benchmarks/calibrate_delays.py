@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "symc" / "data"
 
 WIDTHS = (4, 8, 12, 16, 24, 32, 48, 64)
-MUL_SHAPES = ((4, 4), (8, 8), (12, 12), (16, 16), (18, 18), (24, 16), (24, 24), (32, 16), (32, 32))
+MUL_SHAPES = ((4, 4), (8, 8), (12, 12), (16, 16), (18, 18), (24, 16), (20, 20), (24, 24),
+              (32, 16), (32, 32), (48, 24))
 LUT_MUL_SHAPES = ((4, 4), (8, 8), (12, 12), (16, 16), (24, 16))
 CSD_CONSTANTS = (0x40, 0x48, 0x4A4, 0x5294, 0x52A5, 0x2AAA)  # 1 .. 6 nonzero signed digits
 TABLES = ((64, 16), (256, 16), (1024, 16), (256, 12), (1024, 12))
@@ -522,8 +523,9 @@ def calibrate(family: str, jobs: int) -> dict[str, Any]:
 
 
 def dsp_tiles(family: str, wa: int, wb: int) -> int:
-    a, b = DSP_SHAPE[family]
-    return min(math.ceil(wa / a) * math.ceil(wb / b), math.ceil(wb / a) * math.ceil(wa / b))
+    from symc.delays import dsp_blocks
+
+    return dsp_blocks(DSP_SHAPE[family], wa, wb)
 
 
 def fit(family: str, results: list[dict[str, Any]], source: str,
@@ -542,15 +544,19 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
     # Table probes no longer in the list (an older TABLES) are not refitted.
     results = [r for r in results
                if not (r["kind"].startswith(("table", "rom")) and r["label"] not in by_label)]
+    bits_points = []
     for r in results:
         # Features that depend on the family or on the compiled table are derived here.
         if r["kind"].startswith("mul_"):
             wa, wb = (int(w) for w in re.findall(r"\d+", r["label"].split("_")[1]))
             r["x"] = dsp_tiles(family, wa, wb) if r["kind"] == "mul_dsp" else wa + wb
+            if r["kind"] == "mul_dsp":
+                bits_points.append((wa + wb, r["delay_ns"]))
         if r["kind"].startswith("table") and r["label"] in by_label:
             kind = table_kind(by_label[r["label"]])
             r["kind"] = kind.replace("table", "table_index") if "index" in r["label"] else kind
     features = {"mul_dsp": f"DSP blocks of {DSP_SHAPE[family][0]}x{DSP_SHAPE[family][1]}",
+                "mul_dsp_bits": "lhs width + rhs width (DSP products)",
                 "mul_lut": "lhs width + rhs width", "table": "log2(entries)",
                 "table_mul": "log2(entries)", "rom": "log2(entries)",
                 "table_index": "log2(entries)", "table_index_mul": "log2(entries)",
@@ -561,16 +567,27 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
         if r["kind"] == "const_shift_add":
             # Shift-add products are timed by the depth of their adder tree (16-bit operand).
             r["depth"] = math.ceil(math.log2(r["x"])) if r["x"] > 1 else 0
-    for kind in ("add", "abs", "minmax", "saturate", "mul_dsp", "mul_lut", "mul_shift_add",
-                 "table", "table_mul", "table_index", "table_index_mul", "rom"):
+    for kind in ("add", "abs", "minmax", "saturate", "mul_dsp", "mul_dsp_bits", "mul_lut",
+                 "mul_shift_add", "table", "table_mul", "table_index", "table_index_mul", "rom"):
         if kind == "mul_shift_add":
             points = [(r["depth"], r["delay_ns"]) for r in results
                       if r["kind"] == "const_shift_add"]
+        elif kind == "mul_dsp_bits":
+            # The same DSP products by a second feature (symc.delays takes the smaller of
+            # both lines; each lies on or above every measured product).
+            points = bits_points
         else:
             points = [(r["x"], r["delay_ns"]) for r in results if r["kind"] == kind]
         if not points:
             continue
         a, b = fit_upper(points)
+        if kind == "mul_dsp":
+            # The line in DSP blocks is fitted to products of one and two blocks, the common
+            # ones, as long as it still lies above every wider product (it rises steeply
+            # there; the line in bits then bounds those more closely).
+            few = fit_upper([(x, y) for x, y in points if x <= 2] or points)
+            if all(few[0] + few[1] * x >= y - 1e-9 for x, y in points):
+                a, b = few
         ops[kind] = {"a": a, "b": b, "x": features.get(kind, "result width"),
                      "points": [[x, y] for x, y in sorted(points)]}
     # The shift-add rule (see LUTS_PER_DSP): the largest digit count up to which shifts and

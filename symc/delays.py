@@ -13,7 +13,9 @@ by ``benchmarks/calibrate_delays.py`` from measurements with the shipped tools:
 Each op kind has a linear model ``delay_ns = a + b * x`` in one feature ``x`` of the op (its
 result width, the sum of a product's operand widths, log2 of a table's entries, ...), fitted
 to the measurements and then raised until no measured point lies above it: the model may be
-conservative, not optimistic. A stage of a pipeline costs ``register_ns`` plus the delays of
+conservative, not optimistic. A DSP product has two such lines over the same measurements,
+one in DSP blocks (``mul_dsp``) and one in operand bits (``mul_dsp_bits``), and takes the
+smaller: both bound every measured product. A stage of a pipeline costs ``register_ns`` plus the delays of
 the ops chained in it.
 
 ``sym.lut`` (lookup tables) is timed by the ``table`` entry from its entry count; any op the
@@ -41,6 +43,22 @@ FAMILIES = ("xc7", "xcup", "ecp5")
 MUL_IMPLS = ("dsp", "lut", "shift_add")
 """How a ``sym.mul`` becomes hardware (its ``mul_impl`` attribute): a DSP block, a LUT array
 multiplier (DSPs forbidden), or shifts and adds of a constant's canonical signed digits."""
+
+
+def dsp_blocks(shape: tuple[int, int], wa: int, wb: int) -> int:
+    """DSP blocks of ``shape`` (signed operand widths) that synthesis uses for a signed
+    ``wa`` x ``wb`` product, counted as yosys's mul2dsp splits it: the wider operand on the
+    wider port; an operand that does not fit its port whole is cut into 17-bit unsigned
+    pieces (the 18-bit partial width of every family here), one block per pair of pieces.
+    Checked against the DSP counts of the calibration's products on all three families (48 x 24
+    takes 6 blocks of 27 x 18, not 3)."""
+    a, b = max(shape), min(shape)
+    wide, narrow = max(wa, wb), min(wa, wb)
+
+    def pieces(width: int, port: int) -> int:
+        return 1 if width <= port else math.ceil(width / (b - 1))
+
+    return pieces(wide, a) * pieces(narrow, b)
 
 
 @dataclass(frozen=True)
@@ -150,13 +168,16 @@ class DelayModel:
             wider = max(0.0, self.delay("add", width) - self.delay("add", 32))
             return self.delay("mul_shift_add", depth) + depth * wider
         if impl == "dsp":
-            return self.delay("mul_dsp", self.dsp_blocks(wa, wb))
+            delay = self.delay("mul_dsp", self.dsp_blocks(wa, wb))
+            if "mul_dsp_bits" in self.ops:
+                # Both lines lie on or above every measured DSP product: so does the smaller.
+                delay = min(delay, self.delay("mul_dsp_bits", wa + wb))
+            return delay
         return self.delay("mul_lut", wa + wb)
 
     def dsp_blocks(self, wa: int, wb: int) -> int:
-        """DSP blocks a ``wa`` x ``wb`` product takes (the better of both orientations)."""
-        a, b = self.dsp_shape
-        return min(math.ceil(wa / a) * math.ceil(wb / b), math.ceil(wb / a) * math.ceil(wa / b))
+        """DSP blocks a ``wa`` x ``wb`` product takes: :func:`dsp_blocks` for this family."""
+        return dsp_blocks(self.dsp_shape, wa, wb)
 
     def _cast_delay(self, op: sym.CastOp) -> float:
         src, dst = _fmt(op.input), _fmt(op.result)
