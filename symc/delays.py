@@ -15,8 +15,8 @@ result width, the sum of a product's operand widths, log2 of a table's entries, 
 to the measurements and then raised until no measured point lies above it: the model may be
 conservative, not optimistic. A DSP product has two such lines over the same measurements,
 one in DSP blocks (``mul_dsp``) and one in operand bits (``mul_dsp_bits``), and takes the
-smaller: both bound every measured product. A stage of a pipeline costs ``register_ns`` plus the delays of
-the ops chained in it.
+smaller: both bound every measured product. A stage of a pipeline costs ``register_ns`` plus
+the delays of the ops chained in it.
 
 ``sym.lut`` (lookup tables) is timed by the ``table`` entry from its entry count; any op the
 model does not know is an error that names it, never a guess.

@@ -11,7 +11,7 @@ import random
 
 import pytest
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Block, Region
 
 from symc.backends.pipeline import kernel_latency, stage_of
@@ -195,3 +195,47 @@ def test_interpolating_tables_are_timed_whole_and_never_split():
     assert model.table_parts(lut) is None
     # The interpolation (difference, product, sum) is part of the table's delay.
     assert model.op_delay(lut) > model.delay("rom", 1) + model.delay("mul_dsp", 1)
+
+
+def test_dsp_blocks_follow_how_synthesis_splits_a_product():
+    from symc.delays import dsp_blocks
+
+    # One block while both operands fit their ports, in either order.
+    assert dsp_blocks((27, 18), 24, 16) == dsp_blocks((27, 18), 16, 24) == 1
+    assert dsp_blocks((18, 18), 18, 18) == 1
+    # Beyond a port, 17-bit pieces: the wider operand goes to the wider port. The
+    # calibration's 48 x 24 product took 6 blocks of 27 x 18 in yosys (3 would be the best
+    # orientation's count, which synthesis does not choose).
+    assert dsp_blocks((27, 18), 48, 24) == 6
+    assert dsp_blocks((18, 18), 20, 20) == 4
+    assert dsp_blocks((25, 18), 32, 32) == 4
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_dsp_product_delay_is_the_smaller_upper_line(family):
+    import json
+    import re
+    from importlib import resources
+
+    model = load(family)
+    data = json.loads(resources.files("symc").joinpath(f"data/delays_{family}.json")
+                      .read_text())
+    probes = [p for p in data["probes"] if p["kind"] == "mul_dsp"]
+    assert len(probes) >= 8
+    for p in probes:
+        wa, wb = (int(w) for w in re.findall(r"\d+", p["label"].split("_")[1]))
+        blocks = model.delay("mul_dsp", model.dsp_blocks(wa, wb))
+        bits = model.delay("mul_dsp_bits", wa + wb)
+        # Each line bounds every measured product, so the smaller one does too.
+        assert min(blocks, bits) >= p["delay_ns"] - 1e-9, p["label"]
+    # A product of four small blocks is bounded closer by the line in bits.
+    block = Block(arg_types=[sym.FixedType(FixedFormat(19, 4)),
+                             sym.FixedType(FixedFormat(20, 5))])
+    mul = sym.MulOp(block.args[0], block.args[1], sym.FixedType(FixedFormat(39, 9)))
+    mul.attributes["mul_impl"] = StringAttr("dsp")
+    block.add_op(mul)
+    expected = min(model.delay("mul_dsp", model.dsp_blocks(19, 20)),
+                   model.delay("mul_dsp_bits", 39))
+    assert model.op_delay(mul) == pytest.approx(expected)
+    if family == "ecp5":
+        assert model.op_delay(mul) < model.delay("mul_dsp", model.dsp_blocks(19, 20))
