@@ -625,6 +625,50 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
     }
 
 
+FANOUT_SHAPES = ((16, 16, (1, 4, 16, 48)), (20, 21, (1, 4, 8, 16)))
+"""(lhs width, rhs width, product counts) of the ECP5 DSP fan-out measurement."""
+
+
+def ecp5_dsp_fanout() -> dict[str, Any]:
+    """ECP5 DSP products whose operand feeds other DSP products, measured by nextpnr.
+
+    One registered operand times n independent ones: the n products' blocks sit in the few
+    DSP rows of the device and the shared operand is routed to all of them. The delay beyond
+    the same product alone (n = 1) is fitted against log2(n), the ratio of the DSP blocks the
+    operand feeds to the product's own (isolated probes, as the other entries, have ratio 1).
+    """
+    from symc.toolchain import nextpnr, yosys
+
+    def period(wa: int, wb: int, n: int) -> float:
+        w = wa + wb
+        lines = [f"module fan(input [{wa - 1}:0] x, input [{wb * n - 1}:0] y, "
+                 f"output [{w * n - 1}:0] p);"]
+        for i in range(n):
+            y = f"y[{wb * (i + 1) - 1}:{wb * i}]"
+            lines.append(f"  assign p[{w * (i + 1) - 1}:{w * i}] = {{{{{wb}{{x[{wa - 1}]}}}}, x}}"
+                         f" * {{{{{wa}{{y[{wb * (i + 1) - 1}]}}}}, {y}}};")
+        lines.append("endmodule")
+        harness, top = nextpnr.timing_harness("fan", [("x", wa), ("y", wb * n)],
+                                              [("p", w * n)])
+        _, netlist = yosys.synthesize("\n".join(lines) + "\n" + harness, top, "ecp5",
+                                      netlist=True)
+        assert netlist is not None
+        return 1000.0 / nextpnr.place_and_route(netlist, freq_mhz=250).fmax_mhz
+
+    points, measured = [], []
+    for wa, wb, counts in FANOUT_SHAPES:
+        alone = period(wa, wb, 1)
+        for n in counts[1:]:
+            extra = period(wa, wb, n) - alone
+            points.append((math.log2(n), round(max(0.0, extra), 3)))
+            measured.append(f"{wa}x{wb} x{n}: +{extra:.2f}")
+    a, b = fit_upper(points)
+    return {"a": a, "b": b, "x": "log2(DSP blocks the operand feeds / the product's own)",
+            "points": [[x, y] for x, y in sorted(points)],
+            "source": f"nextpnr-ecp5, one operand times n others ({nextpnr.SPEED} speed): "
+                      + ", ".join(measured) + " ns"}
+
+
 def block_rom(family: str, data: dict[str, Any]) -> dict[str, Any]:
     if family == "ecp5":
         from symc.delays import Linear
@@ -644,12 +688,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="refit the measurements already stored in the data files")
     parser.add_argument("--block-rom", action="store_true",
                         help="measure only the block RAM read and update that entry")
+    parser.add_argument("--dsp-fanout", action="store_true",
+                        help="measure only the ECP5 DSP fan-out and update that entry")
     parser.add_argument("--only", nargs="*", default=None, metavar="PREFIX",
                         help="measure only the probes whose label starts with PREFIX and "
                              "merge them into the stored measurements")
     args = parser.parse_args(argv)
     for family in args.family:
         path = Path(args.out) / f"delays_{family}.json"
+        if args.dsp_fanout:
+            if family != "ecp5":
+                continue
+            data = json.loads(path.read_text())
+            data["dsp_fanout"] = ecp5_dsp_fanout()
+            path.write_text(json.dumps(data, indent=1) + "\n")
+            print(f"wrote {path}: dsp_fanout {data['dsp_fanout']}")
+            continue
         if args.block_rom:
             data = json.loads(path.read_text())
             data["block_rom"] = block_rom(family, data)
@@ -667,11 +721,14 @@ def main(argv: list[str] | None = None) -> int:
                 results = [r for r in results if r["label"] not in labels]
                 results += [r for r in fresh if "error" not in r]
             data = fit(family, results, old["source"], old["tools"])
-            if "block_rom" in old:
-                data["block_rom"] = old["block_rom"]
+            for key in ("block_rom", "dsp_fanout"):
+                if key in old:
+                    data[key] = old[key]
         else:
             data = calibrate(family, args.jobs)
             data["block_rom"] = block_rom(family, data)
+            if family == "ecp5":
+                data["dsp_fanout"] = ecp5_dsp_fanout()
         path.write_text(json.dumps(data, indent=1) + "\n")
         print(f"wrote {path}")
         print(f"  register {data['register_ns']} ns, shift-add up to {data['csd_max_digits']} "

@@ -15,8 +15,10 @@ result width, the sum of a product's operand widths, log2 of a table's entries, 
 to the measurements and then raised until no measured point lies above it: the model may be
 conservative, not optimistic. A DSP product has two such lines over the same measurements,
 one in DSP blocks (``mul_dsp``) and one in operand bits (``mul_dsp_bits``), and takes the
-smaller: both bound every measured product. A stage of a pipeline costs ``register_ns`` plus
-the delays of the ops chained in it.
+smaller: both bound every measured product. On ECP5 a DSP product whose operand also feeds
+other DSP products pays ``dsp_fanout`` on top (measured: the shared operand is routed to blocks
+spread over the device's few DSP rows; an isolated probe does not see it). A stage of a
+pipeline costs ``register_ns`` plus the delays of the ops chained in it.
 
 ``sym.lut`` (lookup tables) is timed by the ``table`` entry from its entry count; any op the
 model does not know is an error that names it, never a guess.
@@ -92,6 +94,9 @@ class DelayModel:
     block_rom: tuple[float, float] | None = None
     """A block RAM read against a register boundary: (extra address setup, clock-to-output
     beyond a register's) in ns; None when the family has no such entry."""
+    dsp_fanout: Linear | None = None
+    """Extra delay of a DSP product whose operand also feeds other DSP products, in
+    log2(blocks the operand feeds / the product's own blocks); None where not measured."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DelayModel:
@@ -101,7 +106,9 @@ class DelayModel:
                    bool(data.get("dsp_pipeline", False)),
                    tuple(data.get("dsp_shape", (18, 18))),  # type: ignore[arg-type]
                    ((float(data["block_rom"]["address_ns"]), float(data["block_rom"]["read_ns"]))
-                    if "block_rom" in data else None))
+                    if "block_rom" in data else None),
+                   (Linear(float(data["dsp_fanout"]["a"]), float(data["dsp_fanout"]["b"]))
+                    if "dsp_fanout" in data else None))
 
     def delay(self, kind: str, x: float) -> float:
         if kind not in self.ops:
@@ -172,8 +179,26 @@ class DelayModel:
             if "mul_dsp_bits" in self.ops:
                 # Both lines lie on or above every measured DSP product: so does the smaller.
                 delay = min(delay, self.delay("mul_dsp_bits", wa + wb))
+            share = self.dsp_share(op)
+            if self.dsp_fanout is not None and share > 1:
+                delay += self.dsp_fanout(math.log2(share))
             return delay
         return self.delay("mul_lut", wa + wb)
+
+    def dsp_share(self, op: sym.MulOp) -> float:
+        """DSP blocks fed by the operand of ``op`` that feeds the most (DSP products among its
+        users, ``op`` included) over ``op``'s own blocks: 1 when no operand is shared."""
+        def blocks(mul: sym.MulOp) -> int:
+            return self.dsp_blocks(_fmt(mul.lhs).width, _fmt(mul.rhs).width)
+
+        fed = 0
+        for operand in {op.lhs, op.rhs}:
+            if isinstance(operand.owner, sym.ConstOp):
+                continue
+            users = {use.operation for use in operand.uses}
+            fed = max(fed, sum(blocks(u) for u in users
+                               if isinstance(u, sym.MulOp) and mul_impl(u) == "dsp"))
+        return max(1.0, fed / blocks(op))
 
     def dsp_blocks(self, wa: int, wb: int) -> int:
         """DSP blocks a ``wa`` x ``wb`` product takes: :func:`dsp_blocks` for this family."""

@@ -239,3 +239,26 @@ def test_dsp_product_delay_is_the_smaller_upper_line(family):
     assert model.op_delay(mul) == pytest.approx(expected)
     if family == "ecp5":
         assert model.op_delay(mul) < model.delay("mul_dsp", model.dsp_blocks(19, 20))
+
+
+def test_ecp5_dsp_product_with_a_shared_operand_pays_the_fanout():
+    import math
+
+    model = load("ecp5")
+    assert model.dsp_fanout is not None
+    f16 = sym.FixedType(FixedFormat(16, 6))
+    block = Block(arg_types=[f16, f16, f16, f16, f16])
+    x, ys = block.args[0], block.args[1:]
+    muls = []
+    for y in ys:
+        mul = sym.MulOp(x, y, sym.FixedType(FixedFormat(32, 12)))
+        mul.attributes["mul_impl"] = StringAttr("dsp")
+        block.add_op(mul)
+        muls.append(mul)
+    alone = model.delay("mul_dsp", 1)
+    # x feeds four one-block products: each pays the measured fan-out of log2(4 / 1).
+    assert model.dsp_share(muls[0]) == 4
+    expected = min(alone, model.delay("mul_dsp_bits", 32)) + model.dsp_fanout(math.log2(4))
+    assert model.op_delay(muls[0]) == pytest.approx(expected)
+    # The Xilinx models have no such measurement (no place and route there).
+    assert load("xcup").dsp_fanout is None
