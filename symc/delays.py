@@ -15,10 +15,11 @@ result width, the sum of a product's operand widths, log2 of a table's entries, 
 to the measurements and then raised until no measured point lies above it: the model may be
 conservative, not optimistic. A DSP product has two such lines over the same measurements,
 one in DSP blocks (``mul_dsp``) and one in operand bits (``mul_dsp_bits``), and takes the
-smaller: both bound every measured product. On ECP5 a DSP product whose operand also feeds
-other DSP products pays ``dsp_fanout`` on top (measured: the shared operand is routed to blocks
-spread over the device's few DSP rows; an isolated probe does not see it). A stage of a
-pipeline costs ``register_ns`` plus the delays of the ops chained in it.
+smaller: both bound every measured product. On ECP5 a DSP product (or a table whose index
+multiplies) whose operand also feeds other DSP blocks pays ``dsp_fanout`` on top (measured:
+the shared operand is routed to blocks spread over the device's few DSP rows; an isolated
+probe does not see it). A stage of a pipeline costs ``register_ns`` plus the delays of the ops
+chained in it.
 
 ``sym.lut`` (lookup tables) is timed by the ``table`` entry from its entry count; any op the
 model does not know is an error that names it, never a guess.
@@ -133,7 +134,7 @@ class DelayModel:
             return self._cast_delay(op)
         if op.name == "sym.lut":
             entries = table_entries(op)
-            delay = self.delay(table_kind(op), math.log2(max(2, entries)))
+            delay = self.delay(table_kind(op), math.log2(max(2, entries))) + self.fanout_ns(op)
             bits = interp_bits(op)
             entry_width = _entry_width(op)
             if bits:
@@ -179,26 +180,39 @@ class DelayModel:
             if "mul_dsp_bits" in self.ops:
                 # Both lines lie on or above every measured DSP product: so does the smaller.
                 delay = min(delay, self.delay("mul_dsp_bits", wa + wb))
-            share = self.dsp_share(op)
-            if self.dsp_fanout is not None and share > 1:
-                delay += self.dsp_fanout(math.log2(share))
-            return delay
+            return delay + self.fanout_ns(op)
         return self.delay("mul_lut", wa + wb)
 
-    def dsp_share(self, op: sym.MulOp) -> float:
-        """DSP blocks fed by the operand of ``op`` that feeds the most (DSP products among its
-        users, ``op`` included) over ``op``'s own blocks: 1 when no operand is shared."""
-        def blocks(mul: sym.MulOp) -> int:
-            return self.dsp_blocks(_fmt(mul.lhs).width, _fmt(mul.rhs).width)
+    def dsp_blocks_of(self, op: Operation) -> int:
+        """DSP blocks ``op`` takes: a DSP product's, one for a table whose index multiplies
+        (a value by a constant scale, one block), none otherwise."""
+        if isinstance(op, sym.MulOp) and mul_impl(op) == "dsp":
+            return self.dsp_blocks(_fmt(op.lhs).width, _fmt(op.rhs).width)
+        if op.name == "sym.lut" and table_kind(op) == "table_mul":
+            return 1
+        return 0
 
+    def dsp_share(self, op: Operation) -> float:
+        """DSP blocks fed by the operand of ``op`` that feeds the most (DSP products and
+        multiplying table indices among its users, ``op`` included) over ``op``'s own blocks:
+        1 when no operand is shared."""
+        own = self.dsp_blocks_of(op)
+        if own == 0:
+            return 1.0
         fed = 0
-        for operand in {op.lhs, op.rhs}:
+        for operand in set(op.operands):
             if isinstance(operand.owner, sym.ConstOp):
                 continue
             users = {use.operation for use in operand.uses}
-            fed = max(fed, sum(blocks(u) for u in users
-                               if isinstance(u, sym.MulOp) and mul_impl(u) == "dsp"))
-        return max(1.0, fed / blocks(op))
+            fed = max(fed, sum(self.dsp_blocks_of(u) for u in users))
+        return max(1.0, fed / own)
+
+    def fanout_ns(self, op: Operation) -> float:
+        """The ``dsp_fanout`` delay of ``op`` (0 where the model has none)."""
+        share = self.dsp_share(op)
+        if self.dsp_fanout is None or share <= 1:
+            return 0.0
+        return self.dsp_fanout(math.log2(share))
 
     def dsp_blocks(self, wa: int, wb: int) -> int:
         """DSP blocks a ``wa`` x ``wb`` product takes: :func:`dsp_blocks` for this family."""
@@ -226,7 +240,7 @@ class DelayModel:
             # the index stage: it is never split.
             return None
         log_entries = math.log2(max(2, table_entries(op)))
-        return self.delay(kind, log_entries), self.delay("rom", log_entries)
+        return self.delay(kind, log_entries) + self.fanout_ns(op), self.delay("rom", log_entries)
 
     def block_rom_parts(self, op: Operation) -> tuple[float, float] | None:
         """A plain ``sym.lut`` read from block RAM: (index computation up to the address
@@ -238,7 +252,8 @@ class DelayModel:
                 "exp_bias" in op.properties):
             return None
         address_ns, read_ns = self.block_rom
-        return self.delay(kind, math.log2(max(2, table_entries(op)))) + address_ns, read_ns
+        index_ns = self.delay(kind, math.log2(max(2, table_entries(op)))) + self.fanout_ns(op)
+        return index_ns + address_ns, read_ns
 
     # --- multiplier choice ----------------------------------------------------------------------
 
