@@ -262,3 +262,26 @@ def test_ecp5_dsp_product_with_a_shared_operand_pays_the_fanout():
     assert model.op_delay(muls[0]) == pytest.approx(expected)
     # The Xilinx models have no such measurement (no place and route there).
     assert load("xcup").dsp_fanout is None
+
+
+def test_tables_whose_index_multiplies_count_as_dsp_users_of_their_operand():
+    import math
+
+    import symc
+    from symc.delays import table_kind
+
+    design = symc.compile("sin(x0) + cos(x0)", inputs={"x0": (-3, 3)},
+                          precision="ap_fixed<16,6>",
+                          tables={"*": {"entries": 256, "indexing": "bits",
+                                        "interpolation": "none"}})
+    luts = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
+    assert len(luts) == 2 and all(table_kind(op) == "table_mul" for op in luts)
+    model = load("ecp5")
+    # One operand feeds both index multipliers: each table pays log2(2 / 1) of fan-out,
+    # in its whole delay and in the index half of a split.
+    assert model.dsp_share(luts[0]) == 2
+    extra = model.dsp_fanout(math.log2(2))
+    assert model.op_delay(luts[0]) == pytest.approx(model.delay("table_mul", 8) + extra)
+    parts = model.table_parts(luts[0])
+    assert parts is not None
+    assert parts[0] == pytest.approx(model.delay("table_index_mul", 8) + extra)
