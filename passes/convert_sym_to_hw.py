@@ -45,7 +45,7 @@ from xdsl.rewriter import Rewriter
 from symc.backends.hw_builder import Bit, HWBuilder, width_of
 from symc.backends.pipeline import StagedValues
 from symc.backends.shift_add import shift_add_product
-from symc.delays import constant_operand, mul_impl
+from symc.delays import constant_operand, mul_impl, product_pieces
 from symc.dialects import sym
 from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie, round_raw
 from symc.frontend.errors import SymcError
@@ -208,6 +208,8 @@ class _KernelLowering:
             x = op.rhs if const[0] == 0 else op.lhs
             return shift_add_product(self.b, self.values[x], _fmt(x).signed, const[1],
                                      fmt.width, name)
+        if self.b.stage_break is not None:
+            return _split_product(self, op, name)
         lhs = self.b.resize(self.values[op.lhs], fmt.width, _fmt(op.lhs).signed, f"{name}_lhs")
         rhs = self.b.resize(self.values[op.rhs], fmt.width, _fmt(op.rhs).signed, f"{name}_rhs")
         return self.b.mul(lhs, rhs, name)
@@ -341,6 +343,42 @@ class _KernelLowering:
             over = self.b.icmp("sgt", wide, self.b.constant(dst.max_raw, width), f"{name}_over")
             result = self.b.mux(over, self.b.constant(saturated[0], dst.width), result, name)
         return result
+
+
+def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
+    """A product cut over two stages (``sum_stage``, see sym-schedule): both operands in
+    17-bit pieces (``symc.delays.product_pieces``; the low ones unsigned, the top one signed
+    when its operand is), the exact product of every pair of pieces in one stage, registered,
+    and their sum, each shifted to its place, in the next. Exact modulo ``2**width``:
+    ``a * b == sum(a_i * b_j * 2**(s_i + s_j))``."""
+    width = _fmt(op.result).width
+
+    def pieces(value: SSAValue) -> list[tuple[SSAValue, bool, int]]:
+        fmt, raw = _fmt(value), self.values[value]
+        out, low = [], 0
+        sizes = product_pieces(fmt.width)
+        for i, size in enumerate(sizes):
+            top = i == len(sizes) - 1
+            out.append((self.b.extract(raw, low, size), fmt.signed and top, low))
+            low += size
+        return out
+
+    terms = []
+    for a, a_signed, a_shift in pieces(op.lhs):
+        for b, b_signed, b_shift in pieces(op.rhs):
+            if a_shift + b_shift >= width:
+                continue
+            exact = width_of(a) + width_of(b)
+            product = self.b.mul(self.b.resize(a, exact, a_signed),
+                                 self.b.resize(b, exact, b_signed), f"{name}_part")
+            terms.append(self.b.resize(product, width, a_signed or b_signed,
+                                       shift=a_shift + b_shift))
+    assert self.b.stage_break is not None
+    terms = self.b.stage_break(terms)
+    while len(terms) > 1:  # a balanced tree of adders, as sym-schedule times it
+        pairs = [self.b.add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
+        terms = pairs + terms[len(terms) - len(terms) % 2:]
+    return terms[0]
 
 
 def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:

@@ -18,13 +18,16 @@ register overhead (``DelayModel.register_ns``); otherwise it starts the next sta
 belong to no stage (they are wires). With ``input_registers`` the inputs are registered before
 any logic (every op at stage 1 or later); with ``output_registers`` the outputs are registered
 after the last stage (latency + 1). An op whose delay alone exceeds the period is an error that
-names it and its delay: no stage can hold it. Two exceptions. A table (``sym.lut``) slower
+names it and its delay: no stage can hold it. Three exceptions. A table (``sym.lut``) slower
 than a period is split when each half fits: its index is computed in one stage and the ROM read
-in the next (``rom_stage``). And on the Xilinx families
+in the next (``rom_stage``). On ECP5, a DSP product slower than a period is cut likewise when
+each half fits (``DelayModel.mul_parts``): one-block partial products of 17-bit pieces in one
+stage, their sum in the next (``sum_stage``). And on the Xilinx families
 (``DelayModel.dsp_pipeline``): a DSP multiplier too wide for one period (one that spans several
 DSP blocks) gets ``ceil(delay / period)`` stages to itself, and the registers after it are the
 DSP blocks' own pipeline registers (MREG/PREG and the cascade), where Vivado places a product's
-pipeline registers (UG901, "Multipliers"); ECP5 has no such absorption in its flow.
+pipeline registers (UG901, "Multipliers"); ECP5 has no such absorption in its flow (its
+products are cut, above).
 
 Tables in block RAM (``roms``): with ``block`` every plain table (no interpolation, no exponent
 scaling) is split at the RAM's address register: its index (plus the RAM's address setup
@@ -171,7 +174,7 @@ class SymSchedulePass(ModulePass):
             inputs = [ready[v] for v in op.operands if ready[v] is not None]
             stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
             start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
-            for key in ("rom_impl", "rom_stage"):
+            for key in ("rom_impl", "rom_stage", "sum_stage"):
                 op.attributes.pop(key, None)
             block = (model.block_rom_parts(op) is not None if blocks is None
                      else op in blocks) and self.roms != "logic" and isinstance(op, sym.LutOp)
@@ -186,22 +189,26 @@ class SymSchedulePass(ModulePass):
             elif delay > budget:
                 if op.name == "sym.lut":
                     parts = model.table_parts(op)
+                elif isinstance(op, sym.MulOp):
+                    parts = model.mul_parts(op)
                 if parts is not None and max(parts) <= budget:
-                    pass  # index in one stage, ROM in the next (below)
+                    pass  # index / partial products in one stage, ROM / sum in the next
                 elif model.dsp_pipeline and isinstance(op, sym.MulOp) and mul_impl(op) == "dsp":
                     spans = math.ceil(delay / budget - 1e-9)
                 else:
                     raise SymcError(_too_slow(op, delay, clock_ns, model, parts))
             if parts is not None:
                 # A table too slow for one stage: its index computed (chained if it fits) and
-                # registered, its ROM read at the start of the next stage.
+                # registered, its ROM read at the start of the next stage. A product cut into
+                # pieces likewise: partial products, then their sum.
                 index_ns, rom_ns = parts
                 if start + index_ns > budget + 1e-9:
                     stage, start = stage + 1, 0.0
                 stage_ns[stage] = max(stage_ns.get(stage, 0.0), start + index_ns)
                 stage_ns[stage + 1] = max(stage_ns.get(stage + 1, 0.0), rom_ns)
                 op.attributes["stage"] = IntegerAttr(stage, 64)
-                op.attributes["rom_stage"] = IntegerAttr(stage + 1, 64)
+                second = "rom_stage" if op.name == "sym.lut" else "sum_stage"
+                op.attributes[second] = IntegerAttr(stage + 1, 64)
                 for result in op.results:
                     ready[result] = (stage + 1, rom_ns)
                 continue
@@ -274,8 +281,12 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
     what = f"'{op.name}'" + (f" (%{hint})" if hint else "")
     widths = ", ".join(str(v.type.format) for v in op.operands  # type: ignore[attr-defined]
                        if isinstance(v.type, sym.FixedType))
-    split = (f" (split, its index takes {parts[0]:.2f} ns and its ROM {parts[1]:.2f} ns)"
-             if parts is not None else "")
+    split = ""
+    if parts is not None and op.name == "sym.lut":
+        split = f" (split, its index takes {parts[0]:.2f} ns and its ROM {parts[1]:.2f} ns)"
+    elif parts is not None:
+        split = (f" (split, its partial products take {parts[0]:.2f} ns and their sum "
+                 f"{parts[1]:.2f} ns)")
     return (
         f"sym-schedule: a {clock_ns} ns clock is unreachable on {model.family}: {what} of "
         f"{widths} takes {delay:.2f} ns{split}, and a stage has "

@@ -48,6 +48,18 @@ MUL_IMPLS = ("dsp", "lut", "shift_add")
 multiplier (DSPs forbidden), or shifts and adds of a constant's canonical signed digits."""
 
 
+PIECE_BITS = 17
+"""Width of the unsigned low pieces a wide product is cut into (an 18 x 18 signed multiplier
+takes one as an 18-bit value with a zero sign bit)."""
+
+
+def product_pieces(width: int) -> list[int]:
+    """Widths of the pieces of a ``width``-bit operand, lowest first: 17-bit unsigned pieces
+    and the rest on top (signed when the operand is)."""
+    count = max(1, math.ceil(width / PIECE_BITS))
+    return [PIECE_BITS] * (count - 1) + [width - PIECE_BITS * (count - 1)]
+
+
 def dsp_blocks(shape: tuple[int, int], wa: int, wb: int) -> int:
     """DSP blocks of ``shape`` (signed operand widths) that synthesis uses for a signed
     ``wa`` x ``wb`` product, counted as yosys's mul2dsp splits it: the wider operand on the
@@ -182,6 +194,24 @@ class DelayModel:
                 delay = min(delay, self.delay("mul_dsp_bits", wa + wb))
             return delay + self.fanout_ns(op)
         return self.delay("mul_lut", wa + wb)
+
+    def mul_parts(self, op: Operation) -> tuple[float, float] | None:
+        """A DSP product cut over two stages, where the family's flow has no DSP pipelining
+        (ECP5): both operands in 17-bit pieces (:func:`product_pieces`), every pair's product
+        in one DSP block, registered, and their shifted sum in the next stage (a balanced tree
+        of adders as wide as the result). (partial products, their sum) in ns; None for a
+        product of one piece each, or where DSP blocks pipeline the product themselves."""
+        if self.dsp_pipeline or not isinstance(op, sym.MulOp) or mul_impl(op) != "dsp":
+            return None
+        wa, wb = _fmt(op.lhs).width, _fmt(op.rhs).width
+        count = len(product_pieces(wa)) * len(product_pieces(wb))
+        if count == 1:
+            return None
+        one = self.delay("mul_dsp", 1)
+        if "mul_dsp_bits" in self.ops:
+            one = min(one, self.delay("mul_dsp_bits", 2 * PIECE_BITS + 2))
+        depth = math.ceil(math.log2(count))
+        return one + self.fanout_ns(op), depth * self.delay("add", _fmt(op.result).width)
 
     def dsp_blocks_of(self, op: Operation) -> int:
         """DSP blocks ``op`` takes: a DSP product's, one for a table whose index multiplies

@@ -131,3 +131,30 @@ def test_range_reduced_tables_stream_and_are_timed_with_their_shifter():
     assert design.latency >= 2
     X = sample(800, 9)
     assert np.array_equal(design.simulate(X), design.predict(X))
+
+
+@pytest.mark.parametrize("expr, precision, ranges", [
+    ("x0*x1 - x1", "ap_fixed<32,12>", {"x0": (-2000.0, 2000.0), "x1": (-100.0, 100.0)}),
+    ("x0*x1 - x1", "ap_ufixed<34,12>", {"x0": (0.0, 4000.0), "x1": (0.0, 100.0)}),
+    ("x0*x0 + x1", "ap_fixed<30,10>", {"x0": (-500.0, 500.0), "x1": (-0.5, 0.5)}),
+])
+def test_wide_product_is_cut_into_partial_products_on_ecp5(expr, precision, ranges):
+    """ECP5 has no DSP pipelining in its flow: a product too slow for one period is cut into
+    17-bit pieces, their products registered and summed in the next stage; still bit-exact."""
+    from symc.delays import load
+    from symc.dialects import sym
+
+    model = load("ecp5")
+    design = symc.compile(expr, inputs=ranges, precision=precision, clock_ns=10.0,
+                          family="ecp5")
+    mul = next(op for op in design.fixed_module.walk() if isinstance(op, sym.MulOp))
+    assert model.op_delay(mul) > 10.0 - model.register_ns
+    parts = model.mul_parts(mul)
+    assert parts is not None and max(parts) <= 10.0 - model.register_ns
+    assert mul.attributes["sum_stage"].value.data == mul.attributes["stage"].value.data + 1
+    rng = np.random.default_rng(7)
+    lo = np.array([ranges["x0"][0], ranges["x1"][0]])
+    hi = np.array([ranges["x0"][1], ranges["x1"][1]])
+    X = np.concatenate([rng.uniform(lo, hi, size=(500, 2)),
+                        np.array([lo, hi, [lo[0], hi[1]], [hi[0], lo[1]]])])
+    assert np.array_equal(design.simulate(X), design.predict(X))

@@ -39,6 +39,8 @@ class HWBuilder:
         self.rom_index: Callable[[SSAValue], SSAValue] | None = None
         # ... or read it from a block RAM (symc/backends/block_rom.py).
         self.block_rom: Callable[..., SSAValue] | None = None
+        # ... or register a product's partial products before their sum.
+        self.stage_break: Callable[[list[SSAValue]], list[SSAValue]] | None = None
 
     def _emit(self, op: Operation, name: str | None) -> SSAValue:
         self.block.add_op(op)

@@ -10,7 +10,8 @@ an output crosses the same number of registers: II = 1, one new input vector per
 A table (``sym.lut``) too slow for one stage has a ``rom_stage`` after its ``stage``: its index
 is computed in ``stage`` and registered up to ``rom_stage``, where the ROM is read. With
 ``rom_impl = "block"`` the index goes unregistered to the address register of a block RAM
-(:mod:`symc.backends.block_rom`), read one stage on.
+(:mod:`symc.backends.block_rom`), read one stage on. A product with a ``sum_stage`` computes
+its partial products in ``stage`` and registers them up to ``sum_stage``, where they are summed.
 
 Constants (``hw.constant``) are never registered. Without a ``latency`` attribute on the kernel
 nothing is registered and the module stays combinational, with no clock port.
@@ -96,6 +97,9 @@ class StagedValues:
             self.builder.rom_index = (None if rom_stage is None
                                       else self._split_table(rom_stage, register=not block))
             self.builder.block_rom = self.block_roms.read if block else None
+            sum_stage = _int_attr(op, "sum_stage")
+            self.builder.stage_break = (None if sum_stage is None
+                                        else self._break_to(sum_stage))
 
     def _split_table(self, rom_stage: int, register: bool):  # noqa: ANN202
         """A table whose index and ROM read sit in different stages: the index is registered
@@ -111,6 +115,17 @@ class StagedValues:
             return index
 
         return register_index
+
+    def _break_to(self, stage: int):  # noqa: ANN202
+        """A product cut over two stages: its partial products are registered up to
+        ``stage`` (its ``sum_stage``), where they are summed."""
+
+        def register(values: list[SSAValue]) -> list[SSAValue]:
+            held = [self.delayed(v, self.stage, stage) for v in values]
+            self.stage = stage
+            return held
+
+        return register
 
     # --- registers ---------------------------------------------------------------------------
 
