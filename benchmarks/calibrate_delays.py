@@ -634,9 +634,10 @@ def ecp5_dsp_fanout() -> dict[str, Any]:
 
     One registered operand times n independent ones: the n products' blocks sit in the few
     DSP rows of the device and the shared operand is routed to all of them. The delay beyond
-    the same product alone (n = 1) is fitted against log2(n), the ratio of the DSP blocks the
-    operand feeds to the product's own (isolated probes, as the other entries, have ratio 1).
+    the same product alone (n = 1, which the isolated probes of the other entries measure) is
+    fitted against log2 of the DSP blocks the operand feeds, n times the product's own.
     """
+    from symc.delays import dsp_blocks
     from symc.toolchain import nextpnr, yosys
 
     def period(wa: int, wb: int, n: int) -> float:
@@ -660,10 +661,11 @@ def ecp5_dsp_fanout() -> dict[str, Any]:
         alone = period(wa, wb, 1)
         for n in counts[1:]:
             extra = period(wa, wb, n) - alone
-            points.append((math.log2(n), round(max(0.0, extra), 3)))
+            fed = n * dsp_blocks(DSP_SHAPE["ecp5"], wa, wb)
+            points.append((math.log2(fed), round(max(0.0, extra), 3)))
             measured.append(f"{wa}x{wb} x{n}: +{extra:.2f}")
     a, b = fit_upper(points)
-    return {"a": a, "b": b, "x": "log2(DSP blocks the operand feeds / the product's own)",
+    return {"a": a, "b": b, "x": "log2(DSP blocks the shared operand feeds)",
             "points": [[x, y] for x, y in sorted(points)],
             "source": f"nextpnr-ecp5, one operand times n others ({nextpnr.SPEED} speed): "
                       + ", ".join(measured) + " ns"}

@@ -109,7 +109,7 @@ class DelayModel:
     beyond a register's) in ns; None when the family has no such entry."""
     dsp_fanout: Linear | None = None
     """Extra delay of a DSP product whose operand also feeds other DSP products, in
-    log2(blocks the operand feeds / the product's own blocks); None where not measured."""
+    log2(DSP blocks the operand feeds); None where not measured."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DelayModel:
@@ -238,11 +238,12 @@ class DelayModel:
         return max(1.0, fed / own)
 
     def fanout_ns(self, op: Operation) -> float:
-        """The ``dsp_fanout`` delay of ``op`` (0 where the model has none)."""
+        """The ``dsp_fanout`` delay of ``op``, by log2 of the DSP blocks its shared operand
+        feeds; 0 when no operand is shared or where the model has no such entry."""
         share = self.dsp_share(op)
         if self.dsp_fanout is None or share <= 1:
             return 0.0
-        return self.dsp_fanout(math.log2(share))
+        return self.dsp_fanout(math.log2(share * self.dsp_blocks_of(op)))
 
     def dsp_blocks(self, wa: int, wb: int) -> int:
         """DSP blocks a ``wa`` x ``wb`` product takes: :func:`dsp_blocks` for this family."""
