@@ -188,12 +188,16 @@ class DelayModel:
             wider = max(0.0, self.delay("add", width) - self.delay("add", 32))
             return self.delay("mul_shift_add", depth) + depth * wider
         if impl == "dsp":
-            delay = self.delay("mul_dsp", self.dsp_blocks(wa, wb))
-            if "mul_dsp_bits" in self.ops:
-                # Both lines lie on or above every measured DSP product: so does the smaller.
-                delay = min(delay, self.delay("mul_dsp_bits", wa + wb))
-            return delay + self.fanout_ns(op)
+            return self._dsp_product_ns(wa, wb) + self.fanout_ns(op)
         return self.delay("mul_lut", wa + wb)
+
+    def _dsp_product_ns(self, wa: int, wb: int) -> float:
+        """A lone ``wa`` x ``wb`` DSP product: the smaller of the two lines (both lie on or
+        above every measured DSP product, so the smaller does too)."""
+        delay = self.delay("mul_dsp", self.dsp_blocks(wa, wb))
+        if "mul_dsp_bits" in self.ops:
+            delay = min(delay, self.delay("mul_dsp_bits", wa + wb))
+        return delay
 
     def mul_parts(self, op: Operation) -> tuple[float, float] | None:
         """A DSP product cut over two stages, where the family's flow has no DSP pipelining
@@ -207,9 +211,7 @@ class DelayModel:
         count = len(product_pieces(wa)) * len(product_pieces(wb))
         if count == 1:
             return None
-        one = self.delay("mul_dsp", 1)
-        if "mul_dsp_bits" in self.ops:
-            one = min(one, self.delay("mul_dsp_bits", 2 * PIECE_BITS + 2))
+        one = self._dsp_product_ns(PIECE_BITS + 1, PIECE_BITS + 1)
         depth = math.ceil(math.log2(count))
         return one + self.fanout_ns(op), depth * self.delay("add", _fmt(op.result).width)
 
@@ -222,28 +224,26 @@ class DelayModel:
             return 1
         return 0
 
-    def dsp_share(self, op: Operation) -> float:
+    def dsp_fed(self, op: Operation) -> int:
         """DSP blocks fed by the operand of ``op`` that feeds the most (DSP products and
-        multiplying table indices among its users, ``op`` included) over ``op``'s own blocks:
-        1 when no operand is shared."""
-        own = self.dsp_blocks_of(op)
-        if own == 0:
-            return 1.0
+        multiplying table indices among its users, ``op`` included)."""
         fed = 0
         for operand in set(op.operands):
             if isinstance(operand.owner, sym.ConstOp):
                 continue
             users = {use.operation for use in operand.uses}
             fed = max(fed, sum(self.dsp_blocks_of(u) for u in users))
-        return max(1.0, fed / own)
+        return fed
 
     def fanout_ns(self, op: Operation) -> float:
         """The ``dsp_fanout`` delay of ``op``, by log2 of the DSP blocks its shared operand
-        feeds; 0 when no operand is shared or where the model has no such entry."""
-        share = self.dsp_share(op)
-        if self.dsp_fanout is None or share <= 1:
+        feeds; 0 when no operand feeds more than ``op``'s own blocks, or where the model has
+        no such entry."""
+        own = self.dsp_blocks_of(op)
+        if self.dsp_fanout is None or own == 0:
             return 0.0
-        return self.dsp_fanout(math.log2(share * self.dsp_blocks_of(op)))
+        fed = self.dsp_fed(op)
+        return self.dsp_fanout(math.log2(fed)) if fed > own else 0.0
 
     def dsp_blocks(self, wa: int, wb: int) -> int:
         """DSP blocks a ``wa`` x ``wb`` product takes: :func:`dsp_blocks` for this family."""

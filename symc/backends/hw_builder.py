@@ -138,14 +138,15 @@ class HWBuilder:
         one block suffices.
         """
         width = width_of(lhs)
-        low = self.trailing_zeros(lhs) + self.trailing_zeros(rhs)
+        zeros_a, zeros_b = self.trailing_zeros(lhs), self.trailing_zeros(rhs)
+        low = zeros_a + zeros_b
         if low == 0:
             return self._emit(comb.MulOp([lhs, rhs]), name)
         if low >= width:
             return self.constant(0, width)
         core = width - low
-        a = self.extract(lhs, self.trailing_zeros(lhs), core)
-        b = self.extract(rhs, self.trailing_zeros(rhs), core)
+        a = self.extract(lhs, zeros_a, core)
+        b = self.extract(rhs, zeros_b, core)
         product = self._emit(comb.MulOp([a, b]), f"{name}_core" if name else None)
         return self.concat([product, self.constant(0, low)], name)
 

@@ -256,8 +256,8 @@ def test_ecp5_dsp_product_with_a_shared_operand_pays_the_fanout():
         block.add_op(mul)
         muls.append(mul)
     alone = model.delay("mul_dsp", 1)
-    # x feeds four one-block products: each pays the measured fan-out of log2(4 / 1).
-    assert model.dsp_share(muls[0]) == 4
+    # x feeds four one-block products: each pays the measured fan-out of log2(4 blocks).
+    assert model.dsp_fed(muls[0]) == 4
     expected = min(alone, model.delay("mul_dsp_bits", 32)) + model.dsp_fanout(math.log2(4))
     assert model.op_delay(muls[0]) == pytest.approx(expected)
     # The Xilinx models have no such measurement (no place and route there).
@@ -279,7 +279,7 @@ def test_tables_whose_index_multiplies_count_as_dsp_users_of_their_operand():
     model = load("ecp5")
     # One operand feeds both index multipliers: each table pays log2(2 / 1) of fan-out,
     # in its whole delay and in the index half of a split.
-    assert model.dsp_share(luts[0]) == 2
+    assert model.dsp_fed(luts[0]) == 2
     extra = model.dsp_fanout(math.log2(2))
     assert model.op_delay(luts[0]) == pytest.approx(model.delay("table_mul", 8) + extra)
     parts = model.table_parts(luts[0])
