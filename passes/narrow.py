@@ -1,4 +1,5 @@
-"""``sym-narrow``: fold constant ops, and drop the high bits of values that no output can observe.
+"""``sym-narrow``: fold constant ops, drop the high bits of values that no output can observe or
+that their range never uses, and round sums before adding what is already on the result's grid.
 
 A transform on the legalized fixed-point IR (after ``sym-legalize-fixed``, before
 ``sym-schedule``). ``+``, ``-``, unary minus and ``*`` are ring operations, so they commute with
@@ -30,6 +31,24 @@ Demands (``D(v)``: ``v`` is needed modulo ``2**D(v)``; ``I`` integer bits, ``F``
 * every other use (saturating casts, tables, ``abs``, ``min``, ``max``, the kernel's outputs)
   needs the whole value.
 
+Ranges: interval arithmetic on raw integers, at each value's own scale, bounds every value over
+all inputs (inputs span their whole format, a constant is itself, a table's output lies within
+its entries or, for an exponent table, between its outputs at the ends of its argument's range;
+a cast quantizes the ends; a result that would wrap counts as its whole format). A value that
+only ring ops and casts read (they see its value, not its format) needs no more integer bits
+than its range: ``R(v)``, and ``D(v)`` is capped by it, so its operands are needed only modulo
+those bits too (the value is their sum or product, rebuilt by sign extension). Values read by
+anything else (tables, ``abs``, ``min``, ``max``, outputs) keep their format: when narrower
+operands have shrunk it, a widening cast restores it.
+
+Rounding: before the demands, a cast that drops fractional bits from a sum ``x + y`` (or
+``x - y``) whose ``y`` has none of those bits, with a quantization that commutes with adding a
+multiple of the result's LSB (``SHIFT_INVARIANT_QUANT``: ``AP_TRN``, ``AP_RND``,
+``AP_RND_MIN_INF``), becomes the cast of ``x`` to the result's fractional bits (one more integer
+bit when it rounds up) plus ``y``, then the cast's overflow: ``Q(x + y) = Q(x) + y``. A product
+with 70 fractional bits minus a constant, truncated to ``ap_fixed<16,6>``, is then a narrow
+subtraction.
+
 A value is then rebuilt with ``min(I, D)`` integer bits (at least one bit wide): constants are
 re-emitted wrapped, other values get a ``sym.cast`` with ``AP_WRAP`` that only drops high bits
 (a bit slice in hardware, an assignment in HLS C++), and the exact ops after them are rebuilt
@@ -47,7 +66,7 @@ from xdsl.passes import ModulePass
 
 from symc.dialects import sym
 from symc.emulator import step
-from symc.fixed import FixedFormat, Overflow, Quant, cast_raw, wrapped_format
+from symc.fixed import FixedFormat, Overflow, Quant, cast_raw, round_raw, wrapped_format
 from symc.frontend.errors import SymcError
 
 MODULAR_QUANT = (Quant.AP_TRN, Quant.AP_RND, Quant.AP_RND_MIN_INF, Quant.AP_RND_CONV)
@@ -84,11 +103,114 @@ def _only_wrapped(value: SSAValue) -> bool:
                for use in value.uses)
 
 
+def _full(fmt: FixedFormat) -> tuple[int, int]:
+    return fmt.min_raw, fmt.max_raw
+
+
+def _fits(lo: int, hi: int, fmt: FixedFormat) -> tuple[int, int]:
+    """``lo..hi`` when ``fmt`` holds it, else all of ``fmt`` (a wrapped result)."""
+    return (lo, hi) if fmt.min_raw <= lo and hi <= fmt.max_raw else _full(fmt)
+
+
+def _cast_range(lo: int, hi: int, cast: sym.CastOp) -> tuple[int, int]:
+    src, dst = _format(cast.input), _format(cast.result)
+    dropped = src.frac_bits - dst.frac_bits
+    # Every quantization is nondecreasing, so the ends of the interval bound its image.
+    qlo, qhi = (int(round_raw(r, dropped, cast.quant)) for r in (lo, hi))
+    if dst.min_raw <= qlo and qhi <= dst.max_raw:
+        return qlo, qhi
+    if cast.overflow is Overflow.AP_WRAP:
+        return _full(dst)
+    clamped = max(qlo, dst.min_raw), min(qhi, dst.max_raw)
+    if cast.overflow is Overflow.AP_SAT_ZERO:
+        return min(clamped[0], 0), max(clamped[1], 0)
+    return clamped
+
+
+def _table_range(lo: int, hi: int, lut: sym.LutOp) -> tuple[int, int]:
+    table = lut.spec
+    if table.exponent:
+        # Nondecreasing in its argument: its outputs at the ends of the interval.
+        return int(table.lookup(lo)), int(table.lookup(hi))
+    # An entry, or an interpolation between two neighbours: within the entries' hull.
+    return min(table.values), max(table.values)
+
+
+def value_ranges(kernel: sym.KernelOp) -> dict[SSAValue, tuple[int, int]]:
+    """For every value, raw integers ``(lo, hi)`` bounding it over every input (exact interval
+    arithmetic at each value's own scale; a wrapping result counts as its whole format)."""
+    ranges: dict[SSAValue, tuple[int, int]] = {}
+    for arg in kernel.body.block.args:
+        ranges[arg] = _full(_format(arg))
+    for op in kernel.body.block.ops:
+        if isinstance(op, sym.OutputOp):
+            continue
+        result = op.results[0]
+        fmt = _format(result)
+        spans = [ranges[v] for v in op.operands]
+        if isinstance(op, sym.ConstOp):
+            raw = op.value.data
+            ranges[result] = (raw, raw)
+            continue
+        if isinstance(op, sym.AddOp | sym.SubOp | sym.MinOp | sym.MaxOp):
+            (alo, ahi), (blo, bhi) = (
+                (lo << (fmt.frac_bits - _format(v).frac_bits),
+                 hi << (fmt.frac_bits - _format(v).frac_bits))
+                for v, (lo, hi) in zip(op.operands, spans, strict=True))
+            if isinstance(op, sym.AddOp):
+                lo, hi = alo + blo, ahi + bhi
+            elif isinstance(op, sym.SubOp):
+                lo, hi = alo - bhi, ahi - blo
+            elif isinstance(op, sym.MinOp):
+                lo, hi = min(alo, blo), min(ahi, bhi)
+            else:
+                lo, hi = max(alo, blo), max(ahi, bhi)
+        elif isinstance(op, sym.MulOp):
+            (alo, ahi), (blo, bhi) = spans
+            corners = (alo * blo, alo * bhi, ahi * blo, ahi * bhi)
+            lo, hi = min(corners), max(corners)
+        elif isinstance(op, sym.NegOp):
+            lo, hi = -spans[0][1], -spans[0][0]
+        elif isinstance(op, sym.AbsOp):
+            a, b = spans[0]
+            lo, hi = (a, b) if a >= 0 else (-b, -a) if b <= 0 else (0, max(-a, b))
+        elif isinstance(op, sym.CastOp):
+            ranges[result] = _cast_range(*spans[0], op)
+            continue
+        elif isinstance(op, sym.LutOp):
+            lo, hi = _table_range(*spans[0], op)
+        else:
+            ranges[result] = _full(fmt)
+            continue
+        ranges[result] = _fits(lo, hi, fmt)
+    return ranges
+
+
+def _range_int_bits(lo: int, hi: int, fmt: FixedFormat) -> int:
+    """The fewest integer bits of ``fmt``'s kind (signed or not) that hold raw ``lo..hi``."""
+    if fmt.signed:
+        width = max(hi.bit_length() + 1 if hi > 0 else 1,
+                    (-lo - 1).bit_length() + 1 if lo < 0 else 1)
+    else:
+        width = max(1, hi.bit_length())
+    return width - fmt.frac_bits
+
+
+def _value_uses(value: SSAValue) -> bool:
+    """Every use reads only the value of ``value``, not its format: ring arithmetic and casts
+    (a cast's result depends on its operand's raw value and fractional bits only), so a
+    narrower format holding the same value changes nothing for them."""
+    return bool(value.uses) and all(
+        isinstance(use.operation, (*_RING, sym.MulOp, sym.CastOp)) for use in value.uses
+    )
+
+
 def demands(kernel: sym.KernelOp) -> dict[SSAValue, int]:
     """For every value, the integer bits its uses can observe (``D`` in the module docstring),
-    at most its own."""
+    at most its own, and at most the bits its range needs when only exact arithmetic reads it."""
     ops = list(kernel.body.block.ops)
     demand: dict[SSAValue, int] = {}
+    ranges = value_ranges(kernel)
 
     def need(value: SSAValue, bits: int) -> None:
         own = _format(value).int_bits
@@ -101,6 +223,11 @@ def demands(kernel: sym.KernelOp) -> dict[SSAValue, int]:
             continue
         result = op.results[0] if op.results else None
         wanted = demand.get(result, -(1 << 30)) if result is not None else 0
+        if result is not None and _value_uses(result):
+            # The value itself fits in fewer integer bits: its operands are needed only
+            # modulo those (it is rebuilt from them by sign extension).
+            wanted = min(wanted, _range_int_bits(*ranges[result], _format(result)))
+            demand[result] = wanted
         if isinstance(op, _RING):
             for value in op.operands:
                 need(value, wanted)
@@ -149,6 +276,59 @@ def fold_constants(kernel: sym.KernelOp) -> bool:
     return changed
 
 
+SHIFT_INVARIANT_QUANT = (Quant.AP_TRN, Quant.AP_RND, Quant.AP_RND_MIN_INF)
+"""Quantization modes with ``Q(v + k * lsb) = Q(v) + k * lsb`` for every integer ``k`` (blind
+to the sign and to the parity of the kept bits)."""
+
+
+def sink_rounding(kernel: sym.KernelOp) -> bool:
+    """Move, in place, a cast that drops fractional bits from a sum or difference to the one
+    operand that has such bits, when the other has none to drop: ``Q(x + y) = Q(x) + y`` for a
+    ``y`` on the result's grid (``SHIFT_INVARIANT_QUANT``). The sum is then computed at the
+    cast's fractional bits instead of the finer operand's; repeated down a chain of sums.
+    True when anything changed."""
+    changed = False
+    work = [op for op in kernel.body.block.ops if isinstance(op, sym.CastOp)]
+    while work:
+        cast = work.pop()
+        total = cast.input
+        op = total.owner
+        if (cast.quant not in SHIFT_INVARIANT_QUANT or not isinstance(op, sym.AddOp | sym.SubOp)
+                or not total.has_one_use()):
+            continue
+        frac = _format(cast.result).frac_bits
+        lhs, rhs = op.operands
+        if _format(total).frac_bits <= frac:
+            continue
+        if _format(rhs).frac_bits <= frac:
+            fine, coarse, fine_first = lhs, rhs, True
+        elif isinstance(op, sym.AddOp) and _format(lhs).frac_bits <= frac:
+            fine, coarse, fine_first = rhs, lhs, False
+        else:
+            continue
+        source = _format(fine)
+        # Rounding up can carry into one more integer bit; truncation cannot.
+        int_bits = source.int_bits + (cast.quant is not Quant.AP_TRN)
+        if int_bits + frac < 1:
+            continue
+        rounded = sym.CastOp(fine, sym.FixedType(FixedFormat(int_bits + frac, int_bits,
+                                                             source.signed)), cast.quant)
+        pair = (rounded, coarse) if fine_first else (coarse, rounded)
+        exact = type(op)(*pair)
+        outer = sym.CastOp(exact, cast.result.type, cast.quant, cast.overflow)
+        for new in (rounded, exact, outer):
+            kernel.body.block.insert_op_before(new, cast)
+        rounded.result.name_hint = fine.name_hint
+        outer.result.name_hint = cast.result.name_hint
+        cast.result.replace_all_uses_with(outer.result)
+        for dead in (cast, op):
+            dead.detach()
+            dead.erase()
+        work.append(rounded)
+        changed = True
+    return changed
+
+
 def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
     demand = demands(kernel)
     if all(demand.get(r, _format(r).int_bits) >= _format(r).int_bits
@@ -191,8 +371,16 @@ def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
         result = rebuilt.results[0]
         result.name_hint = old_result.name_hint
         fmt = _format(result)
-        narrow = wrapped_format(fmt, wanted)
-        if narrow.int_bits < fmt.int_bits and not _only_wrapped(old_result):
+        if _value_uses(old_result):
+            # Ring arithmetic and casts take any format: only drop bits.
+            narrow = wrapped_format(fmt, wanted)
+            recast = narrow.int_bits < fmt.int_bits and not _only_wrapped(old_result)
+        else:
+            # Other uses read the value in its own format, which narrower operands may have
+            # shrunk: give it back (a sign extension; the value is the same).
+            narrow = wrapped_format(_format(old_result), wanted)
+            recast = narrow != fmt
+        if recast:
             cast = sym.CastOp(result, sym.FixedType(narrow), Quant.AP_TRN, Overflow.AP_WRAP)
             block.add_op(cast)
             result = cast.result
@@ -218,6 +406,7 @@ class SymNarrowPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
             fold_constants(kernel)
+            sink_rounding(kernel)
             narrowed = _narrow_kernel(kernel)
             if narrowed is None:
                 continue
