@@ -23,6 +23,11 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return SymCanonicalizePass
 
+    def sym_distribute() -> type[ModulePass]:
+        from symc.passes.distribute import SymDistributePass
+
+        return SymDistributePass
+
     def sym_legalize_fixed() -> type[ModulePass]:
         from symc.passes.legalize_fixed import SymLegalizeFixedPass
 
@@ -47,6 +52,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "convert-sym-to-hw": convert_sym_to_hw,
         "sym-approximate-lut": sym_approximate_lut,
         "sym-canonicalize": sym_canonicalize,
+        "sym-distribute": sym_distribute,
         "sym-legalize-fixed": sym_legalize_fixed,
         "sym-narrow": sym_narrow,
         "sym-range-analysis": sym_range_analysis,

@@ -111,36 +111,43 @@ class SymSchedulePass(ModulePass):
             raise SymcError(f"sym-schedule: roms={self.roms!r} reads tables on a clock edge; "
                             "give clock_ns")
         for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
-            _check_fixed(kernel)
-            for mul in kernel.body.block.ops:
-                if isinstance(mul, sym.MulOp):
-                    mul.attributes["mul_impl"] = StringAttr(model.choose_mul_impl(mul, self.dsp))
-                    # Shifts and adds too slow for one period: a DSP block, which can span
-                    # stages on the families that pipeline it.
-                    if (self.clock_ns is not None and self.dsp
-                            and mul.attributes["mul_impl"].data == "shift_add"
-                            and model.op_delay(mul) > self.clock_ns - model.register_ns):
-                        mul.attributes["mul_impl"] = StringAttr("dsp")
-            if self.clock_ns is None:
-                continue
-            if self.roms != "auto":
-                self._schedule(kernel, model, self.clock_ns, None)
-                continue
-            # Block RAM wherever it costs no cycle: every table that can be in block RAM starts
-            # there, and the block tables on a path to the latest output go back to LUTs until
-            # the latency is that of LUT tables (or no block table is left on that path).
-            target = self._schedule(kernel, model, self.clock_ns, set())[1]
-            budget = self.clock_ns - model.register_ns
-            blocks = {o for o in kernel.body.block.ops if isinstance(o, sym.LutOp)
-                      and max(model.block_rom_parts(o) or (math.inf,)) <= budget}
+            self.schedule_kernel(kernel, model)
+
+    def schedule_kernel(self, kernel: sym.KernelOp, model: DelayModel
+                        ) -> tuple[dict[SSAValue, tuple[int, float] | None], int]:
+        """Annotate one kernel (see the module docstring); returns when each value is ready
+        (stage, ns into it; None for constants) and the latency (both empty / 0 without a
+        clock)."""
+        _check_fixed(kernel)
+        for mul in kernel.body.block.ops:
+            if isinstance(mul, sym.MulOp):
+                mul.attributes["mul_impl"] = StringAttr(model.choose_mul_impl(mul, self.dsp))
+                # Shifts and adds too slow for one period: a DSP block, which can span
+                # stages on the families that pipeline it.
+                if (self.clock_ns is not None and self.dsp
+                        and mul.attributes["mul_impl"].data == "shift_add"
+                        and model.op_delay(mul) > self.clock_ns - model.register_ns):
+                    mul.attributes["mul_impl"] = StringAttr("dsp")
+        if self.clock_ns is None:
+            return {}, 0
+        if self.roms != "auto":
+            return self._schedule(kernel, model, self.clock_ns, None)
+        # Block RAM wherever it costs no cycle: every table that can be in block RAM starts
+        # there, and the block tables on a path to the latest output go back to LUTs until
+        # the latency is that of LUT tables (or no block table is left on that path).
+        target = self._schedule(kernel, model, self.clock_ns, set())[1]
+        budget = self.clock_ns - model.register_ns
+        blocks = {o for o in kernel.body.block.ops if isinstance(o, sym.LutOp)
+                  and max(model.block_rom_parts(o) or (math.inf,)) <= budget}
+        ready, latency = self._schedule(kernel, model, self.clock_ns, blocks)
+        while latency > target:
+            late = _critical_path(kernel, ready) & blocks
+            if not late:
+                blocks = set()
+            else:
+                blocks -= late
             ready, latency = self._schedule(kernel, model, self.clock_ns, blocks)
-            while latency > target:
-                late = _critical_path(kernel, ready) & blocks
-                if not late:
-                    blocks = set()
-                else:
-                    blocks -= late
-                ready, latency = self._schedule(kernel, model, self.clock_ns, blocks)
+        return ready, latency
 
     def _schedule(self, kernel: sym.KernelOp, model: DelayModel, clock_ns: float,
                   blocks: set[Operation] | None) -> tuple[dict[SSAValue, tuple[int, float] | None],

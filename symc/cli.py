@@ -146,6 +146,7 @@ def _pipeline_options(args: argparse.Namespace) -> dict:
         "output_registers": args.output_registers,
         "reset": args.reset,
         "valid": args.valid,
+        "distribute": not args.no_distribute,
     }
 
 
@@ -255,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="delay model for --clock-ns: xc7, xcup (default) or ecp5")
     comp.add_argument("--no-dsp", action="store_true",
                       help="forbid DSP blocks (shift-add and LUT multipliers)")
+    comp.add_argument("--no-distribute", action="store_true",
+                      help="keep every product as written (by default, with --clock-ns, "
+                           "x*(a + b) becomes x*a + x*b where that saves cycles)")
     comp.add_argument("--roms", choices=("logic", "block", "auto"), default="logic",
                       help="plain tables in logic (default), in block RAM, or in block RAM "
                            "where that costs no time (block and auto need --clock-ns)")

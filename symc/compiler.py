@@ -116,6 +116,7 @@ def compile(  # noqa: A001 - the public name of the product
     output_registers: bool = False,
     reset: bool = False,
     valid: bool = False,
+    distribute: bool = True,
 ) -> Design:
     """Compile expressions (one output each) into a fixed-point hardware design.
 
@@ -138,9 +139,13 @@ def compile(  # noqa: A001 - the public name of the product
     ``input_registers`` / ``output_registers`` add a register stage before / after
     the logic; ``reset`` adds a synchronous active-high ``rst`` that clears every pipeline
     register; ``valid`` carries ``valid_in`` to ``valid_out`` alongside the data.
+    ``distribute`` (with a clock): multiply a product of a late sum out (``x*(a + b)`` ->
+    ``x*a + x*b``, the same bits) wherever that saves cycles (``sym-distribute``); False keeps
+    the expression's own products.
     """
     from symc.passes.canonicalize import SymCanonicalizePass
     from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
+    from symc.passes.distribute import SymDistributePass
     from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass, input_raw_bounds
     from symc.passes.narrow import SymNarrowPass
     from symc.passes.range_analysis import SymRangeAnalysisPass
@@ -182,6 +187,11 @@ def compile(  # noqa: A001 - the public name of the product
         stages["lut"] = module.clone()
         SymLegalizeFixedPass(precision=precision, max_error=max_error,
                              frac_bits=frac_bits).apply(ctx, module)
+        if distribute:
+            SymDistributePass(clock_ns=schedule_pass.clock_ns, family=family,
+                              dsp=schedule_pass.dsp, roms=roms,
+                              input_registers=input_registers,
+                              output_registers=output_registers).apply(ctx, module)
         SymNarrowPass().apply(ctx, module)
         module.verify()
         # An analysis: stages and multiplier choices become attributes of the fixed IR.

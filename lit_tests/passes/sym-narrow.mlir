@@ -18,25 +18,32 @@ sym.kernel @top(%x0 : !sym.fixed<16, 6>, %x1 : !sym.fixed<16, 6>) -> (y0, y1, y2
   sym.output %y0, %y1, %y2, %y3 : !sym.fixed<16, 6>, !sym.fixed<16, 6>, !sym.fixed<8, 3>, !sym.fixed<16, 6>
 }
 
-// y0 wraps to 6 integer bits, so s is needed modulo 2**6, and so are m and k: their high 6 bits
-// go (a slice). s itself feeds only wrapping casts and keeps its bits. k = 0.5 * x0: 0.5 has 9
-// trailing zero bits, so x0 is needed up to 6 + 10 - 9 = 7 integer bits (it has 6: unchanged).
-// c * h is folded: 768 * 512 = 393216 in ap_fixed<32,12>; y2 rounds (AP_RND commutes with
-// wrapping) into 3 integer bits, so the folded constant is re-emitted with 3.
-// The saturating y1 and the sign-dependent AP_RND_ZERO of y3 need whole values: r, q, v stay.
-// CHECK:      %h = sym.const 512 : !sym.fixed<16, 6>
-// CHECK-NEXT: %c = sym.const 768 : !sym.fixed<16, 6>
+// Ranges first: h = 0.5 and c = 0.75 need 1 integer bit, not 6; k = 0.5 * x0 lies in [-16, 16)
+// (5), v = x1 * 0.75 in [-24, 24) (6), q = x1 * x1 within +-1024 (12), t = 0.375 (0).
+// y0 wraps to 6 integer bits, so s is needed modulo 2**6, and so are m and k: their high bits
+// go (a slice). s itself feeds only wrapping casts and keeps its bits. c * h is folded: 768 *
+// 512 = 393216 in ap_fixed<32,12>, re-emitted with the 0 integer bits 0.375 needs; y2 rounds
+// (AP_RND commutes with wrapping) into 3 integer bits, so m is needed modulo 2**6 there too.
+// y1 saturates: r is needed whole, but its range fits 12 integer bits, not 13; and y1 truncates
+// to 10 fractional bits, which x0 already has: Q(q + x0) = Q(q) + x0, so q is truncated first
+// (q_1) and the sum is 10 fractional bits wide. The sign-dependent AP_RND_ZERO of y3 keeps v's
+// fractional bits; v only loses the integer bits its range does not reach.
+// CHECK:      %h = sym.const 512 : !sym.fixed<11, 1>
+// CHECK-NEXT: %c = sym.const 768 : !sym.fixed<11, 1>
 // CHECK-NEXT: %m = sym.mul %x0, %x1 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
 // CHECK-NEXT: %0 = sym.cast %m {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<26, 6>
-// CHECK-NEXT: %k = sym.mul %h, %x0 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
-// CHECK-NEXT: %1 = sym.cast %k {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<26, 6>
-// CHECK-NEXT: %s = sym.sub %0, %1 : (!sym.fixed<26, 6>, !sym.fixed<26, 6>) -> !sym.fixed<27, 7>
+// CHECK-NEXT: %k = sym.mul %h, %x0 : (!sym.fixed<11, 1>, !sym.fixed<16, 6>) -> !sym.fixed<27, 7>
+// CHECK-NEXT: %1 = sym.cast %k {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<27, 7>) -> !sym.fixed<25, 5>
+// CHECK-NEXT: %s = sym.sub %0, %1 : (!sym.fixed<26, 6>, !sym.fixed<25, 5>) -> !sym.fixed<27, 7>
 // CHECK-NEXT: %y0 = sym.cast %s {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<27, 7>) -> !sym.fixed<16, 6>
 // CHECK-NEXT: %q = sym.mul %x1, %x1 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
-// CHECK-NEXT: %r = sym.add %q, %x0 : (!sym.fixed<32, 12>, !sym.fixed<16, 6>) -> !sym.fixed<33, 13>
-// CHECK-NEXT: %y1 = sym.cast %r {overflow = "AP_SAT", quant = "AP_TRN"} : (!sym.fixed<33, 13>) -> !sym.fixed<16, 6>
-// CHECK-NEXT: %t = sym.const 393216 : !sym.fixed<23, 3>
-// CHECK-NEXT: %u = sym.add %t, %0 : (!sym.fixed<23, 3>, !sym.fixed<26, 6>) -> !sym.fixed<27, 7>
+// CHECK-NEXT: %q_1 = sym.cast %q {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<22, 12>
+// CHECK-NEXT: %2 = sym.add %q_1, %x0 : (!sym.fixed<22, 12>, !sym.fixed<16, 6>) -> !sym.fixed<23, 13>
+// CHECK-NEXT: %3 = sym.cast %2 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<23, 13>) -> !sym.fixed<22, 12>
+// CHECK-NEXT: %y1 = sym.cast %3 {overflow = "AP_SAT", quant = "AP_TRN"} : (!sym.fixed<22, 12>) -> !sym.fixed<16, 6>
+// CHECK-NEXT: %t = sym.const 393216 : !sym.fixed<20, 0>
+// CHECK-NEXT: %u = sym.add %t, %0 : (!sym.fixed<20, 0>, !sym.fixed<26, 6>) -> !sym.fixed<27, 7>
 // CHECK-NEXT: %y2 = sym.cast %u {overflow = "AP_WRAP", quant = "AP_RND"} : (!sym.fixed<27, 7>) -> !sym.fixed<8, 3>
-// CHECK-NEXT: %v = sym.mul %x1, %c : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
-// CHECK-NEXT: %y3 = sym.cast %v {overflow = "AP_WRAP", quant = "AP_RND_ZERO"} : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>
+// CHECK-NEXT: %v = sym.mul %x1, %c : (!sym.fixed<16, 6>, !sym.fixed<11, 1>) -> !sym.fixed<27, 7>
+// CHECK-NEXT: %4 = sym.cast %v {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<27, 7>) -> !sym.fixed<26, 6>
+// CHECK-NEXT: %y3 = sym.cast %4 {overflow = "AP_WRAP", quant = "AP_RND_ZERO"} : (!sym.fixed<26, 6>) -> !sym.fixed<16, 6>
