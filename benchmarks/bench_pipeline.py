@@ -185,6 +185,9 @@ def jet_part() -> None:
         ("hls4ml settings, roms=auto, 5 ns", dict(precision="ap_fixed<16,6>",
                                                   tables=JET_TABLES, clock_ns=5.0,
                                                   roms="auto")),
+        ("hls4ml settings, roms=auto, DSP budget 65, 5 ns", dict(
+            precision="ap_fixed<16,6>", tables=JET_TABLES, clock_ns=5.0, roms="auto",
+            dsp_budget=HLS4ML["dsp"])),
         ("symc auto, 5 ns", dict(precision="auto", max_error=SYMC_BOUND, tables=SYMC_TABLES,
                                  clock_ns=5.0)),
         ("symc auto, block RAM tables, 5 ns", dict(precision="auto", max_error=SYMC_BOUND,

@@ -37,6 +37,11 @@ every such table in block RAM, then moves the block tables on the path to the la
 back to LUTs, again, until the latency is that of LUT tables: block RAM wherever it costs no
 cycle.
 
+``dsp_budget``: after the schedule, shift-add products move into DSP blocks, the one with the
+most adder bits first, as long as the kernel's DSP blocks (``DelayModel.dsp_blocks_of``) stay
+within the budget and the latency does not grow (each move is scheduled again; one that would
+cost a cycle is undone).
+
 Without ``clock_ns`` only ``mul_impl`` is written and the design stays combinational.
 """
 
@@ -58,7 +63,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
-from symc.delays import DelayModel, load, mul_impl
+from symc.delays import DelayModel, constant_operand, csd_digits, load, mul_impl
 from symc.dialects import sym
 from symc.frontend.errors import SymcError
 
@@ -100,6 +105,12 @@ class SymSchedulePass(ModulePass):
     otherwise make the latency longer than with LUT tables). Interpolating and exponent
     tables stay in logic."""
 
+    dsp_budget: int | None = None
+    """DSP blocks the design may take (the model's count, as synthesis splits products): the
+    constant products that the shift-add rule builds from adders move into DSP blocks, those
+    with the most adder bits first, while the count stays within the budget and the latency
+    does not grow. It never moves a product out of a DSP block. None: the rule alone."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         model = load(self.family)
         if self.clock_ns is not None and not self.clock_ns > 0:
@@ -128,6 +139,30 @@ class SymSchedulePass(ModulePass):
                         and mul.attributes["mul_impl"].data == "shift_add"
                         and model.op_delay(mul) > self.clock_ns - model.register_ns):
                     mul.attributes["mul_impl"] = StringAttr("dsp")
+        ready, latency = self._place(kernel, model)
+        if self.dsp_budget is None or not self.dsp:
+            return ready, latency
+        # Spend the DSP budget on the constant products with the most adder bits.
+        used = sum(model.dsp_blocks_of(o) for o in kernel.body.block.ops)
+        for mul in sorted((o for o in kernel.body.block.ops if isinstance(o, sym.MulOp)
+                           and o.attributes["mul_impl"].data == "shift_add"),
+                          key=_adder_bits, reverse=True):
+            if _adder_bits(mul) == 0:
+                break  # a shift: nothing to save
+            mul.attributes["mul_impl"] = StringAttr("dsp")
+            blocks = model.dsp_blocks_of(mul)
+            if used + blocks <= self.dsp_budget:
+                trial = self._place(kernel, model)
+                if trial[1] <= latency:
+                    used += blocks
+                    continue
+            mul.attributes["mul_impl"] = StringAttr("shift_add")
+        # The last trial may have been undone: place the final choice.
+        return self._place(kernel, model)
+
+    def _place(self, kernel: sym.KernelOp, model: DelayModel
+               ) -> tuple[dict[SSAValue, tuple[int, float] | None], int]:
+        """Stages for the multiplier choices made (``roms="auto"`` included)."""
         if self.clock_ns is None:
             return {}, 0
         if self.roms != "auto":
@@ -252,6 +287,14 @@ class SymSchedulePass(ModulePass):
         if self.valid:
             kernel.attributes["pipeline_valid"] = UnitAttr()
         return ready, latency
+
+
+def _adder_bits(mul: sym.MulOp) -> int:
+    """Adder bits of a shift-add product: one adder of its result's width per digit after the
+    first."""
+    const = constant_operand(mul)
+    assert const is not None
+    return (len(csd_digits(const[1])) - 1) * mul.result.type.format.width  # type: ignore[attr-defined]
 
 
 def _critical_path(kernel: sym.KernelOp,

@@ -147,6 +147,7 @@ def _pipeline_options(args: argparse.Namespace) -> dict:
         "reset": args.reset,
         "valid": args.valid,
         "distribute": not args.no_distribute,
+        "dsp_budget": args.dsp_budget,
     }
 
 
@@ -256,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="delay model for --clock-ns: xc7, xcup (default) or ecp5")
     comp.add_argument("--no-dsp", action="store_true",
                       help="forbid DSP blocks (shift-add and LUT multipliers)")
+    comp.add_argument("--dsp-budget", type=int, default=None, metavar="N",
+                      help="DSP blocks the design may take: constant products move from "
+                           "shifts and adds into DSP blocks while the count stays within N and "
+                           "the latency does not grow")
     comp.add_argument("--no-distribute", action="store_true",
                       help="keep every product as written (by default, with --clock-ns, "
                            "x*(a + b) becomes x*a + x*b where that saves cycles)")

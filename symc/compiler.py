@@ -117,6 +117,7 @@ def compile(  # noqa: A001 - the public name of the product
     reset: bool = False,
     valid: bool = False,
     distribute: bool = True,
+    dsp_budget: int | None = None,
 ) -> Design:
     """Compile expressions (one output each) into a fixed-point hardware design.
 
@@ -141,7 +142,9 @@ def compile(  # noqa: A001 - the public name of the product
     register; ``valid`` carries ``valid_in`` to ``valid_out`` alongside the data.
     ``distribute`` (with a clock): multiply a product of a late sum out (``x*(a + b)`` ->
     ``x*a + x*b``, the same bits) wherever that saves cycles (``sym-distribute``); False keeps
-    the expression's own products.
+    the expression's own products. ``dsp_budget``: DSP blocks the design may take; constant
+    products move from shift-adds into DSP blocks (most adder bits first) while the model's
+    count stays within it and the latency does not grow.
     """
     from symc.passes.canonicalize import SymCanonicalizePass
     from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
@@ -152,7 +155,7 @@ def compile(  # noqa: A001 - the public name of the product
 
     check_design_name(name)
     schedule_pass = _schedule_pass(clock_ns, family, dsp, roms, input_registers,
-                                   output_registers, reset, valid)
+                                   output_registers, reset, valid, dsp_budget)
     if not isinstance(precision, str):
         raise SymcError(f"precision must be a string, not {type(precision).__name__}")
     auto = precision.strip() == "auto"
@@ -250,7 +253,7 @@ def compile(  # noqa: A001 - the public name of the product
 
 def _schedule_pass(clock_ns: float | None, family: str, dsp: bool, roms: str,
                    input_registers: bool, output_registers: bool, reset: bool,
-                   valid: bool) -> Any:
+                   valid: bool, dsp_budget: int | None = None) -> Any:
     from symc.delays import load
     from symc.passes.schedule import ROMS, SymSchedulePass
 
@@ -262,13 +265,17 @@ def _schedule_pass(clock_ns: float | None, family: str, dsp: bool, roms: str,
             raise SymcError(f"clock_ns must be positive, not {clock_ns}")
     elif input_registers or output_registers or reset or valid:
         raise SymcError("input_registers, output_registers, reset and valid need a clock_ns")
+    if dsp_budget is not None and (isinstance(dsp_budget, bool)
+                                   or not isinstance(dsp_budget, int) or dsp_budget < 0):
+        raise SymcError(f"dsp_budget must be a number of DSP blocks >= 0, not {dsp_budget!r}")
     if roms not in ROMS:
         raise SymcError(f"roms must be one of {', '.join(map(repr, ROMS))}, not {roms!r}")
     if roms != "logic" and clock_ns is None:
         raise SymcError(f"roms={roms!r} reads tables on a clock edge: it needs a clock_ns")
     return SymSchedulePass(clock_ns=None if clock_ns is None else float(clock_ns), family=family,
                            dsp=bool(dsp), roms=roms, input_registers=input_registers,
-                           output_registers=output_registers, reset=reset, valid=valid)
+                           output_registers=output_registers, reset=reset, valid=valid,
+                           dsp_budget=dsp_budget)
 
 
 def _latency(kernel: Any) -> int:

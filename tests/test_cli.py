@@ -55,6 +55,7 @@ def test_compile_auto_with_simulation_and_renaming(tmp_path, capsys):
         (["compile", "x", "--precision", "auto"], "needs input ranges"),
         (["compile", "x**100000"], "too large"),
         (["compile", "__import__('os').system('echo hacked')"], "unknown function '__import__'"),
+        (["compile", "x*y", "--clock-ns", "5", "--dsp-budget", "-1"], "dsp_budget must be"),
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, args, message):

@@ -285,3 +285,51 @@ def test_tables_whose_index_multiplies_count_as_dsp_users_of_their_operand():
     parts = model.table_parts(luts[0])
     assert parts is not None
     assert parts[0] == pytest.approx(model.delay("table_index_mul", 8) + extra)
+
+
+BUDGET_EXPR = "0.8381*x0 + 0.3923*x1 - 0.5180*x2*x0"
+"""Two constant products built from shifts and adds (0.8381 has more digits), and one product
+of two variables in DSP blocks."""
+
+
+@pytest.mark.parametrize("clock", [5.0, None])
+def test_dsp_budget_moves_the_widest_shift_adds_into_dsp_blocks(clock):
+    import numpy as np
+
+    import symc
+    from symc.passes.schedule import _adder_bits
+
+    model = load("xcup")
+
+    def compiled(budget):
+        design = symc.compile(BUDGET_EXPR, inputs=["x0", "x1", "x2"], clock_ns=clock,
+                              dsp_budget=budget)
+        ops = [op for op in design.fixed_module.walk() if isinstance(op, sym.MulOp)]
+        return design, ops, sum(model.dsp_blocks_of(op) for op in ops)
+
+    plain, ops, base = compiled(None)
+    shift_adds = sorted((op for op in ops if op.attributes["mul_impl"].data == "shift_add"),
+                        key=_adder_bits, reverse=True)
+    assert len(shift_adds) == 2 and _adder_bits(shift_adds[0]) > _adder_bits(shift_adds[1])
+    widest = str(shift_adds[0])
+    assert compiled(base)[2] == base  # no room: nothing moves
+    one, ops, used = compiled(base + 1)
+    assert used == base + 1
+    moved = [str(op) for op in ops if op.attributes["mul_impl"].data == "dsp"
+             and str(op).replace('"dsp"', '"shift_add"') == widest]
+    assert len(moved) == 1  # the product with the most adder bits
+    assert one.latency <= plain.latency
+    both, ops, used = compiled(base + 10)
+    assert used == base + 2 and all(op.attributes["mul_impl"].data == "dsp" for op in ops)
+    X = np.random.default_rng(5).uniform(-32, 32, size=(300, 3))
+    assert np.array_equal(both.predict(X), plain.predict(X))
+    if clock is not None:
+        assert np.array_equal(both.simulate(X), both.predict(X))
+
+
+@pytest.mark.parametrize("budget", [-1, True, 2.5, "4"])
+def test_bad_dsp_budget_is_refused(budget):
+    import symc
+
+    with pytest.raises(SymcError, match="dsp_budget must be a number of DSP blocks"):
+        symc.compile("x0*x1", inputs=["x0", "x1"], clock_ns=5.0, dsp_budget=budget)
