@@ -52,6 +52,13 @@ def widest(module) -> int:
     return max(v.type.format.width for v in values)
 
 
+def assert_same_outputs(before, after, inputs) -> None:
+    """Both kernels, run by the emulator on the same raw inputs, give the same raw outputs."""
+    for w, g in zip(Emulator(before).run_raw(inputs), Emulator(after).run_raw(inputs),
+                    strict=True):
+        np.testing.assert_array_equal(np.asarray(g, dtype=object), np.asarray(w, dtype=object))
+
+
 def raw_inputs(module, n: int, seed: int) -> list[np.ndarray]:
     emulator = Emulator(module)
     rng = np.random.default_rng(seed)
@@ -64,10 +71,7 @@ def raw_inputs(module, n: int, seed: int) -> list[np.ndarray]:
 def test_narrowing_changes_no_output_bit(exprs, precision, seed):
     before, after = legalized_and_narrowed(exprs, precision)
     inputs = raw_inputs(before, 2000, seed)
-    want = Emulator(before).run_raw(inputs)
-    got = Emulator(after).run_raw(inputs)
-    for w, g in zip(want, got, strict=True):
-        np.testing.assert_array_equal(np.asarray(g, dtype=object), np.asarray(w, dtype=object))
+    assert_same_outputs(before, after, inputs)
     assert widest(after) <= widest(before)
 
 
@@ -91,9 +95,7 @@ def test_a_saturating_output_keeps_every_bit_its_value_can_reach():
     assert len(sat) == 1
     assert sat[0].input.type.format.int_bits == 22
     extremes = [np.array([-2**15, 2**15 - 1, -2**15, 2**15 - 1, 0])] * 3
-    for w, g in zip(Emulator(before).run_raw(extremes), Emulator(after).run_raw(extremes),
-                    strict=True):
-        np.testing.assert_array_equal(g, w)
+    assert_same_outputs(before, after, extremes)
 
 
 def test_a_table_output_narrows_to_its_entries():
@@ -106,9 +108,7 @@ def test_a_table_output_narrows_to_its_entries():
     (use,) = [u.operation for u in mul.result.uses]
     assert isinstance(use, sym.CastOp) and use.result.type.format.int_bits == 0
     inputs = raw_inputs(before, 5000, 2)
-    for w, g in zip(Emulator(before).run_raw(inputs), Emulator(after).run_raw(inputs),
-                    strict=True):
-        np.testing.assert_array_equal(g, w)
+    assert_same_outputs(before, after, inputs)
 
 
 def test_a_format_sensitive_use_gets_the_format_it_had():
@@ -119,9 +119,7 @@ def test_a_format_sensitive_use_gets_the_format_it_had():
     abs_after = next(op for op in kernel_ops(after) if isinstance(op, sym.AbsOp))
     assert abs_after.operands[0].type == abs_before.operands[0].type
     inputs = raw_inputs(before, 256, 3)
-    for w, g in zip(Emulator(before).run_raw(inputs), Emulator(after).run_raw(inputs),
-                    strict=True):
-        np.testing.assert_array_equal(g, w)
+    assert_same_outputs(before, after, inputs)
 
 
 def test_a_table_of_a_constant_is_folded():
@@ -131,9 +129,7 @@ def test_a_table_of_a_constant_is_folded():
     assert [op.spec.function for op in luts] == ["cos"]
     assert sum(isinstance(op, sym.LutOp) for op in kernel_ops(before)) == 2
     inputs = raw_inputs(before, 5000, 1)
-    for w, g in zip(Emulator(before).run_raw(inputs), Emulator(after).run_raw(inputs),
-                    strict=True):
-        np.testing.assert_array_equal(g, w)
+    assert_same_outputs(before, after, inputs)
 
 
 def test_compile_runs_the_pass():
@@ -161,9 +157,7 @@ def test_rounding_moves_before_a_sum_with_a_coarse_operand(quant):
     assert add_before.result.type.format.frac_bits == 20
     assert add_after.result.type.format.frac_bits == 10
     inputs = raw_inputs(before, 20000, 4)
-    for w, g in zip(Emulator(before).run_raw(inputs), Emulator(after).run_raw(inputs),
-                    strict=True):
-        np.testing.assert_array_equal(g, w)
+    assert_same_outputs(before, after, inputs)
 
 
 @pytest.mark.parametrize("quant", ["AP_RND_CONV", "AP_RND_ZERO", "AP_TRN_ZERO"])
@@ -184,6 +178,4 @@ def test_sums_before_a_rounding_output_change_no_bit(template, quant, overflow, 
     before, after = legalized_and_narrowed([template], f"ap_fixed<{width},{int_bits},{quant},"
                                                        f"{overflow}>")
     inputs = raw_inputs(before, 3000, seed)
-    for w, g in zip(Emulator(before).run_raw(inputs), Emulator(after).run_raw(inputs),
-                    strict=True):
-        np.testing.assert_array_equal(np.asarray(g, dtype=object), np.asarray(w, dtype=object))
+    assert_same_outputs(before, after, inputs)
