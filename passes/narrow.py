@@ -205,11 +205,14 @@ def _value_uses(value: SSAValue) -> bool:
     )
 
 
-def demands(kernel: sym.KernelOp) -> dict[SSAValue, int]:
+def demands(kernel: sym.KernelOp) -> tuple[dict[SSAValue, int], set[SSAValue]]:
     """For every value, the integer bits its uses can observe (``D`` in the module docstring),
-    at most its own, and at most the bits its range needs when only exact arithmetic reads it."""
+    at most its own, and at most the bits its range needs when only exact arithmetic reads it;
+    and the values whose range set that bound (``R < D``: they must be rebuilt exactly in
+    ``R`` bits, by sign extension, before any use, even a wrapping one)."""
     ops = list(kernel.body.block.ops)
     demand: dict[SSAValue, int] = {}
+    bound: set[SSAValue] = set()
     ranges = value_ranges(kernel)
 
     def need(value: SSAValue, bits: int) -> None:
@@ -226,7 +229,10 @@ def demands(kernel: sym.KernelOp) -> dict[SSAValue, int]:
         if result is not None and _value_uses(result):
             # The value itself fits in fewer integer bits: its operands are needed only
             # modulo those (it is rebuilt from them by sign extension).
-            wanted = min(wanted, _range_int_bits(*ranges[result], _format(result)))
+            needed = _range_int_bits(*ranges[result], _format(result))
+            if needed < wanted:
+                wanted = needed
+                bound.add(result)
             demand[result] = wanted
         if isinstance(op, _RING):
             for value in op.operands:
@@ -247,7 +253,7 @@ def demands(kernel: sym.KernelOp) -> dict[SSAValue, int]:
                 need(value, _format(value).int_bits)
     for arg in kernel.body.block.args:
         demand.setdefault(arg, _format(arg).int_bits)
-    return demand
+    return demand, bound
 
 
 def fold_constants(kernel: sym.KernelOp) -> bool:
@@ -330,7 +336,7 @@ def sink_rounding(kernel: sym.KernelOp) -> bool:
 
 
 def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
-    demand = demands(kernel)
+    demand, bound = demands(kernel)
     if all(demand.get(r, _format(r).int_bits) >= _format(r).int_bits
            for op in kernel.body.block.ops for r in op.results):
         return None
@@ -373,8 +379,11 @@ def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
         fmt = _format(result)
         if _value_uses(old_result):
             # Ring arithmetic and casts take any format: only drop bits.
+            # A wrapping use keeps the value modulo its own bits, which rebuilds it only when
+            # the demand, not the range, set them.
             narrow = wrapped_format(fmt, wanted)
-            recast = narrow.int_bits < fmt.int_bits and not _only_wrapped(old_result)
+            recast = narrow.int_bits < fmt.int_bits and (old_result in bound
+                                                         or not _only_wrapped(old_result))
         else:
             # Other uses read the value in its own format, which narrower operands may have
             # shrunk: give it back (a sign extension; the value is the same).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy
 from expressions import expressions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -96,6 +97,16 @@ def test_a_saturating_output_keeps_every_bit_its_value_can_reach():
     assert sat[0].input.type.format.int_bits == 22
     extremes = [np.array([-2**15, 2**15 - 1, -2**15, 2**15 - 1, 0])] * 3
     assert_same_outputs(before, after, extremes)
+
+
+def test_a_value_its_range_narrows_is_rebuilt_before_a_wider_wrapping_use():
+    # -0.5*|x0| in ap_fixed<4,1> lies in [-0.5, 0]: 0 integer bits, and its operands are only
+    # needed modulo those. The output wraps to 1 integer bit: it must see the value rebuilt in
+    # 0 bits (-0.5 for x0 = -1), not the operands' sum modulo 2**0 (+0.5).
+    x0 = sympy.Symbol("x0")
+    before, after = legalized_and_narrowed([-0.5 * sympy.Abs(x0)], "ap_fixed<4,1,AP_TRN,AP_WRAP>")
+    every = [np.arange(-8, 8), np.zeros(16, dtype=np.int64), np.zeros(16, dtype=np.int64)]
+    assert_same_outputs(before, after, every)
 
 
 def test_a_table_output_narrows_to_its_entries():
