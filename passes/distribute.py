@@ -4,9 +4,9 @@ A transform on the legalized fixed-point IR (after ``sym-legalize-fixed``, befor
 ``sym-narrow``), for pipelined designs only. ``x * (a + b)`` waits for the sum; ``x*a + x*b``
 lets ``x*a`` start as soon as ``a`` is ready while ``x*b`` and the sum follow. In exact
 fixed-point arithmetic (every ``+ - *`` of the legalized IR keeps ap_fixed's full-precision
-promotion) the two are the same number, so the design computes the same bits; the result is
-given the product's old format (the two formats agree but for corner cases of signedness, where
-a cast that only sign-extends keeps every use as it was).
+promotion) the two are the same number, so the design computes the same bits. ap_fixed's promotion
+rules give ``x*a + x*b`` the format of ``x*(a + b)``; should they ever differ, a cast to the
+product's old format (which holds the value) keeps every use as it was.
 
 Whether it saves anything depends on the schedule: a product spanning several DSP stages, or an
 add stranded in a stage of its own after one, is where a cycle goes. So each candidate (a
