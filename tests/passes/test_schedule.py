@@ -333,3 +333,16 @@ def test_bad_dsp_budget_is_refused(budget):
 
     with pytest.raises(SymcError, match="dsp_budget must be a number of DSP blocks"):
         symc.compile("x0*x1", inputs=["x0", "x1"], clock_ns=5.0, dsp_budget=budget)
+
+
+def test_dsp_budget_leaves_a_product_no_stage_could_hold_in_shifts_and_adds():
+    # On ECP5 at 7 ns a MULT18X18D (5.92 ns) does not fit a stage, the shift-adds do.
+    import symc
+
+    design = symc.compile("0.8381*x0 + 0.3923*x1", inputs=["x0", "x1"],
+                          precision="ap_fixed<10,4>", clock_ns=7.0, family="ecp5",
+                          dsp_budget=4)
+    impls = [op.attributes["mul_impl"].data for op in design.fixed_module.walk()
+             if isinstance(op, sym.MulOp)]
+    assert impls == ["shift_add", "shift_add"]
+    assert design.latency == 1
