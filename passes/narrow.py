@@ -66,7 +66,15 @@ from xdsl.passes import ModulePass
 
 from symc.dialects import sym
 from symc.emulator import step
-from symc.fixed import FixedFormat, Overflow, Quant, cast_raw, round_raw, wrapped_format
+from symc.fixed import (
+    FixedFormat,
+    Overflow,
+    Quant,
+    cast_raw,
+    format_for_raw_range,
+    round_raw,
+    wrapped_format,
+)
 from symc.frontend.errors import SymcError
 
 MODULAR_QUANT = (Quant.AP_TRN, Quant.AP_RND, Quant.AP_RND_MIN_INF, Quant.AP_RND_CONV)
@@ -188,12 +196,7 @@ def value_ranges(kernel: sym.KernelOp) -> dict[SSAValue, tuple[int, int]]:
 
 def _range_int_bits(lo: int, hi: int, fmt: FixedFormat) -> int:
     """The fewest integer bits of ``fmt``'s kind (signed or not) that hold raw ``lo..hi``."""
-    if fmt.signed:
-        width = max(hi.bit_length() + 1 if hi > 0 else 1,
-                    (-lo - 1).bit_length() + 1 if lo < 0 else 1)
-    else:
-        width = max(1, hi.bit_length())
-    return width - fmt.frac_bits
+    return format_for_raw_range(lo, hi, fmt.frac_bits, fmt.signed).int_bits
 
 
 def _value_uses(value: SSAValue) -> bool:

@@ -297,9 +297,12 @@ def common_format(a: FixedFormat, b: FixedFormat) -> FixedFormat:
     return minmax_format(a, b)
 
 
-def format_for_raw_range(lo_raw: int, hi_raw: int, frac_bits: int) -> FixedFormat:
-    """The narrowest format with ``frac_bits`` fractional bits holding raw ``lo_raw..hi_raw``."""
-    signed = lo_raw < 0
+def format_for_raw_range(lo_raw: int, hi_raw: int, frac_bits: int,
+                         signed: bool | None = None) -> FixedFormat:
+    """The narrowest format with ``frac_bits`` fractional bits holding raw ``lo_raw..hi_raw``:
+    signed when ``lo_raw < 0``, or of the kind ``signed`` says (which must hold the range)."""
+    if signed is None:
+        signed = lo_raw < 0
     width = 1
     if signed:
         while not (-(1 << (width - 1)) <= lo_raw and hi_raw <= (1 << (width - 1)) - 1):
