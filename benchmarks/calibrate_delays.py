@@ -44,6 +44,9 @@ WIDTHS = (4, 8, 12, 16, 24, 32, 48, 64)
 MUL_SHAPES = ((4, 4), (8, 8), (12, 12), (16, 16), (18, 18), (24, 16), (20, 20), (24, 24),
               (32, 16), (32, 32), (48, 24))
 LUT_MUL_SHAPES = ((4, 4), (8, 8), (12, 12), (16, 16), (24, 16))
+CHAIN_SHAPES = ((22, 30), (22, 52), (23, 54), (24, 86), (20, 103))
+"""Products built as chains of DSP blocks (``symc.delays.Cascade``, Xilinx only): 2 to 6
+blocks, the whole operand on the wide port."""
 CSD_CONSTANTS = (0x40, 0x48, 0x4A4, 0x5294, 0x52A5, 0x2AAA)  # 1 .. 6 nonzero signed digits
 TABLES = ((64, 16), (256, 16), (1024, 16), (256, 12), (1024, 12))
 """(entries, width) of the table probes: sin on [-8, 8] at ap_fixed<width, 6>. (At fewer integer
@@ -320,6 +323,17 @@ def probes() -> list[Probe]:
                 [wa, wb], f'  %y = sym.mul %x0, %x1 {{mul_impl = "{impl}"}} : '
                           f"({_fixed(wa)}, {_fixed(wb)}) -> {t(m)}", "%y", t(m)),
                 dsp=impl == "dsp"))
+    from symc.delays import cascade_plan
+
+    for wa, wb in CHAIN_SHAPES:
+        m = mul_format(fx(wa), fx(wb))
+        chain = cascade_plan(DSP_SHAPE["xcup"], fx(wa), fx(wb))
+        assert chain is not None and chain == cascade_plan(DSP_SHAPE["xc7"], fx(wa), fx(wb))
+        pieces = ", ".join(str(p) for p in chain.pieces)
+        out.append(Probe("mul_dsp_chain", len(chain.pieces), f"mul_chain{wa}x{wb}", _kernel(
+            [wa, wb], f'  %y = sym.mul %x0, %x1 {{mul_impl = "dsp", cascade_operand = '
+                      f"{chain.cut} : i64, cascade_pieces = [{pieces}]}} : "
+                      f"({_fixed(wa)}, {_fixed(wb)}) -> {t(m)}", "%y", t(m))))
     from symc.delays import csd_digits
 
     for c in CSD_CONSTANTS:
@@ -501,7 +515,8 @@ def calibrate(family: str, jobs: int) -> dict[str, Any]:
     """Measure every probe on ``family``, then fit (:func:`fit`)."""
     from symc.toolchain import nextpnr, yosys
 
-    todo = probes()
+    # Only the Xilinx families build products as chains of DSP blocks.
+    todo = [p for p in probes() if family != "ecp5" or p.kind != "mul_dsp_chain"]
     started = time.time()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(measure, [(p, family) for p in todo]))
@@ -550,6 +565,8 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
         if r["kind"].startswith("mul_"):
             wa, wb = (int(w) for w in re.findall(r"\d+", r["label"].split("_")[1]))
             r["x"] = dsp_tiles(family, wa, wb) if r["kind"] == "mul_dsp" else wa + wb
+            if r["kind"] == "mul_dsp_chain":
+                r["x"] = by_label[r["label"]].x  # its blocks
             if r["kind"] == "mul_dsp":
                 bits_points.append((wa + wb, r["delay_ns"]))
         if r["kind"].startswith("table") and r["label"] in by_label:
@@ -557,6 +574,7 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
             r["kind"] = kind.replace("table", "table_index") if "index" in r["label"] else kind
     features = {"mul_dsp": f"DSP blocks of {DSP_SHAPE[family][0]}x{DSP_SHAPE[family][1]}",
                 "mul_dsp_bits": "lhs width + rhs width (DSP products)",
+                "mul_dsp_chain": "DSP blocks in the chain",
                 "mul_lut": "lhs width + rhs width", "table": "log2(entries)",
                 "table_mul": "log2(entries)", "rom": "log2(entries)",
                 "table_index": "log2(entries)", "table_index_mul": "log2(entries)",
@@ -567,7 +585,8 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
         if r["kind"] == "const_shift_add":
             # Shift-add products are timed by the depth of their adder tree (16-bit operand).
             r["depth"] = math.ceil(math.log2(r["x"])) if r["x"] > 1 else 0
-    for kind in ("add", "abs", "minmax", "saturate", "mul_dsp", "mul_dsp_bits", "mul_lut",
+    for kind in ("add", "abs", "minmax", "saturate", "mul_dsp", "mul_dsp_bits", "mul_dsp_chain",
+                 "mul_lut",
                  "mul_shift_add", "table", "table_mul", "table_index", "table_index_mul", "rom"):
         if kind == "mul_shift_add":
             points = [(r["depth"], r["delay_ns"]) for r in results

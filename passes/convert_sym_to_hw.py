@@ -45,7 +45,13 @@ from xdsl.rewriter import Rewriter
 from symc.backends.hw_builder import Bit, HWBuilder, width_of
 from symc.backends.pipeline import StagedValues
 from symc.backends.shift_add import shift_add_product
-from symc.delays import constant_operand, mul_impl, product_pieces
+from symc.delays import (
+    PIECE_BITS,
+    Cascade,
+    constant_operand,
+    mul_impl,
+    product_pieces,
+)
 from symc.dialects import sym
 from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie, round_raw
 from symc.frontend.errors import SymcError
@@ -210,6 +216,8 @@ class _KernelLowering:
                                      fmt.width, name)
         if self.b.stage_break is not None:
             return _split_product(self, op, name)
+        if "cascade_pieces" in op.attributes:
+            return _cascade_product(self, op, name)
         lhs = self.b.resize(self.values[op.lhs], fmt.width, _fmt(op.lhs).signed, f"{name}_lhs")
         rhs = self.b.resize(self.values[op.rhs], fmt.width, _fmt(op.rhs).signed, f"{name}_rhs")
         return self.b.mul(lhs, rhs, name)
@@ -379,6 +387,45 @@ def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
         pairs = [self.b.add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
         terms = pairs + terms[len(terms) - len(terms) % 2:]
     return terms[0]
+
+
+def _cascade_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
+    """A product as a chain of DSP blocks (``cascade_operand`` / ``cascade_pieces``, written
+    by sym-schedule from ``symc.delays.Cascade``): the cut operand in pieces, lowest first,
+    and block ``i`` computes ``acc_i = whole * piece_i + (acc_{i-1} >> 17)`` (arithmetic
+    shift), the form synthesis maps onto a block's post-adder and cascade. Each result but the
+    last gives the product's next 17 low bits; the last gives the rest. Exact:
+    ``acc_i`` is ``whole * (the cut operand's pieces up to i) >> 17 * i`` and never overflows
+    its ``Cascade.accumulator`` bits."""
+    cut = op.attributes["cascade_operand"].value.data  # type: ignore[attr-defined]
+    sizes = [a.value.data for a in op.attributes["cascade_pieces"].data]  # type: ignore[attr-defined]
+    whole_value, split_value = op.operands[1 - cut], op.operands[cut]
+    whole, whole_signed = self.values[whole_value], _fmt(whole_value).signed
+    split, split_signed = self.values[split_value], _fmt(split_value).signed
+    if sum(sizes) != width_of(split) or any(size != PIECE_BITS for size in sizes[:-1]):
+        raise SymcError(f"convert-sym-to-hw: cascade pieces {sizes} do not cover the "
+                        f"{width_of(split)}-bit operand of {op.name}")
+    acc_width = Cascade(cut, tuple(sizes), width_of(whole)).accumulator
+    whole = self.b.resize(whole, acc_width, whole_signed)
+    low_bits: list[SSAValue] = []
+    acc: SSAValue | None = None
+    low = 0
+    for i, size in enumerate(sizes):
+        top = i == len(sizes) - 1
+        piece = self.b.resize(self.b.extract(split, low, size), acc_width,
+                              split_signed and top)
+        product = self.b.mul(whole, piece, f"{name}_block")
+        if acc is not None:
+            carried = self.b.resize(self.b.extract(acc, PIECE_BITS, acc_width - PIECE_BITS),
+                                    acc_width, True)
+            product = self.b.add(product, carried, f"{name}_block")
+        acc = product
+        if not top:
+            low_bits.append(self.b.extract(acc, 0, PIECE_BITS))
+        low += size
+    assert acc is not None
+    joined = self.b.concat([acc, *reversed(low_bits)])
+    return self.b.resize(joined, _fmt(op.result).width, True, name)
 
 
 def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:

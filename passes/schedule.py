@@ -141,6 +141,7 @@ class SymSchedulePass(ModulePass):
                     mul.attributes["mul_impl"] = StringAttr("dsp")
         ready, latency = self._place(kernel, model)
         if self.dsp_budget is None or not self.dsp:
+            _mark_cascades(kernel, model)
             return ready, latency
         # Spend the DSP budget on the constant products with the most adder bits.
         used = sum(model.dsp_blocks_of(o) for o in kernel.body.block.ops)
@@ -161,6 +162,7 @@ class SymSchedulePass(ModulePass):
                     continue
             mul.attributes["mul_impl"] = StringAttr("shift_add")
         # The last trial may have been undone: place the final choice.
+        _mark_cascades(kernel, model)
         return self._place(kernel, model)
 
     def _place(self, kernel: sym.KernelOp, model: DelayModel
@@ -290,6 +292,21 @@ class SymSchedulePass(ModulePass):
         if self.valid:
             kernel.attributes["pipeline_valid"] = UnitAttr()
         return ready, latency
+
+
+def _mark_cascades(kernel: sym.KernelOp, model: DelayModel) -> None:
+    """``cascade_operand`` / ``cascade_pieces`` on every product the model builds as a chain
+    of DSP blocks (``DelayModel.cascade``), for convert-sym-to-hw; removed from the others."""
+    for mul in kernel.body.block.ops:
+        if not isinstance(mul, sym.MulOp):
+            continue
+        chain = model.cascade(mul)
+        if chain is None:
+            mul.attributes.pop("cascade_operand", None)
+            mul.attributes.pop("cascade_pieces", None)
+            continue
+        mul.attributes["cascade_operand"] = IntegerAttr(chain.cut, 64)
+        mul.attributes["cascade_pieces"] = ArrayAttr([IntegerAttr(p, 64) for p in chain.pieces])
 
 
 def _adder_bits(mul: sym.MulOp) -> int:

@@ -15,7 +15,9 @@ result width, the sum of a product's operand widths, log2 of a table's entries, 
 to the measurements and then raised until no measured point lies above it: the model may be
 conservative, not optimistic. A DSP product has two such lines over the same measurements,
 one in DSP blocks (``mul_dsp``) and one in operand bits (``mul_dsp_bits``), and takes the
-smaller: both bound every measured product. On ECP5 a DSP product (or a table whose index
+smaller: both bound every measured product. On the Xilinx families a product wider than one
+block is a chain of blocks (:class:`Cascade`), timed by its own line in blocks
+(``mul_dsp_chain``). On ECP5 a DSP product (or a table whose index
 multiplies) whose operand also feeds other DSP blocks pays ``dsp_fanout`` on top (measured:
 the shared operand is routed to blocks spread over the device's few DSP rows; an isolated
 probe does not see it). A stage of a pipeline costs ``register_ns`` plus the delays of the ops
@@ -60,6 +62,57 @@ def product_pieces(width: int) -> list[int]:
     return [PIECE_BITS] * (count - 1) + [width - PIECE_BITS * (count - 1)]
 
 
+@dataclass(frozen=True)
+class Cascade:
+    """A product built as a chain of DSP blocks (Xilinx), as UG579 describes wide products
+    ("Cascading DSP slices"): one operand whole on the wide port, the other cut into
+    ``pieces`` (17-bit unsigned pieces, lowest first, and the rest on top, signed when the
+    operand is), each block multiplying one piece and adding the previous block's result
+    shifted right by 17 bits, which is the form that synthesis maps onto the blocks'
+    post-adders and their P-to-C (PCOUT-to-PCIN) cascade. ``cut`` is the operand cut (0: lhs,
+    1: rhs); ``whole`` the other one's width. One block per piece."""
+
+    cut: int
+    pieces: tuple[int, ...]
+    whole: int
+
+    @property
+    def accumulator(self) -> int:
+        """Width of each block's result: the whole operand times an 18-bit piece, plus the
+        previous result shifted down, never overflows it."""
+        return self.whole + PIECE_BITS + 2
+
+
+def cascade_plan(shape: tuple[int, int], a: FixedFormat, b: FixedFormat) -> Cascade | None:
+    """How the exact product of ``a`` and ``b`` becomes a :class:`Cascade` of
+    blocks of ``shape``; None when one block holds it or when neither operand fits the wide
+    port whole. Of the two ways to cut, the one with fewer pieces (the right operand on a
+    tie)."""
+    port_a, port_b = max(shape), min(shape)
+
+    def fits(w: int, signed: bool, port: int) -> bool:
+        return w + (0 if signed else 1) <= port
+
+    operands = [(a.width, a.signed), (b.width, b.signed)]
+    best: Cascade | None = None
+    for cut in (1, 0):
+        (cw, cs), (kw, ks) = operands[cut], operands[1 - cut]
+        if not fits(kw, ks, port_a):
+            continue
+        pieces: list[int] = []
+        low = 0
+        while not fits(cw - low, cs, port_b):
+            pieces.append(PIECE_BITS)
+            low += PIECE_BITS
+        pieces.append(cw - low)
+        plan = Cascade(cut, tuple(pieces), kw)
+        if best is None or len(plan.pieces) < len(best.pieces):
+            best = plan
+    if best is None or len(best.pieces) < 2:
+        return None
+    return best
+
+
 def dsp_blocks(shape: tuple[int, int], wa: int, wb: int) -> int:
     """DSP blocks of ``shape`` (signed operand widths) that synthesis uses for a signed
     ``wa`` x ``wb`` product, counted as yosys's mul2dsp splits it: the wider operand on the
@@ -101,7 +154,8 @@ class DelayModel:
     source: str
     dsp_pipeline: bool = False
     """Registers after a DSP multiplier become its internal pipeline registers (Xilinx), so a
-    multiplier slower than one period may span several stages."""
+    multiplier slower than one period may span several stages. These families' blocks also
+    cascade: a product wider than one block is a :class:`Cascade` (:meth:`cascade`)."""
     dsp_shape: tuple[int, int] = (18, 18)
     """Operand widths one DSP block multiplies (the ``mul_dsp`` model counts blocks)."""
     block_rom: tuple[float, float] | None = None
@@ -188,6 +242,8 @@ class DelayModel:
             wider = max(0.0, self.delay("add", width) - self.delay("add", 32))
             return self.delay("mul_shift_add", depth) + depth * wider
         if impl == "dsp":
+            if (chain := self.cascade(op)) is not None:
+                return self.delay("mul_dsp_chain", len(chain.pieces)) + self.fanout_ns(op)
             return self._dsp_product_ns(wa, wb) + self.fanout_ns(op)
         return self.delay("mul_lut", wa + wb)
 
@@ -219,6 +275,8 @@ class DelayModel:
         """DSP blocks ``op`` takes: a DSP product's, one for a table whose index multiplies
         (a value by a constant scale, one block), none otherwise."""
         if isinstance(op, sym.MulOp) and mul_impl(op) == "dsp":
+            if (chain := self.cascade(op)) is not None:
+                return len(chain.pieces)
             return self.dsp_blocks(_fmt(op.lhs).width, _fmt(op.rhs).width)
         if op.name == "sym.lut" and table_kind(op) == "table_mul":
             return 1
@@ -248,6 +306,13 @@ class DelayModel:
     def dsp_blocks(self, wa: int, wb: int) -> int:
         """DSP blocks a ``wa`` x ``wb`` product takes: :func:`dsp_blocks` for this family."""
         return dsp_blocks(self.dsp_shape, wa, wb)
+
+    def cascade(self, op: Operation) -> Cascade | None:
+        """The :class:`Cascade` a DSP product ``op`` is built as, on families whose blocks
+        cascade (``dsp_pipeline``); None for any other op, or a product of one block."""
+        if not (self.dsp_pipeline and isinstance(op, sym.MulOp) and mul_impl(op) == "dsp"):
+            return None
+        return cascade_plan(self.dsp_shape, _fmt(op.lhs), _fmt(op.rhs))
 
     def _cast_delay(self, op: sym.CastOp) -> float:
         src, dst = _fmt(op.input), _fmt(op.result)

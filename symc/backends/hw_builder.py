@@ -151,8 +151,8 @@ class HWBuilder:
         return self.concat([product, self.constant(0, low)], name)
 
     def trailing_zeros(self, value: SSAValue) -> int:
-        """Low bits of ``value`` known to be zero from the ops that built it (constants and
-        concatenations; anything else counts as unknown)."""
+        """Low bits of ``value`` known to be zero from the ops that built it (constants,
+        concatenations and slices of them; anything else counts as unknown)."""
         op = value.owner
         if isinstance(op, hw.ConstantOp):
             bits = op.value.value.data & ((1 << width_of(value)) - 1)
@@ -165,6 +165,10 @@ class HWBuilder:
                 if zeros < width_of(part):
                     break
             return total
+        if isinstance(op, comb.ExtractOp):
+            # The low bits of a slice are its source's bits from ``low_bit`` up.
+            low = op.low_bit.value.data
+            return max(0, min(width_of(value), self.trailing_zeros(op.input) - low))
         return 0
 
     def shift_right(self, value: SSAValue, amount: SSAValue,

@@ -25,6 +25,7 @@ from symc.dialects import sym
 from symc.fixed import FixedFormat, Overflow, Quant, cast_raw, result_format
 from symc.frontend.errors import SymcError
 from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
+from symc.passes.schedule import SymSchedulePass
 from symc.toolchain.errors import ToolError
 
 Fmt = FixedFormat
@@ -147,9 +148,13 @@ def vectors(formats: list[FixedFormat], count: int, seed: int) -> list[list[int]
 # --- running ----------------------------------------------------------------------------------
 
 
-def lower(kernel: sym.KernelOp) -> ModuleOp:
+def lower(kernel: sym.KernelOp, family: str | None = None) -> ModuleOp:
+    """The hw module of ``kernel``; with a ``family``, sym-schedule (combinational) chooses
+    its multipliers first, as the compiler does."""
     module = ModuleOp([kernel])
     module.verify()
+    if family is not None:
+        SymSchedulePass(family=family).apply(Context(), module)
     ConvertSymToHWPass().apply(Context(), module)
     module.verify()
     return module
@@ -165,7 +170,8 @@ def to_signed(bits: int, fmt: FixedFormat) -> int:
     return bits - (1 << fmt.width) if fmt.signed and bits >> (fmt.width - 1) else bits
 
 
-def check_against_rtl(builder: KernelBuilder, count: int = 2000, seed: int = 0) -> None:
+def check_against_rtl(builder: KernelBuilder, count: int = 2000, seed: int = 0,
+                      family: str | None = None) -> None:
     export_verilog = pytest.importorskip("symc.toolchain.circt").export_verilog
     verilator = pytest.importorskip("symc.toolchain.verilator")
     try:
@@ -178,7 +184,7 @@ def check_against_rtl(builder: KernelBuilder, count: int = 2000, seed: int = 0) 
     rows = vectors(in_formats, count, seed)
     expected = reference(kernel, rows)
 
-    module = lower(kernel)
+    module = lower(kernel, family)
     verilog = export_verilog(mlir_text(module))
     bench = verilator.Testbench(
         verilog,
@@ -390,3 +396,39 @@ def test_random_formats():
             )
         values.append(b.out(f"y{i}", op))
     check_against_rtl(b, count=3000, seed=5)
+
+
+@pytest.mark.parametrize("family", ["xcup", "xc7"])
+def test_products_as_chains_of_dsp_blocks(family):
+    """Products wider than one DSP block become chains of blocks (sym-schedule's
+    ``cascade_pieces``): signed and unsigned operands, either operand cut, the top piece
+    signed or not, two to four blocks."""
+    from symc.delays import load
+
+    shapes = [
+        (Fmt(22, 5), Fmt(52, 30)),
+        (Fmt(54, 20), Fmt(23, 3)),
+        (Fmt(20, 4, False), Fmt(30, 9, False)),
+        (Fmt(24, 4, False), Fmt(40, 12)),
+        (Fmt(25, 1), Fmt(19, 19, False)),
+        (Fmt(18, 2), Fmt(36, 6)),
+        (Fmt(21, 3), Fmt(35, 7, False)),
+        (Fmt(19, 3), Fmt(19, -2)),
+    ]
+    inputs = [(f"a{i}", lhs) for i, (lhs, _) in enumerate(shapes)]
+    inputs += [(f"b{i}", rhs) for i, (_, rhs) in enumerate(shapes)]
+
+    def products() -> KernelBuilder:
+        b = KernelBuilder("chains", inputs)
+        for i in range(len(shapes)):
+            b.out(f"p{i}", sym.MulOp(b.arg[f"a{i}"], b.arg[f"b{i}"]))
+        return b
+
+    kernel = products().kernel()
+    SymSchedulePass(family=family).apply(Context(), ModuleOp([kernel]))
+    model = load(family)
+    chains = [op for op in kernel.body.block.ops if isinstance(op, sym.MulOp)
+              and "cascade_pieces" in op.attributes]
+    assert len(chains) == len(shapes)  # every one of them is a chain: the test tests them
+    assert all(len(model.cascade(op).pieces) >= 2 for op in chains)
+    check_against_rtl(products(), count=3000, seed=11, family=family)

@@ -236,9 +236,57 @@ def test_dsp_product_delay_is_the_smaller_upper_line(family):
     block.add_op(mul)
     expected = min(model.delay("mul_dsp", model.dsp_blocks(19, 20)),
                    model.delay("mul_dsp_bits", 39))
-    assert model.op_delay(mul) == pytest.approx(expected)
     if family == "ecp5":
+        assert model.op_delay(mul) == pytest.approx(expected)
         assert model.op_delay(mul) < model.delay("mul_dsp", model.dsp_blocks(19, 20))
+    else:
+        # Xilinx blocks cascade: a chain of two blocks, timed by its own measured line.
+        assert model.cascade(mul) is not None
+        assert model.op_delay(mul) == pytest.approx(model.delay("mul_dsp_chain", 2))
+
+
+def test_products_wider_than_a_block_are_cut_for_a_chain():
+    from symc.delays import Cascade, cascade_plan
+
+    F = FixedFormat
+    xcup, xc7 = (27, 18), (25, 18)
+    # The whole operand on the wide port, the other in 17-bit pieces, the top one signed.
+    assert cascade_plan(xcup, F(22, 5), F(52, 30)) == Cascade(1, (17, 17, 18), 22)
+    assert cascade_plan(xcup, F(54, 5), F(23, 3)) == Cascade(0, (17, 17, 17, 3), 23)
+    # An unsigned top piece has 17 bits at most (the port is signed).
+    assert cascade_plan(xcup, F(20, 5), F(35, 3, False)) == Cascade(1, (17, 17, 1), 20)
+    # A 27-bit unsigned operand does not fit a 27-bit signed port, nor a 26-bit one a 25-bit.
+    assert cascade_plan(xcup, F(27, 5, False), F(30, 3)) is None
+    assert cascade_plan(xc7, F(26, 5), F(30, 3)) is None
+    assert cascade_plan(xcup, F(26, 5), F(30, 3)) == Cascade(1, (17, 13), 26)
+    # One block holds it; neither fits the wide port.
+    assert cascade_plan(xcup, F(27, 5), F(18, 3)) is None
+    assert cascade_plan(xcup, F(28, 5), F(30, 3)) is None
+    # Either could be cut into two pieces: the right operand is.
+    assert cascade_plan(xcup, F(20, 5), F(24, 3)) == Cascade(1, (17, 7), 20)
+    assert cascade_plan(xcup, F(24, 5), F(20, 3)) == Cascade(1, (17, 3), 24)
+
+
+@pytest.mark.parametrize("family", ["xc7", "xcup"])
+def test_chains_of_dsp_blocks_are_timed_and_counted_by_their_blocks(family):
+    import json
+    from importlib import resources
+
+    model = load(family)
+    data = json.loads(resources.files("symc").joinpath(f"data/delays_{family}.json")
+                      .read_text())
+    probes = [p for p in data["probes"] if p["kind"] == "mul_dsp_chain"]
+    assert len(probes) >= 4
+    for p in probes:  # the line bounds every measured chain
+        assert model.delay("mul_dsp_chain", p["x"]) >= p["delay_ns"] - 1e-9, p["label"]
+    block = Block(arg_types=[sym.FixedType(FixedFormat(22, 4)),
+                             sym.FixedType(FixedFormat(52, 5))])
+    mul = sym.MulOp(block.args[0], block.args[1])
+    mul.attributes["mul_impl"] = StringAttr("dsp")
+    block.add_op(mul)
+    assert model.dsp_blocks_of(mul) == 3
+    assert model.op_delay(mul) == pytest.approx(model.delay("mul_dsp_chain", 3))
+    assert load("ecp5").cascade(mul) is None  # ECP5's flow has no cascade
 
 
 def test_ecp5_dsp_product_with_a_shared_operand_pays_the_fanout():
