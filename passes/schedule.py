@@ -7,6 +7,8 @@ An analysis (DESIGN.md contract 6): it runs on the legalized fixed-point IR, aft
 * ``mul_impl`` on every ``sym.mul``: ``"dsp"``, ``"lut"`` (DSPs forbidden) or ``"shift_add"``
   (a constant factor with few canonical signed digits: the measured rule of the delay model;
   with a clock, a shift-add product slower than one period takes a DSP block instead);
+* on the Xilinx families, ``cascade_operand`` and ``cascade_pieces`` on every DSP product
+  wider than one block: it is built as a chain of blocks (``symc.delays.Cascade``);
 * with a clock: ``stage`` on every op, and on the kernel ``latency`` (cycles from inputs to
   outputs), ``clock_ns``, ``family``, ``stage_ns`` (the model's delay of each stage, register
   included) and the unit attributes ``pipeline_reset`` / ``pipeline_valid`` when asked for.
