@@ -690,6 +690,53 @@ def ecp5_dsp_fanout() -> dict[str, Any]:
                       + ", ".join(measured) + " ns"}
 
 
+CROWDING_PROBES = (("rom256x16", (1, 4, 16, 32)), ("table64x16_bits", (1, 4, 16, 32)),
+                   ("table256x16_hls4ml", (1, 4, 16, 32)))
+"""(probe label, copies) of the ECP5 table crowding measurement."""
+
+
+def ecp5_table_crowding() -> dict[str, Any]:
+    """ECP5 tables placed among other tables, measured by nextpnr.
+
+    n copies of one table probe (each with its own inputs, all between registers) placed
+    together: every copy's ROM logic competes for the slices near its index logic (and, for a
+    table whose index multiplies, near the DSP rows), so its routing grows with the number of
+    tables in the design, which the isolated probes of the ``table`` / ``rom`` entries do not
+    see. The delay beyond the probe alone is fitted against log2 of the number of tables."""
+    from symc.toolchain import nextpnr, yosys
+
+    def period(probe: Probe, n: int) -> float:
+        verilog, ins, outs = probe_verilog(probe)
+        ports = ([f"input [{w * n - 1}:0] {name}" for name, w in ins]
+                 + [f"output [{w * n - 1}:0] {name}" for name, w in outs])
+        lines = [f"module crowd({', '.join(ports)});"]
+        for i in range(n):
+            conns = ", ".join(f".{name}({name}[{w * (i + 1) - 1}:{w * i}])"
+                              for name, w in ins + outs)
+            lines.append(f"  probe copy{i}({conns});")
+        lines.append("endmodule")
+        harness, top = nextpnr.timing_harness("crowd", [(name, w * n) for name, w in ins],
+                                              [(name, w * n) for name, w in outs])
+        _, netlist = yosys.synthesize(verilog + "\n" + "\n".join(lines) + "\n" + harness,
+                                      top, "ecp5", netlist=True)
+        assert netlist is not None
+        return 1000.0 / nextpnr.place_and_route(netlist, freq_mhz=250).fmax_mhz
+
+    by_label = {p.label: p for p in probes()}
+    points, measured = [], []
+    for label, counts in CROWDING_PROBES:
+        alone = period(by_label[label], counts[0])
+        for n in counts[1:]:
+            extra = period(by_label[label], n) - alone
+            points.append((math.log2(n), round(max(0.0, extra), 3)))
+            measured.append(f"{label} x{n}: {extra:+.2f}")
+    a, b = fit_upper(points)
+    return {"a": a, "b": b, "x": "log2(tables in the kernel)",
+            "points": [[x, y] for x, y in sorted(points)],
+            "source": f"nextpnr-ecp5, n copies of a table placed together ({nextpnr.SPEED} "
+                      "speed): " + ", ".join(measured) + " ns"}
+
+
 def block_rom(family: str, data: dict[str, Any]) -> dict[str, Any]:
     if family == "ecp5":
         from symc.delays import Linear
@@ -711,6 +758,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure only the block RAM read and update that entry")
     parser.add_argument("--dsp-fanout", action="store_true",
                         help="measure only the ECP5 DSP fan-out and update that entry")
+    parser.add_argument("--table-crowding", action="store_true",
+                        help="measure only the ECP5 table crowding and update that entry")
     parser.add_argument("--only", nargs="*", default=None, metavar="PREFIX",
                         help="measure only the probes whose label starts with PREFIX and "
                              "merge them into the stored measurements")
@@ -724,6 +773,14 @@ def main(argv: list[str] | None = None) -> int:
             data["dsp_fanout"] = ecp5_dsp_fanout()
             path.write_text(json.dumps(data, indent=1) + "\n")
             print(f"wrote {path}: dsp_fanout {data['dsp_fanout']}")
+            continue
+        if args.table_crowding:
+            if family != "ecp5":
+                continue
+            data = json.loads(path.read_text())
+            data["table_crowding"] = ecp5_table_crowding()
+            path.write_text(json.dumps(data, indent=1) + "\n")
+            print(f"wrote {path}: table_crowding {data['table_crowding']}")
             continue
         if args.block_rom:
             data = json.loads(path.read_text())
@@ -742,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
                 results = [r for r in results if r["label"] not in labels]
                 results += [r for r in fresh if "error" not in r]
             data = fit(family, results, old["source"], old["tools"])
-            for key in ("block_rom", "dsp_fanout"):
+            for key in ("block_rom", "dsp_fanout", "table_crowding"):
                 if key in old:
                     data[key] = old[key]
         else:
@@ -750,6 +807,7 @@ def main(argv: list[str] | None = None) -> int:
             data["block_rom"] = block_rom(family, data)
             if family == "ecp5":
                 data["dsp_fanout"] = ecp5_dsp_fanout()
+                data["table_crowding"] = ecp5_table_crowding()
         path.write_text(json.dumps(data, indent=1) + "\n")
         print(f"wrote {path}")
         print(f"  register {data['register_ns']} ns, shift-add up to {data['csd_max_digits']} "

@@ -20,7 +20,9 @@ block is a chain of blocks (:class:`Cascade`), timed by its own line in blocks
 (``mul_dsp_chain``). On ECP5 a DSP product (or a table whose index
 multiplies) whose operand also feeds other DSP blocks pays ``dsp_fanout`` on top (measured:
 the shared operand is routed to blocks spread over the device's few DSP rows; an isolated
-probe does not see it). A stage of a pipeline costs ``register_ns`` plus the delays of the ops
+probe does not see it), and a table pays ``table_crowding`` by the number of tables in its
+kernel (measured: copies of one table placed together route longer than one alone). A stage
+of a pipeline costs ``register_ns`` plus the delays of the ops
 chained in it.
 
 ``sym.lut`` (lookup tables) is timed by the ``table`` entry from its entry count; any op the
@@ -164,6 +166,9 @@ class DelayModel:
     dsp_fanout: Linear | None = None
     """Extra delay of a DSP product whose operand also feeds other DSP products, in
     log2(DSP blocks the operand feeds); None where not measured."""
+    table_crowding: Linear | None = None
+    """Extra delay of a table (its ROM read) placed among other tables, in log2(tables in the
+    kernel); None where not measured."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DelayModel:
@@ -175,7 +180,10 @@ class DelayModel:
                    ((float(data["block_rom"]["address_ns"]), float(data["block_rom"]["read_ns"]))
                     if "block_rom" in data else None),
                    (Linear(float(data["dsp_fanout"]["a"]), float(data["dsp_fanout"]["b"]))
-                    if "dsp_fanout" in data else None))
+                    if "dsp_fanout" in data else None),
+                   (Linear(float(data["table_crowding"]["a"]),
+                           float(data["table_crowding"]["b"]))
+                    if "table_crowding" in data else None))
 
     def delay(self, kind: str, x: float) -> float:
         if kind not in self.ops:
@@ -201,6 +209,7 @@ class DelayModel:
         if op.name == "sym.lut":
             entries = table_entries(op)
             delay = self.delay(table_kind(op), math.log2(max(2, entries))) + self.fanout_ns(op)
+            delay += self.crowding_ns(op)
             bits = interp_bits(op)
             entry_width = _entry_width(op)
             if bits:
@@ -336,7 +345,17 @@ class DelayModel:
             # the index stage: it is never split.
             return None
         log_entries = math.log2(max(2, table_entries(op)))
-        return self.delay(kind, log_entries) + self.fanout_ns(op), self.delay("rom", log_entries)
+        return (self.delay(kind, log_entries) + self.fanout_ns(op),
+                self.delay("rom", log_entries) + self.crowding_ns(op))
+
+    def crowding_ns(self, op: Operation) -> float:
+        """The ``table_crowding`` delay of a table ``op``: by log2 of the tables in its kernel
+        (each one counted, wherever it ends up); 0 for a kernel of one table, for any other
+        op, or where the model has no such entry."""
+        if self.table_crowding is None or op.name != "sym.lut" or op.parent is None:
+            return 0.0
+        tables = sum(1 for other in op.parent.ops if other.name == "sym.lut")
+        return self.table_crowding(math.log2(tables)) if tables > 1 else 0.0
 
     def block_rom_parts(self, op: Operation) -> tuple[float, float] | None:
         """A plain ``sym.lut`` read from block RAM: (index computation up to the address

@@ -329,10 +329,46 @@ def test_tables_whose_index_multiplies_count_as_dsp_users_of_their_operand():
     # in its whole delay and in the index half of a split.
     assert model.dsp_fed(luts[0]) == 2
     extra = model.dsp_fanout(math.log2(2))
-    assert model.op_delay(luts[0]) == pytest.approx(model.delay("table_mul", 8) + extra)
+    # Two tables in the kernel: each also pays the crowding of log2(2) on its ROM read.
+    crowding = model.crowding_ns(luts[0])
+    assert crowding == pytest.approx(model.table_crowding(1.0))
+    assert model.op_delay(luts[0]) == pytest.approx(model.delay("table_mul", 8) + extra
+                                                    + crowding)
     parts = model.table_parts(luts[0])
     assert parts is not None
     assert parts[0] == pytest.approx(model.delay("table_index_mul", 8) + extra)
+    assert parts[1] == pytest.approx(model.delay("rom", 8) + crowding)
+
+
+def test_ecp5_tables_pay_for_the_other_tables_of_their_kernel():
+    import json
+    import math
+    from importlib import resources
+
+    import symc
+
+    model = load("ecp5")
+    assert model.table_crowding is not None
+    data = json.loads(resources.files("symc").joinpath("data/delays_ecp5.json").read_text())
+    for x, extra in data["table_crowding"]["points"]:  # the line bounds every measurement
+        assert model.table_crowding(x) >= extra - 1e-9
+    assert model.table_crowding(math.log2(32)) > 1.0  # measured: more than a nanosecond
+
+    def first_table(n: int) -> sym.LutOp:
+        names = [f"x{i}" for i in range(n)]
+        design = symc.compile(" + ".join(f"sin({x})" for x in names),
+                              inputs={x: (-3, 3) for x in names}, precision="ap_fixed<16,6>",
+                              tables={"*": {"entries": 256, "interpolation": "none"}})
+        luts = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
+        assert len(luts) == n
+        return luts[0]
+
+    alone, crowded = first_table(1), first_table(8)
+    assert model.crowding_ns(alone) == 0.0
+    assert model.op_delay(crowded) - model.op_delay(alone) == pytest.approx(
+        model.table_crowding(3.0))
+    # The Xilinx models have no such measurement (no place and route there).
+    assert load("xcup").crowding_ns(crowded) == 0.0
 
 
 BUDGET_EXPR = "0.8381*x0 + 0.3923*x1 - 0.5180*x2*x0"
