@@ -644,6 +644,24 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
     }
 
 
+def _ecp5_period(verilog: str, top: str, ins: list[tuple[str, int]],
+                 outs: list[tuple[str, int]]) -> float:
+    """The period nextpnr-ecp5 achieves for module ``top`` of ``verilog`` between registers."""
+    from symc.toolchain import nextpnr, yosys
+
+    harness, wrapper = nextpnr.timing_harness(top, ins, outs)
+    _, netlist = yosys.synthesize(verilog + "\n" + harness, wrapper, "ecp5", netlist=True)
+    assert netlist is not None
+    return 1000.0 / nextpnr.place_and_route(netlist, freq_mhz=250).fmax_mhz
+
+
+def _extra_line(points: list[tuple[float, float]], x: str, source: str) -> dict[str, Any]:
+    """A model entry for an extra delay: the upper line over ``points`` (x, extra ns)."""
+    a, b = fit_upper(points)
+    return {"a": a, "b": b, "x": x, "points": [[px, py] for px, py in sorted(points)],
+            "source": source}
+
+
 FANOUT_SHAPES = ((16, 16, (1, 4, 16, 48)), (20, 21, (1, 4, 8, 16)))
 """(lhs width, rhs width, product counts) of the ECP5 DSP fan-out measurement."""
 
@@ -657,7 +675,7 @@ def ecp5_dsp_fanout() -> dict[str, Any]:
     fitted against log2 of the DSP blocks the operand feeds, n times the product's own.
     """
     from symc.delays import dsp_blocks
-    from symc.toolchain import nextpnr, yosys
+    from symc.toolchain import nextpnr
 
     def period(wa: int, wb: int, n: int) -> float:
         w = wa + wb
@@ -668,12 +686,8 @@ def ecp5_dsp_fanout() -> dict[str, Any]:
             lines.append(f"  assign p[{w * (i + 1) - 1}:{w * i}] = {{{{{wb}{{x[{wa - 1}]}}}}, x}}"
                          f" * {{{{{wa}{{y[{wb * (i + 1) - 1}]}}}}, {y}}};")
         lines.append("endmodule")
-        harness, top = nextpnr.timing_harness("fan", [("x", wa), ("y", wb * n)],
-                                              [("p", w * n)])
-        _, netlist = yosys.synthesize("\n".join(lines) + "\n" + harness, top, "ecp5",
-                                      netlist=True)
-        assert netlist is not None
-        return 1000.0 / nextpnr.place_and_route(netlist, freq_mhz=250).fmax_mhz
+        return _ecp5_period("\n".join(lines), "fan", [("x", wa), ("y", wb * n)],
+                            [("p", w * n)])
 
     points, measured = [], []
     for wa, wb, counts in FANOUT_SHAPES:
@@ -683,11 +697,9 @@ def ecp5_dsp_fanout() -> dict[str, Any]:
             fed = n * dsp_blocks(DSP_SHAPE["ecp5"], wa, wb)
             points.append((math.log2(fed), round(max(0.0, extra), 3)))
             measured.append(f"{wa}x{wb} x{n}: +{extra:.2f}")
-    a, b = fit_upper(points)
-    return {"a": a, "b": b, "x": "log2(DSP blocks the shared operand feeds)",
-            "points": [[x, y] for x, y in sorted(points)],
-            "source": f"nextpnr-ecp5, one operand times n others ({nextpnr.SPEED} speed): "
-                      + ", ".join(measured) + " ns"}
+    return _extra_line(points, "log2(DSP blocks the shared operand feeds)",
+                       f"nextpnr-ecp5, one operand times n others ({nextpnr.SPEED} speed): "
+                       + ", ".join(measured) + " ns")
 
 
 CROWDING_PROBES = (("rom256x16", (1, 4, 16, 32)), ("table64x16_bits", (1, 4, 16, 32)),
@@ -703,7 +715,7 @@ def ecp5_table_crowding() -> dict[str, Any]:
     table whose index multiplies, near the DSP rows), so its routing grows with the number of
     tables in the design, which the isolated probes of the ``table`` / ``rom`` entries do not
     see. The delay beyond the probe alone is fitted against log2 of the number of tables."""
-    from symc.toolchain import nextpnr, yosys
+    from symc.toolchain import nextpnr
 
     def period(probe: Probe, n: int) -> float:
         verilog, ins, outs = probe_verilog(probe)
@@ -715,12 +727,9 @@ def ecp5_table_crowding() -> dict[str, Any]:
                               for name, w in ins + outs)
             lines.append(f"  probe copy{i}({conns});")
         lines.append("endmodule")
-        harness, top = nextpnr.timing_harness("crowd", [(name, w * n) for name, w in ins],
-                                              [(name, w * n) for name, w in outs])
-        _, netlist = yosys.synthesize(verilog + "\n" + "\n".join(lines) + "\n" + harness,
-                                      top, "ecp5", netlist=True)
-        assert netlist is not None
-        return 1000.0 / nextpnr.place_and_route(netlist, freq_mhz=250).fmax_mhz
+        return _ecp5_period(verilog + "\n" + "\n".join(lines), "crowd",
+                            [(name, w * n) for name, w in ins],
+                            [(name, w * n) for name, w in outs])
 
     by_label = {p.label: p for p in probes()}
     points, measured = [], []
@@ -730,11 +739,9 @@ def ecp5_table_crowding() -> dict[str, Any]:
             extra = period(by_label[label], n) - alone
             points.append((math.log2(n), round(max(0.0, extra), 3)))
             measured.append(f"{label} x{n}: {extra:+.2f}")
-    a, b = fit_upper(points)
-    return {"a": a, "b": b, "x": "log2(tables in the kernel)",
-            "points": [[x, y] for x, y in sorted(points)],
-            "source": f"nextpnr-ecp5, n copies of a table placed together ({nextpnr.SPEED} "
-                      "speed): " + ", ".join(measured) + " ns"}
+    return _extra_line(points, "log2(tables in the kernel)",
+                       f"nextpnr-ecp5, n copies of a table placed together ({nextpnr.SPEED} "
+                       "speed): " + ", ".join(measured) + " ns")
 
 
 def block_rom(family: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -766,27 +773,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for family in args.family:
         path = Path(args.out) / f"delays_{family}.json"
-        if args.dsp_fanout:
-            if family != "ecp5":
-                continue
+        # One entry measured again, the rest of the file kept.
+        entry = next((key for key, on in (("dsp_fanout", args.dsp_fanout),
+                                          ("table_crowding", args.table_crowding),
+                                          ("block_rom", args.block_rom)) if on), None)
+        if entry is not None:
+            if entry != "block_rom" and family != "ecp5":
+                continue  # measured by place and route: ECP5 only
             data = json.loads(path.read_text())
-            data["dsp_fanout"] = ecp5_dsp_fanout()
+            if entry == "block_rom":
+                data[entry] = block_rom(family, data)
+            else:
+                data[entry] = {"dsp_fanout": ecp5_dsp_fanout,
+                               "table_crowding": ecp5_table_crowding}[entry]()
             path.write_text(json.dumps(data, indent=1) + "\n")
-            print(f"wrote {path}: dsp_fanout {data['dsp_fanout']}")
-            continue
-        if args.table_crowding:
-            if family != "ecp5":
-                continue
-            data = json.loads(path.read_text())
-            data["table_crowding"] = ecp5_table_crowding()
-            path.write_text(json.dumps(data, indent=1) + "\n")
-            print(f"wrote {path}: table_crowding {data['table_crowding']}")
-            continue
-        if args.block_rom:
-            data = json.loads(path.read_text())
-            data["block_rom"] = block_rom(family, data)
-            path.write_text(json.dumps(data, indent=1) + "\n")
-            print(f"wrote {path}: block_rom {data['block_rom']}")
+            print(f"wrote {path}: {entry} {data[entry]}")
             continue
         if args.refit or args.only:
             old = json.loads(path.read_text())

@@ -211,16 +211,20 @@ def test_dsp_blocks_follow_how_synthesis_splits_a_product():
     assert dsp_blocks((25, 18), 32, 32) == 4
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_dsp_product_delay_is_the_smaller_upper_line(family):
+def stored(family: str) -> dict:
+    """The delay model's data file, with the measurements it was fitted to."""
     import json
-    import re
     from importlib import resources
 
+    return json.loads(resources.files("symc").joinpath(f"data/delays_{family}.json").read_text())
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_dsp_product_delay_is_the_smaller_upper_line(family):
+    import re
+
     model = load(family)
-    data = json.loads(resources.files("symc").joinpath(f"data/delays_{family}.json")
-                      .read_text())
-    probes = [p for p in data["probes"] if p["kind"] == "mul_dsp"]
+    probes = [p for p in stored(family)["probes"] if p["kind"] == "mul_dsp"]
     assert len(probes) >= 8
     for p in probes:
         wa, wb = (int(w) for w in re.findall(r"\d+", p["label"].split("_")[1]))
@@ -269,13 +273,8 @@ def test_products_wider_than_a_block_are_cut_for_a_chain():
 
 @pytest.mark.parametrize("family", ["xc7", "xcup"])
 def test_chains_of_dsp_blocks_are_timed_and_counted_by_their_blocks(family):
-    import json
-    from importlib import resources
-
     model = load(family)
-    data = json.loads(resources.files("symc").joinpath(f"data/delays_{family}.json")
-                      .read_text())
-    probes = [p for p in data["probes"] if p["kind"] == "mul_dsp_chain"]
+    probes = [p for p in stored(family)["probes"] if p["kind"] == "mul_dsp_chain"]
     assert len(probes) >= 4
     for p in probes:  # the line bounds every measured chain
         assert model.delay("mul_dsp_chain", p["x"]) >= p["delay_ns"] - 1e-9, p["label"]
@@ -341,16 +340,13 @@ def test_tables_whose_index_multiplies_count_as_dsp_users_of_their_operand():
 
 
 def test_ecp5_tables_pay_for_the_other_tables_of_their_kernel():
-    import json
     import math
-    from importlib import resources
 
     import symc
 
     model = load("ecp5")
     assert model.table_crowding is not None
-    data = json.loads(resources.files("symc").joinpath("data/delays_ecp5.json").read_text())
-    for x, extra in data["table_crowding"]["points"]:  # the line bounds every measurement
+    for x, extra in stored("ecp5")["table_crowding"]["points"]:  # the line bounds every measurement
         assert model.table_crowding(x) >= extra - 1e-9
     assert model.table_crowding(math.log2(32)) > 1.0  # measured: more than a nanosecond
 
