@@ -345,8 +345,10 @@ class DelayModel:
             # the index stage: it is never split.
             return None
         log_entries = math.log2(max(2, table_entries(op)))
-        return (self.delay(kind, log_entries) + self.fanout_ns(op),
-                self.delay("rom", log_entries) + self.crowding_ns(op))
+        # Crowding, measured on whole tables, is not known to fall in either half: both pay.
+        crowding = self.crowding_ns(op)
+        return (self.delay(kind, log_entries) + self.fanout_ns(op) + crowding,
+                self.delay("rom", log_entries) + crowding)
 
     def crowding_ns(self, op: Operation) -> float:
         """The ``table_crowding`` delay of a table ``op``: by log2 of the tables in its kernel
