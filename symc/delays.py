@@ -167,8 +167,8 @@ class DelayModel:
     """Extra delay of a DSP product whose operand also feeds other DSP products, in
     log2(DSP blocks the operand feeds); None where not measured."""
     table_crowding: Linear | None = None
-    """Extra delay of a table (its ROM read) placed among other tables, in log2(tables in the
-    kernel); None where not measured."""
+    """Extra delay of a table placed among other tables (of each half of a split one), in
+    log2(tables in the kernel); None where not measured."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DelayModel:
