@@ -33,6 +33,7 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     FileLineColLoc,
     IntAttr,
+    IntegerAttr,
     IntegerType,
     ModuleOp,
     StringAttr,
@@ -397,14 +398,24 @@ def _cascade_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValu
     last gives the product's next 17 low bits; the last gives the rest. Exact:
     ``acc_i`` is ``whole * (the cut operand's pieces up to i) >> 17 * i`` and never overflows
     its ``Cascade.accumulator`` bits."""
-    cut = op.attributes["cascade_operand"].value.data  # type: ignore[attr-defined]
-    sizes = [a.value.data for a in op.attributes["cascade_pieces"].data]  # type: ignore[attr-defined]
+    cut_attr, pieces_attr = op.attributes.get("cascade_operand"), op.attributes["cascade_pieces"]
+    if not (isinstance(cut_attr, IntegerAttr) and cut_attr.value.data in (0, 1)
+            and isinstance(pieces_attr, ArrayAttr)
+            and all(isinstance(a, IntegerAttr) for a in pieces_attr.data)):
+        raise SymcError(f"convert-sym-to-hw: a chain of DSP blocks on {op.name} needs "
+                        "cascade_operand = 0 or 1 and cascade_pieces = [widths]")
+    cut = cut_attr.value.data
+    sizes = [a.value.data for a in pieces_attr.data]  # type: ignore[attr-defined]
     whole_value, split_value = op.operands[1 - cut], op.operands[cut]
     whole, whole_signed = self.values[whole_value], _fmt(whole_value).signed
     split, split_signed = self.values[split_value], _fmt(split_value).signed
-    if sum(sizes) != width_of(split) or any(size != PIECE_BITS for size in sizes[:-1]):
-        raise SymcError(f"convert-sym-to-hw: cascade pieces {sizes} do not cover the "
-                        f"{width_of(split)}-bit operand of {op.name}")
+    # The accumulator's width holds for 17-bit low pieces and a top piece of at most 18 bits
+    # (17 when unsigned): what symc.delays.cascade_plan cuts.
+    top_bits = PIECE_BITS + 1 if split_signed else PIECE_BITS
+    if (sum(sizes) != width_of(split) or any(size != PIECE_BITS for size in sizes[:-1])
+            or not 0 < sizes[-1] <= top_bits):
+        raise SymcError(f"convert-sym-to-hw: cascade pieces {sizes} are not 17-bit pieces "
+                        f"of the {width_of(split)}-bit operand of {op.name}")
     acc_width = Cascade(cut, tuple(sizes), width_of(whole)).accumulator
     whole = self.b.resize(whole, acc_width, whole_signed)
     low_bits: list[SSAValue] = []

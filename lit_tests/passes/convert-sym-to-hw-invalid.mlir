@@ -4,6 +4,7 @@
 // RUN: awk '/^\/\/ -----/ { n++; next } n == 1' %s | not symc-opt -p convert-sym-to-hw 2>&1 | filecheck %s --check-prefix=DIV
 // RUN: awk '/^\/\/ -----/ { n++; next } n == 2' %s | not symc-opt -p convert-sym-to-hw 2>&1 | filecheck %s --check-prefix=POW
 // RUN: awk '/^\/\/ -----/ { n++; next } n == 3' %s | not symc-opt -p convert-sym-to-hw 2>&1 | filecheck %s --check-prefix=REAL
+// RUN: awk '/^\/\/ -----/ { n++; next } n == 4' %s | not symc-opt -p convert-sym-to-hw 2>&1 | filecheck %s --check-prefix=CHAIN
 
 sym.kernel @k(%x : !sym.real) -> (y) {
   %y = sym.sin %x : (!sym.real) -> !sym.real loc("model.py":3:7)
@@ -35,3 +36,13 @@ sym.kernel @k(%x : !sym.fixed<8, 4>, %r : !sym.real) -> (y, z) {
   sym.output %y, %z : !sym.fixed<9, 5>, !sym.real
 }
 // REAL: symc-opt: error: convert-sym-to-hw: cannot convert 'sym.mul' at model.py:9:2: it has a !sym.real value, not fixed point; run sym-legalize-fixed first
+
+// -----
+
+// A chain of DSP blocks whose top piece is wider than a block's 18-bit port (hand-written:
+// sym-schedule never cuts so) would overflow its accumulators: refused, not built wrong.
+sym.kernel @k(%x : !sym.fixed<22, 4>, %y : !sym.fixed<37, 8>) -> (p) {
+  %p = sym.mul %x, %y {mul_impl = "dsp", cascade_operand = 1 : i64, cascade_pieces = [17 : i64, 20 : i64]} : (!sym.fixed<22, 4>, !sym.fixed<37, 8>) -> !sym.fixed<59, 12>
+  sym.output %p : !sym.fixed<59, 12>
+}
+// CHAIN: symc-opt: error: convert-sym-to-hw: cascade pieces [17, 20] are not 17-bit pieces of the 37-bit operand of sym.mul
