@@ -33,7 +33,7 @@ from symc.dialects import sym
 from symc.fixed import Overflow, Quant
 from symc.frontend.errors import SymcError
 from symc.passes.narrow import SymNarrowPass
-from symc.passes.schedule import SymSchedulePass
+from symc.passes.schedule import PipelineOptions, SymSchedulePass
 
 MAX_TRIALS = 400
 """Trial schedules per kernel (each a narrow and a schedule of a copy: tens of ms)."""
@@ -87,17 +87,11 @@ def distribute(kernel: sym.KernelOp, index: int, which: int) -> None:
 
 
 @dataclass(frozen=True)
-class SymDistributePass(ModulePass):
-    """Multiply out products of late sums where the schedule gets shorter."""
+class SymDistributePass(PipelineOptions, ModulePass):
+    """Multiply out products of late sums where the schedule gets shorter (for a schedule
+    made with these ``PipelineOptions``)."""
 
     name = "sym-distribute"
-
-    clock_ns: float | None = None
-    family: str = "xcup"
-    dsp: bool = True
-    roms: str = "logic"
-    input_registers: bool = False
-    output_registers: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.clock_ns is None:
@@ -111,9 +105,7 @@ class SymDistributePass(ModulePass):
         narrowed and scheduled (``module`` is consumed)."""
         ctx = Context()
         SymNarrowPass().apply(ctx, module)
-        schedule = SymSchedulePass(clock_ns=self.clock_ns, family=self.family, dsp=self.dsp,
-                                   roms=self.roms, input_registers=self.input_registers,
-                                   output_registers=self.output_registers)
+        schedule = SymSchedulePass(**self.pipeline_options())
         kernel = _kernels(module)[which]
         ready, latency = schedule.schedule_kernel(kernel, load(self.family))
         last = latency - self.output_registers

@@ -50,7 +50,8 @@ Without ``clock_ns`` only ``mul_impl`` is written and the design stays combinati
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
@@ -75,10 +76,9 @@ wherever that costs no cycle of latency."""
 
 
 @dataclass(frozen=True)
-class SymSchedulePass(ModulePass):
-    """Annotate every op of every ``sym.kernel`` with its pipeline stage."""
-
-    name = "sym-schedule"
+class PipelineOptions:
+    """What a schedule is made for: the options of ``sym-schedule`` that ``sym-distribute``
+    shares (it schedules its trial copies with them)."""
 
     clock_ns: float | None = None
     """Clock period in ns; None: no stages (combinational), only multiplier choices."""
@@ -95,17 +95,28 @@ class SymSchedulePass(ModulePass):
     output_registers: bool = False
     """Register the outputs after the last stage (one more cycle of latency)."""
 
-    reset: bool = False
-    """Give the pipeline a synchronous reset port ``rst`` that clears every register."""
-
-    valid: bool = False
-    """Carry a ``valid_in`` flag through the pipeline to ``valid_out``."""
-
     roms: str = "logic"
     """Where plain tables live: ``logic`` (LUTs), ``block`` (block RAM, read one stage after
     its index; needs a clock) or ``auto`` (block RAM for every table off the paths that would
     otherwise make the latency longer than with LUT tables). Interpolating and exponent
     tables stay in logic."""
+
+    def pipeline_options(self) -> dict[str, Any]:
+        """These options by name, to make another pass with them."""
+        return {f.name: getattr(self, f.name) for f in fields(PipelineOptions)}
+
+
+@dataclass(frozen=True)
+class SymSchedulePass(PipelineOptions, ModulePass):
+    """Annotate every op of every ``sym.kernel`` with its pipeline stage."""
+
+    name = "sym-schedule"
+
+    reset: bool = False
+    """Give the pipeline a synchronous reset port ``rst`` that clears every register."""
+
+    valid: bool = False
+    """Carry a ``valid_in`` flag through the pipeline to ``valid_out``."""
 
     dsp_budget: int | None = None
     """DSP blocks the design may take (the model's count, as synthesis splits products): the

@@ -191,10 +191,7 @@ def compile(  # noqa: A001 - the public name of the product
         SymLegalizeFixedPass(precision=precision, max_error=max_error,
                              frac_bits=frac_bits).apply(ctx, module)
         if distribute:
-            SymDistributePass(clock_ns=schedule_pass.clock_ns, family=family,
-                              dsp=schedule_pass.dsp, roms=roms,
-                              input_registers=input_registers,
-                              output_registers=output_registers).apply(ctx, module)
+            SymDistributePass(**schedule_pass.pipeline_options()).apply(ctx, module)
         SymNarrowPass().apply(ctx, module)
         module.verify()
         # An analysis: stages and multiplier choices become attributes of the fixed IR.
