@@ -45,7 +45,13 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from symc.dialects import sym
-from symc.fixed import FixedFormat, Precision, format_for_raw_range, parse_precision
+from symc.fixed import (
+    DEFAULT_MAX_ERROR,
+    FixedFormat,
+    Precision,
+    format_for_raw_range,
+    parse_precision,
+)
 from symc.frontend.errors import SymcError
 from symc.passes.range_analysis import analyze_kernel
 from symc.tables import (
@@ -67,7 +73,6 @@ from symc.tables import (
 )
 
 DEFAULT_ENTRIES = 1024
-DEFAULT_AUTO_ERROR = 2.0**-10
 SETTINGS = ("entries", "domain", "indexing", "interpolation", "max_error", "reduction")
 INTERP_BITS = 12
 """Bits of the position inside a cell that weigh an interpolated table's next entry."""
@@ -353,7 +358,7 @@ class SymApproximateLutPass(ModulePass):
             return bits_table(name, func, in_format, round_precision(out_format), entries,
                               start, span_log2, use_period, interp_bits=interp, valid=valid)
         # auto: the input keeps the index bits plus a guard; the output meets the target.
-        target = target if target is not None else DEFAULT_AUTO_ERROR
+        target = target if target is not None else DEFAULT_MAX_ERROR
         out_frac = max(0, math.ceil(-math.log2(target)) + 1)
         in_frac = max(index_frac + 2 + interp, out_frac)
         d_lo, d_hi = (lo, hi) if use_period is not None else (start, start + 2.0**span_log2)
@@ -381,7 +386,7 @@ class SymApproximateLutPass(ModulePass):
             return exp_table(fmt, fmt, entries, interp_bits=interp)
         # auto: the index comes from t = x * log2(e); x keeps the index bits plus a guard (as a
         # periodic table's does); the output holds [e**lo, e**hi] with the target's bits.
-        target = target if target is not None else DEFAULT_AUTO_ERROR
+        target = target if target is not None else DEFAULT_MAX_ERROR
         out_frac = max(0, math.ceil(-math.log2(target)) + 1)
         in_frac = max(n + 2 + interp, out_frac)
         in_format = format_for_raw_range(math.floor(lo * 2**in_frac),

@@ -39,6 +39,7 @@ from xdsl.passes import ModulePass
 
 from symc.dialects import sym
 from symc.fixed import (
+    DEFAULT_MAX_ERROR,
     FixedFormat,
     Overflow,
     Precision,
@@ -49,7 +50,6 @@ from symc.fixed import (
 )
 from symc.frontend.errors import SymcError
 
-DEFAULT_MAX_ERROR = 2.0**-10
 MAX_AUTO_FRAC_BITS = 96
 
 AUTO_INPUT = Precision(FixedFormat(1, 1), Quant.AP_TRN, Overflow.AP_SAT)

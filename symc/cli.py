@@ -16,7 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from symc.design import sample_inputs
 from symc.frontend.errors import SymcError
+from symc.options import add_arguments, from_arguments
 from symc.toolchain.errors import ToolError
 
 EXIT_BAD_INPUT = 2
@@ -49,27 +51,6 @@ def parse_inputs(text: str) -> list[str] | dict[str, tuple[float, float]]:
     return ranges
 
 
-def _table_options(args: argparse.Namespace) -> dict[str, object]:
-    """``--tables JSON``, ``--function NAME=DEFINITION`` (repeatable), ``--strict``."""
-    import json
-
-    options: dict[str, object] = {"strict": args.strict}
-    if args.tables is not None:
-        try:
-            options["tables"] = json.loads(args.tables)
-        except json.JSONDecodeError as exc:
-            raise SymcError(f"--tables must be JSON: {exc}") from None
-    functions: dict[str, str] = {}
-    for item in args.function or []:
-        name, sep, definition = item.partition("=")
-        if not sep or not name.strip() or not definition.strip():
-            raise SymcError(f"--function {item!r}: expected NAME=DEFINITION, e.g. sc=sin(x)*cos(x)")
-        functions[name.strip()] = definition
-    if functions:
-        options["functions"] = functions
-    return options
-
-
 def _compile_command(args: argparse.Namespace) -> int:
     import symc
 
@@ -79,16 +60,8 @@ def _compile_command(args: argparse.Namespace) -> int:
 
         if args.report not in TARGETS:
             raise SymcError(f"--report {args.report!r}: known targets: {', '.join(TARGETS)}")
-    design = symc.compile(
-        args.exprs,
-        inputs=inputs,
-        precision=args.precision,
-        max_error=args.max_error,
-        frac_bits=args.frac_bits,
-        name=args.name,
-        **_pipeline_options(args),
-        **_table_options(args),
-    )
+    design = symc.compile(args.exprs, inputs=inputs, options=from_arguments(args),
+                          name=args.name)
     if args.target == "hls":
         return _write_hls(design, args)
     if args.simulate:
@@ -136,21 +109,6 @@ def _write_hls(design, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-def _pipeline_options(args: argparse.Namespace) -> dict:
-    return {
-        "clock_ns": args.clock_ns,
-        "family": args.family,
-        "dsp": not args.no_dsp,
-        "roms": args.roms,
-        "input_registers": args.input_registers,
-        "output_registers": args.output_registers,
-        "reset": args.reset,
-        "valid": args.valid,
-        "distribute": not args.no_distribute,
-        "dsp_budget": args.dsp_budget,
-    }
-
-
 def _check_against_rtl(design, n: int, seed: int) -> None:  # noqa: ANN001
     """Simulate ``n`` vectors (range corners first) in Verilator; raise unless bit-exact."""
     X = sample_inputs(design, n, seed)
@@ -160,19 +118,6 @@ def _check_against_rtl(design, n: int, seed: int) -> None:  # noqa: ANN001
     if mismatches:
         raise SymcError(f"RTL simulation differs from the emulator on {mismatches} of {n} vectors")
     print(f"verilator: {n} vectors, RTL == emulator bit for bit")
-
-
-def sample_inputs(design, n: int, seed: int) -> np.ndarray:  # noqa: ANN001
-    """``n`` input vectors: every corner of the input ranges, then uniform samples."""
-    rng = np.random.default_rng(seed)
-    lows = np.array([p.range[0] for p in design.inputs])
-    highs = np.array([p.range[1] for p in design.inputs])
-    k = len(design.inputs)
-    corners = [
-        [highs[i] if (c >> i) & 1 else lows[i] for i in range(k)] for c in range(min(2**k, n))
-    ]
-    rest = rng.uniform(lows, highs, size=(max(0, n - len(corners)), k))
-    return np.vstack([np.array(corners).reshape(-1, k), rest])
 
 
 def _example_command(args: argparse.Namespace) -> int:
@@ -228,19 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp = sub.add_parser("compile", help="compile expressions to Verilog")
     comp.add_argument("exprs", nargs="+", metavar="EXPR", help="one expression per output")
     comp.add_argument("--inputs", help="input order and ranges: x0=-4:4,x1=-1:1 (or x0,x1)")
-    comp.add_argument("--precision", default="ap_fixed<16,6>",
-                      help="ap_fixed<W,I[,QUANT,OVERFLOW]>, ap_ufixed<W,I>, or auto")
-    comp.add_argument("--max-error", type=float, default=None,
-                      help="auto precision: absolute error budget (default 2**-10)")
-    comp.add_argument("--frac-bits", type=int, default=None,
-                      help="auto precision: fractional bits instead of a budget")
     comp.add_argument("--name", default="top", help="Verilog module name")
-    comp.add_argument("--tables", metavar="JSON",
-                      help='table settings per function, e.g. \'{"*": {"entries": 256}}\'')
-    comp.add_argument("--function", action="append", metavar="NAME=DEF",
-                      help="a user function of x, e.g. sc=sin(x)*cos(x) (repeatable)")
-    comp.add_argument("--strict", action="store_true",
-                      help="a table domain that clips its argument's range is an error")
     comp.add_argument("--simulate", type=int, default=0, metavar="N",
                       help="check N vectors in Verilator against the emulator before writing")
     comp.add_argument("--target", choices=("verilog", "hls"), default="verilog",
@@ -250,31 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="HLS project layout: symc (flat) or hls4ml (firmware/, tb_data/, "
                            "build_prj.tcl)")
     comp.add_argument("-o", "--output", required=True, help="output directory")
-    # Pipelining (sym-schedule) and measured figures (Design.report).
-    comp.add_argument("--clock-ns", type=float, default=None, metavar="NS",
-                      help="pipeline to this clock period (default: combinational)")
-    comp.add_argument("--family", default="xcup", metavar="FAMILY",
-                      help="delay model for --clock-ns: xc7, xcup (default) or ecp5")
-    comp.add_argument("--no-dsp", action="store_true",
-                      help="forbid DSP blocks (shift-add and LUT multipliers)")
-    comp.add_argument("--dsp-budget", type=int, default=None, metavar="N",
-                      help="DSP blocks the design may take: constant products move from "
-                           "shifts and adds into DSP blocks while the count stays within N and "
-                           "the latency does not grow")
-    comp.add_argument("--no-distribute", action="store_true",
-                      help="keep every product as written (by default, with --clock-ns, "
-                           "x*(a + b) becomes x*a + x*b where that saves cycles)")
-    comp.add_argument("--roms", choices=("logic", "block", "auto"), default="logic",
-                      help="plain tables in logic (default), in block RAM, or in block RAM "
-                           "where that costs no time (block and auto need --clock-ns)")
-    comp.add_argument("--input-registers", action="store_true",
-                      help="register the inputs (one more cycle)")
-    comp.add_argument("--output-registers", action="store_true",
-                      help="register the outputs (one more cycle)")
-    comp.add_argument("--reset", action="store_true",
-                      help="synchronous active-high rst for every pipeline register")
-    comp.add_argument("--valid", action="store_true",
-                      help="carry valid_in through the pipeline to valid_out")
+    add_arguments(comp)
     comp.add_argument("--report", metavar="TARGET", default=None,
                       help="synthesize and place (yosys, nextpnr-ecp5) and print resources, "
                            "Fmax and latency for TARGET: xc7, xcup or ecp5")

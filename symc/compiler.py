@@ -15,17 +15,30 @@ from typing import Any
 
 import sympy
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
+from symc.backends.pipeline import kernel_latency
 from symc.backends.verilog import module_to_verilog, print_module
 from symc.design import Design, Port
-from symc.fixed import MAX_WIDTH, Precision, parse_precision
+from symc.dialects import get_all_dialects, sym
+from symc.fixed import DEFAULT_MAX_ERROR, MAX_WIDTH, Precision, parse_precision
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import check_calls, definitions
 from symc.frontend.functions import inline as inline_calls
 from symc.frontend.lower import build_module
 from symc.frontend.names import check_design_name, check_identifier, port_names
+from symc.frontend.parse import parse_expression
+from symc.options import CompileOptions
+from symc.passes.approximate_lut import SymApproximateLutPass
+from symc.passes.canonicalize import SymCanonicalizePass
+from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
+from symc.passes.distribute import SymDistributePass
+from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass, input_raw_bounds
+from symc.passes.narrow import SymNarrowPass
+from symc.passes.range_analysis import SymRangeAnalysisPass
+from symc.passes.schedule import SymSchedulePass
+from symc.report import Schedule
 
 Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
 Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
@@ -33,8 +46,6 @@ Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
 
 def _to_sympy(expr: Any, position: int, known: dict[str, str]) -> sympy.Expr:
     if isinstance(expr, str):
-        from symc.frontend.parse import parse_expression
-
         return parse_expression(expr, {name: 1 for name in known})
     if isinstance(expr, sympy.Basic):
         if not isinstance(expr, sympy.Expr):
@@ -100,71 +111,29 @@ def _inputs(inputs: Inputs, exprs: list[sympy.Expr]) -> tuple[list[str], list | 
 def compile(  # noqa: A001 - the public name of the product
     exprs: Expressions,
     inputs: Inputs = None,
-    precision: str = "ap_fixed<16,6>",
-    max_error: float | None = None,
-    frac_bits: int | None = None,
+    options: CompileOptions | None = None,
+    *,
     name: str = "top",
-    tables: Mapping[str, Mapping[str, Any]] | None = None,
-    functions: Mapping[str, Any] | None = None,
-    inline_functions: bool = False,
-    strict: bool = False,
-    clock_ns: float | None = None,
-    family: str = "xcup",
-    dsp: bool = True,
-    roms: str = "logic",
-    input_registers: bool = False,
-    output_registers: bool = False,
-    reset: bool = False,
-    valid: bool = False,
-    distribute: bool = True,
-    dsp_budget: int | None = None,
+    **keywords: Any,
 ) -> Design:
     """Compile expressions (one output each) into a fixed-point hardware design.
 
     ``inputs``: a list of names (port order) or a dict name -> (lo, hi) range; by default the
-    sorted free symbols. ``precision``: ``"ap_fixed<W,I[,Q,O]>"``, ``"ap_ufixed<...>"`` or
-    ``"auto"`` (then ranges are required, ``max_error`` or ``frac_bits`` set the fractional bits).
-    ``tables``: lookup-table settings per function name (or ``"*"``): ``entries``, ``domain``,
-    ``indexing`` (``"bits"`` or ``"hls4ml"``), ``max_error``. ``functions``: user-defined unary
-    functions, name -> definition in ``x`` (a string, or a callable as in PySR's
-    ``extra_sympy_mappings``); each becomes one table unless ``inline_functions``. ``strict``:
-    a table domain that clips part of its argument's range is an error, not a warning.
-
-    Pipelining (``sym-schedule``): ``clock_ns`` is the target clock period; the design gets
-    registers so that every stage fits it on ``family`` (``"xc7"``, ``"xcup"``, ``"ecp5"``) with
-    the fewest cycles (``Design.latency``), II = 1. ``None`` keeps it combinational.
-    ``dsp=False`` forbids DSP blocks (constant products become shifts and adds, others LUT
-    multipliers). ``roms="block"`` puts plain tables in block RAM (dual-port ROMs shared by two
-    reads; read one stage after the index; interpolating and exponent tables stay in logic);
-    ``roms="auto"`` only those whose value comes no later than from LUTs.
-    ``input_registers`` / ``output_registers`` add a register stage before / after
-    the logic; ``reset`` adds a synchronous active-high ``rst`` that clears every pipeline
-    register; ``valid`` carries ``valid_in`` to ``valid_out`` alongside the data.
-    ``distribute`` (with a clock): multiply a product of a late sum out (``x*(a + b)`` ->
-    ``x*a + x*b``, the same bits) wherever that saves cycles (``sym-distribute``); False keeps
-    the expression's own products. ``dsp_budget``: DSP blocks the design may take; constant
-    products move from shift-adds into DSP blocks (most adder bits first) while the model's
-    count stays within it and the latency does not grow.
+    sorted free symbols. ``options``: a :class:`~symc.options.CompileOptions` (precision,
+    tables and functions, pipeline); its fields may also be given as keywords
+    (``precision="auto", max_error=1e-3, clock_ns=5``), which change ``options`` when both are
+    given. ``name``: the Verilog module's name. ``Design.options`` is what built the design.
     """
-    from symc.passes.canonicalize import SymCanonicalizePass
-    from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
-    from symc.passes.distribute import SymDistributePass
-    from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass, input_raw_bounds
-    from symc.passes.narrow import SymNarrowPass
-    from symc.passes.range_analysis import SymRangeAnalysisPass
-
+    options = _options(options, keywords)
+    precision, max_error, frac_bits = options.precision, options.max_error, options.frac_bits
+    auto = options.auto
+    distribute = options.distribute
     check_design_name(name)
-    schedule_pass = _schedule_pass(clock_ns, family, dsp, roms, input_registers,
-                                   output_registers, reset, valid, dsp_budget)
-    if not isinstance(precision, str):
-        raise SymcError(f"precision must be a string, not {type(precision).__name__}")
-    auto = precision.strip() == "auto"
+    schedule_pass = _schedule_pass(options)
     input_precision = AUTO_INPUT if auto else parse_precision(precision)
-    if not auto and (max_error is not None or frac_bits is not None):
-        raise SymcError("max_error and frac_bits apply only to precision='auto'")
-    known = definitions(functions)
-    sym_exprs = _expressions(exprs, known, inline_functions)
-    lut_pass = _table_pass(precision, auto, max_error, tables, strict)
+    known = definitions(options.function_definitions)
+    sym_exprs = _expressions(exprs, known, options.inline_functions)
+    lut_pass = _table_pass(options)
     names, ranges = _inputs(inputs, sym_exprs)
     if auto and ranges is None:
         raise SymcError("precision='auto' needs input ranges: inputs={'x0': (lo, hi), ...}")
@@ -210,8 +179,6 @@ def compile(  # noqa: A001 - the public name of the product
         raise SymcError(f"internal error, the IR does not verify: {exc}") from exc
     verilog = module_to_verilog(module, stages["hw"])
 
-    from symc.dialects import sym
-
     kernel = next(k for k in fixed_module.walk() if isinstance(k, sym.KernelOp))
     in_formats = [a.type.format for a in kernel.body.block.args]  # type: ignore[attr-defined]
     out_formats = [v.type.format for v in kernel.output_op.operands]  # type: ignore[attr-defined]
@@ -242,48 +209,33 @@ def compile(  # noqa: A001 - the public name of the product
         verilog=verilog,
         latency=_latency(kernel),
         schedule=_schedule(kernel, schedule_pass),
+        options=options,
     )
 
 
 # --- pipelining ---------------------------------------------------------------------------------
 
 
-def _schedule_pass(clock_ns: float | None, family: str, dsp: bool, roms: str,
-                   input_registers: bool, output_registers: bool, reset: bool,
-                   valid: bool, dsp_budget: int | None = None) -> Any:
-    from symc.delays import load
-    from symc.passes.schedule import ROMS, SymSchedulePass
+def _options(options: CompileOptions | None, keywords: dict[str, Any]) -> CompileOptions:
+    if options is None:
+        return CompileOptions.from_keywords(**keywords)
+    if not isinstance(options, CompileOptions):
+        raise SymcError(f"options must be a symc.CompileOptions, not {type(options).__name__}")
+    return options.replace(**keywords) if keywords else options
 
-    load(family)  # an unknown family fails here, listing the known ones
-    if clock_ns is not None:
-        if isinstance(clock_ns, bool) or not isinstance(clock_ns, int | float):
-            raise SymcError(f"clock_ns must be a number of nanoseconds, not {clock_ns!r}")
-        if not (math.isfinite(clock_ns) and clock_ns > 0):
-            raise SymcError(f"clock_ns must be positive, not {clock_ns}")
-    elif input_registers or output_registers or reset or valid:
-        raise SymcError("input_registers, output_registers, reset and valid need a clock_ns")
-    if dsp_budget is not None and (isinstance(dsp_budget, bool)
-                                   or not isinstance(dsp_budget, int) or dsp_budget < 0):
-        raise SymcError(f"dsp_budget must be a number of DSP blocks >= 0, not {dsp_budget!r}")
-    if roms not in ROMS:
-        raise SymcError(f"roms must be one of {', '.join(map(repr, ROMS))}, not {roms!r}")
-    if roms != "logic" and clock_ns is None:
-        raise SymcError(f"roms={roms!r} reads tables on a clock edge: it needs a clock_ns")
-    return SymSchedulePass(clock_ns=None if clock_ns is None else float(clock_ns), family=family,
-                           dsp=bool(dsp), roms=roms, input_registers=input_registers,
-                           output_registers=output_registers, reset=reset, valid=valid,
-                           dsp_budget=dsp_budget)
+
+def _schedule_pass(options: CompileOptions) -> SymSchedulePass:
+    return SymSchedulePass(
+        clock_ns=options.clock_ns, family=options.family, dsp=options.dsp, roms=options.roms,
+        input_registers=options.input_registers, output_registers=options.output_registers,
+        reset=options.reset, valid=options.valid, dsp_budget=options.dsp_budget)
 
 
 def _latency(kernel: Any) -> int:
-    from symc.backends.pipeline import kernel_latency
-
     return kernel_latency(kernel) or 0
 
 
 def _schedule(kernel: Any, schedule_pass: Any) -> Any:
-    from symc.report import Schedule
-
     stage_ns = kernel.attributes.get("stage_ns")
     return Schedule(
         family=schedule_pass.family,
@@ -296,39 +248,22 @@ def _schedule(kernel: Any, schedule_pass: Any) -> Any:
     )
 
 
-def _table_pass(precision: str, auto: bool, max_error: float | None,
-                tables: Mapping[str, Mapping[str, Any]] | None, strict: bool) -> Any:
-    from symc.passes.approximate_lut import SymApproximateLutPass
-
-    settings: dict[str, dict[str, Any]] = {}
-    if tables is not None:
-        if not isinstance(tables, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, Mapping) for k, v in tables.items()
-        ):
-            raise SymcError("tables must map function names (or '*') to dicts of settings")
-        settings = {k: dict(v) for k, v in tables.items()}
-        for values in settings.values():
-            if isinstance(values.get("domain"), tuple):
-                values["domain"] = list(values["domain"])
+def _table_pass(options: CompileOptions) -> SymApproximateLutPass:
+    settings = options.table_settings
     table_error = None
-    if auto and not any("max_error" in v or "entries" in v for v in settings.values()):
+    if options.auto and not any("max_error" in v or "entries" in v for v in settings.values()):
         # A quarter of the design's budget for each table; the arithmetic gets the rest.
-        table_error = (max_error if max_error is not None else 2.0**-10) / 4
-    try:
-        encoded = json.dumps(settings, sort_keys=True) if settings else ""
-    except (TypeError, ValueError) as exc:
-        raise SymcError(f"tables settings must be plain numbers and strings: {exc}") from None
+        budget = options.max_error if options.max_error is not None else DEFAULT_MAX_ERROR
+        table_error = budget / 4
+    encoded = json.dumps(settings, sort_keys=True) if settings else ""
     # symc's own precision interpolates: far smaller tables for the same error.
-    return SymApproximateLutPass(precision=precision, max_error=table_error, strict=strict,
-                                 tables=encoded, interpolation="linear" if auto else "none")
+    return SymApproximateLutPass(precision=options.precision, max_error=table_error,
+                                 strict=options.strict, tables=encoded,
+                                 interpolation="linear" if options.auto else "none")
 
 
 def _context() -> Context:
-    from symc.dialects import get_all_dialects
-
     ctx = Context()
-    from xdsl.dialects.builtin import Builtin
-
     ctx.load_dialect(Builtin)
     for factory in get_all_dialects().values():
         ctx.load_dialect(factory())

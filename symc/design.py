@@ -18,6 +18,7 @@ from xdsl.dialects.builtin import ModuleOp
 from symc.emulator import Emulator
 from symc.fixed import FixedFormat, Precision, quantize_real
 from symc.frontend.errors import SymcError
+from symc.options import CompileOptions
 from symc.report import Schedule
 
 STAGES = ("sym", "lut", "fixed", "hw")
@@ -68,6 +69,8 @@ class Design:
     """Clock cycles from inputs to outputs (0: combinational)."""
     schedule: Schedule | None = None
     """Pipelining settings and result (``sym-schedule``); None for designs built by hand."""
+    options: CompileOptions | None = None
+    """The options that built the design (``symc.compile``); None for designs built by hand."""
     _reports: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _emulator: Emulator | None = field(default=None, repr=False)
     _testbench: Any = field(default=None, repr=False)
@@ -200,8 +203,6 @@ class Design:
         from symc.backends import hls_project as project
 
         if X is None:
-            from symc.cli import sample_inputs
-
             X = sample_inputs(self, 1000, seed=0)
         code = self.hls
         raw_out = self.emulator.run_raw(self.quantize_inputs(X))
@@ -305,6 +306,19 @@ class Design:
         ins = ", ".join(f"{p.name}: {p.format}" for p in self.inputs)
         outs = ", ".join(f"{p.name}: {p.format}" for p in self.outputs)
         return f"<Design {self.name} ({ins}) -> ({outs}), latency {self.latency}>"
+
+
+def sample_inputs(design: Design, n: int, seed: int) -> np.ndarray:
+    """``n`` input vectors: every corner of the input ranges, then uniform samples."""
+    rng = np.random.default_rng(seed)
+    lows = np.array([p.range[0] for p in design.inputs if p.range is not None])
+    highs = np.array([p.range[1] for p in design.inputs if p.range is not None])
+    k = len(design.inputs)
+    corners = [
+        [highs[i] if (c >> i) & 1 else lows[i] for i in range(k)] for c in range(min(2**k, n))
+    ]
+    rest = rng.uniform(lows, highs, size=(max(0, n - len(corners)), k))
+    return np.vstack([np.array(corners).reshape(-1, k), rest])
 
 
 def _output_columns(results: list[list[int]], outputs: list[Any]) -> np.ndarray:

@@ -52,6 +52,9 @@ from symc.frontend.errors import SymcError
 MAX_WIDTH = 1024
 """Widest value symc builds (ap_fixed's own limit, ``AP_INT_MAX_W``, defaults to 1024)."""
 
+DEFAULT_MAX_ERROR = 2.0**-10
+"""``precision="auto"``: the absolute error budget per output when none is given."""
+
 
 class Quant(enum.StrEnum):
     """Quantization modes: what happens to the bits dropped below the new LSB."""

@@ -11,8 +11,9 @@ with a caret, like a compiler diagnostic.
 _EXCERPT_RADIUS = 36
 
 
-class SymcError(Exception):
-    """Base class of all errors caused by user input anywhere in the compiler."""
+class SymcError(ValueError):
+    """Base class of all errors caused by user input anywhere in the compiler (a
+    ``ValueError``, as numpy and scikit-learn users expect of bad arguments)."""
 
 
 class ParseError(SymcError):
