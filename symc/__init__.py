@@ -3,16 +3,25 @@
     import symc
     d = symc.compile("x0*x1 - 0.5*x0**2", inputs={"x0": (-4, 4), "x1": (-1, 1)})
     d.verilog; d.predict(X); d.simulate(X)
+
+    front = symc.sr.read("outputs/<run_id>/")          # a PySR run: one front per output
+    study = symc.explore(front, X, y)                   # every equation x a precision grid
+    study.table; study.pareto(); study.best(max_lut=1000); study.save("report/")
 """
 
+from symc import sr
 from symc.compiler import compile
 from symc.design import Design, Port
+from symc.exploration import Exploration, explore
 from symc.fixed import FixedFormat, Overflow, Precision, Quant, parse_precision
 from symc.frontend.errors import ParseError, SymcError
+from symc.options import CompileOptions
 from symc.toolchain.errors import ToolError
 
 __all__ = [
+    "CompileOptions",
     "Design",
+    "Exploration",
     "FixedFormat",
     "Overflow",
     "ParseError",
@@ -22,6 +31,8 @@ __all__ = [
     "SymcError",
     "ToolError",
     "compile",
+    "explore",
     "parse_precision",
+    "sr",
 ]
 __version__ = "0.1.0"

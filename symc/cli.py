@@ -16,7 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from symc.cli_explore import add_parser as add_explore_parser
 from symc.design import sample_inputs
+from symc.examples import DEFAULT, EXAMPLES
 from symc.frontend.errors import SymcError
 from symc.options import add_arguments, from_arguments
 from symc.toolchain.errors import ToolError
@@ -122,7 +124,6 @@ def _check_against_rtl(design, n: int, seed: int) -> None:  # noqa: ANN001
 
 def _example_command(args: argparse.Namespace) -> int:
     import symc
-    from symc.examples import EXAMPLES
 
     example = EXAMPLES[args.name]
     print(f"example {example.name}: {example.description}")
@@ -189,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "Fmax and latency for TARGET: xc7, xcup or ecp5")
     comp.set_defaults(run=_compile_command)
 
-    from symc.examples import DEFAULT, EXAMPLES
+    add_explore_parser(sub)
 
     ex = sub.add_parser("example", help="compile and verify an embedded example")
     ex.add_argument("name", nargs="?", default=DEFAULT, choices=sorted(EXAMPLES))

@@ -1,0 +1,185 @@
+"""Calibrate the resource estimate (``symc/estimate.py``) against yosys, and report its error.
+
+    python benchmarks/calibrate_resources.py                 # xcup and xc7 (a few minutes)
+    python benchmarks/calibrate_resources.py --family xcup --refit
+
+Designs: every other equation of the jet-tagging hall of fame (PySR, ``../shared/benchmarks``) at
+three settings (``ap_fixed<16,6>`` with hls4ml's 256-entry tables, ``auto`` at 0.05 with
+256-entry tables, ``auto`` at 0.5 with 64-entry tables; 5 ns), the five-class combined
+designs, and arithmetic formulas (random polynomials). Each is compiled, its counts taken by
+``symc.estimate.features`` and synthesized by yosys (``synth_xilinx``); every fourth design is
+held out of the fit and the model's error on those is stored beside the coefficients. The
+measurements are kept in ``benchmarks/data/resources_<family>.measured.json`` so that
+``--refit`` refits without synthesis.
+
+The fit is least squares on the non-negative coefficients (a feature whose coefficient comes
+out negative is dropped and the rest refitted): every count is hardware that costs, never
+hardware that saves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+import symc
+from symc.estimate import FEATURES, features
+from symc.frontend.errors import SymcError
+from symc.toolchain import yosys
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "benchmarks" / "jet_tagging_pysr"
+MEASURED = ROOT / "benchmarks" / "data"
+MODELS = ROOT / "symc" / "data"
+SC = {"sc": "sin(x)*cos(x)"}
+INPUTS = [f"x{i}" for i in range(16)]
+SETTINGS = {
+    "hls4ml": dict(precision="ap_fixed<16,6>",
+                   tables={"*": {"entries": 256, "domain": [-8, 8], "indexing": "hls4ml"}}),
+    "auto0.05": dict(precision="auto", max_error=0.05,
+                     tables={"*": {"entries": 256, "interpolation": "none"}}),
+    "auto0.5": dict(precision="auto", max_error=0.5,
+                    tables={"*": {"entries": 64, "interpolation": "none"}}),
+}
+
+
+def designs() -> list[tuple[str, list[str]]]:
+    """(label, expressions) of every calibration design."""
+    found: list[tuple[str, list[str]]] = []
+    files = sorted(SHARED.glob("hall_of_fame_class*.csv")) if SHARED.is_dir() else []
+    if not files:
+        print(f"note: {SHARED} is absent: calibrating on polynomials only", file=sys.stderr)
+    per_class: list[list[str]] = []
+    for path in files:
+        with path.open() as f:
+            rows = list(csv.DictReader(f))
+        per_class.append([r["Equation"] for r in rows])
+        for row in rows[::2]:  # every other equation: the fronts' whole span, half the time
+            found.append((f"{path.stem}:{row['Complexity']}", [row["Equation"]]))
+    if per_class:
+        for pick in (0.5, 0.75, 1.0):  # combined designs along the fronts
+            exprs = [eqs[min(len(eqs) - 1, int(pick * (len(eqs) - 1)))] for eqs in per_class]
+            found.append((f"jet5@{pick}", exprs))
+    rng = random.Random(7)
+    for i in range(16):
+        terms = []
+        for _ in range(rng.randint(2, 8)):
+            factors = [f"x{rng.randrange(4)}" for _ in range(rng.randint(1, 3))]
+            terms.append(f"{rng.uniform(-2, 2):.4f}*" + "*".join(factors))
+        found.append((f"poly{i}", [" + ".join(terms)]))
+    return found
+
+
+def measure(family: str, clock_ns: float) -> list[dict]:
+    rows = []
+    todo = [(label, exprs, setting) for label, exprs in designs() for setting in SETTINGS]
+    start = time.time()
+    for n, (label, exprs, setting) in enumerate(todo, 1):
+        inputs = {name: (-4.0, 4.0) for name in INPUTS}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                d = symc.compile(exprs, inputs=inputs, functions=SC, clock_ns=clock_ns,
+                                 family=family, **SETTINGS[setting])
+        except SymcError as exc:
+            print(f"  skip {label} {setting}: {str(exc).splitlines()[0][:100]}", file=sys.stderr)
+            continue
+        counts = features(d)
+        res, _ = yosys.synthesize(d.verilog, d.name, family)
+        rows.append({"design": label, "setting": setting, "features": counts,
+                     "lut": res.lut, "ff": res.ff, "dsp": res.dsp})
+        print(f"  [{n}/{len(todo)} {time.time() - start:5.0f} s] {label} {setting}: "
+              f"LUT {res.lut} FF {res.ff}", file=sys.stderr)
+    return rows
+
+
+def nonnegative_fit(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Least squares with coefficients >= 0 (drop the most negative, refit, repeat)."""
+    active = list(range(X.shape[1]))
+    coef = np.zeros(X.shape[1])
+    while active:
+        sol, *_ = np.linalg.lstsq(X[:, active], y, rcond=None)
+        if (sol >= 0).all():
+            coef[:] = 0
+            coef[active] = sol
+            return coef
+        active.pop(int(np.argmin(sol)))
+    return coef
+
+
+def fit(rows: list[dict], target: str, names: tuple[str, ...]) -> tuple[float, dict]:
+    X = np.array([[1.0] + [r["features"][k] for k in names] for r in rows])
+    y = np.array([r[target] for r in rows], dtype=float)
+    coef = nonnegative_fit(X, y)
+    return float(coef[0]), {k: float(c) for k, c in zip(names, coef[1:], strict=True)}
+
+
+def relative_errors(rows: list[dict], target: str, intercept: float, coef: dict) -> np.ndarray:
+    pred = np.array([intercept + sum(c * r["features"][k] for k, c in coef.items())
+                     for r in rows])
+    true = np.array([r[target] for r in rows], dtype=float)
+    return (pred - true) / np.maximum(true, 1.0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--family", action="append", choices=("xcup", "xc7"))
+    parser.add_argument("--clock-ns", type=float, default=5.0)
+    parser.add_argument("--refit", action="store_true", help="refit the stored measurements")
+    args = parser.parse_args()
+    MEASURED.mkdir(parents=True, exist_ok=True)
+    for family in args.family or ["xcup", "xc7"]:
+        store = MEASURED / f"resources_{family}.measured.json"
+        if args.refit:
+            rows = json.loads(store.read_text())["rows"]
+        else:
+            print(f"{family}: synthesizing the calibration designs", file=sys.stderr)
+            rows = measure(family, args.clock_ns)
+            store.write_text(json.dumps({"family": family, "clock_ns": args.clock_ns,
+                                         "yosys": yosys.version(), "rows": rows}, indent=1)
+                             + "\n")
+        train = [r for i, r in enumerate(rows) if i % 4 != 3]
+        held = [r for i, r in enumerate(rows) if i % 4 == 3]
+        lut_b, lut = fit(train, "lut", tuple(k for k in FEATURES if k != "register_bits"))
+        ff_b, ff = fit(train, "ff", ("register_bits", "add_bits"))
+        summary = {}
+        for target, b, c in (("lut", lut_b, lut), ("ff", ff_b, ff)):
+            err = relative_errors(held, target, b, c)
+            big = [r for r in held if r[target] >= 200]
+            err_big = relative_errors(big, target, b, c) if big else np.zeros(0)
+            summary[target] = {
+                "designs": len(held),
+                "median_abs_rel_error": round(float(np.median(np.abs(err))), 4),
+                "p90_abs_rel_error": round(float(np.quantile(np.abs(err), 0.9)), 4),
+                "max_abs_rel_error": round(float(np.max(np.abs(err))), 4),
+                "designs_over_200": len(big),
+                "median_abs_rel_error_over_200": (round(float(np.median(np.abs(err_big))), 4)
+                                                  if big else None),
+            }
+        model = {"family": family, "source": "benchmarks/calibrate_resources.py, yosys "
+                 f"{json.loads(store.read_text()).get('yosys', '?')} synth_xilinx -family {family}",
+                 "lut_intercept": lut_b, "lut": lut, "ff_intercept": ff_b, "ff": ff,
+                 "fitted_on": len(train), "held_out": summary}
+        (MODELS / f"resources_{family}.json").write_text(json.dumps(model, indent=1) + "\n")
+        print(f"\n{family}: fitted on {len(train)} designs, held out {len(held)}")
+        print(f"  LUT = {lut_b:.1f} + " + " + ".join(f"{c:.3f}*{k}" for k, c in lut.items() if c))
+        print(f"  FF  = {ff_b:.1f} + " + " + ".join(f"{c:.3f}*{k}" for k, c in ff.items() if c))
+        print("  | target | held out | median abs rel err | p90 | max | median (>= 200) |")
+        print("  |---|---|---|---|---|---|")
+        for target, s in summary.items():
+            print(f"  | {target} | {s['designs']} | {s['median_abs_rel_error']:.1%} | "
+                  f"{s['p90_abs_rel_error']:.1%} | {s['max_abs_rel_error']:.1%} | "
+                  f"{s['median_abs_rel_error_over_200'] or 0:.1%} ({s['designs_over_200']}) |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

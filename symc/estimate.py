@@ -1,0 +1,149 @@
+"""Resource estimate without synthesis: LUT, FF, DSP and BRAM of a design in milliseconds.
+
+A design's fixed-point IR (with ``sym-schedule``'s choices) and its hw IR give a few counts a
+synthesis tool's result follows closely (:func:`features`): adder bits (sums, differences,
+negations, rounding casts, the adders of shift-add products), compare-and-select bits (min,
+max, saturating casts, clamped table indices), LUT-multiplier bits, the bits of tables kept in
+logic, the glue of products wider than one DSP block, and the pipeline's register bits. The
+estimate is a linear model in those counts, one per family, fitted to yosys's counts on real
+designs and stored as data (``symc/data/resources_<family>.json``, written by
+``benchmarks/calibrate_resources.py``, which also records the model's error on designs held
+out of the fit). DSP blocks are the delay model's own count, the one the scheduler plans with;
+block RAMs are counted from the tables placed in them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from symc.delays import constant_operand, csd_digits, interp_bits, load, mul_impl, table_entries
+from symc.dialects import sym
+from symc.fixed import Overflow, Quant
+from symc.frontend.errors import SymcError
+
+if TYPE_CHECKING:
+    from symc.design import Design
+
+FEATURES = ("add_bits", "select_bits", "lut_mul_bits", "rom_bits", "dsp_glue_bits",
+            "register_bits")
+"""The counts :func:`features` gives, in the order the models' coefficients use."""
+
+_COMPREG = re.compile(r"= seq\.compreg .*: i(\d+)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ResourceModel:
+    """``lut = lut_intercept + sum(lut[k] * feature[k])``, and the same for ``ff``."""
+
+    family: str
+    lut: dict[str, float]
+    ff: dict[str, float]
+    lut_intercept: float = 0.0
+    ff_intercept: float = 0.0
+    held_out: dict[str, Any] | None = None
+    """The calibration's error on designs left out of the fit."""
+
+    def predict(self, counts: dict[str, float]) -> tuple[int, int]:
+        lut = self.lut_intercept + sum(c * counts.get(k, 0.0) for k, c in self.lut.items())
+        ff = self.ff_intercept + sum(c * counts.get(k, 0.0) for k, c in self.ff.items())
+        return max(0, round(lut)), max(0, round(ff))
+
+
+@functools.cache
+def load_model(family: str) -> ResourceModel:
+    """The stored resource model of ``family`` (an error naming the known ones otherwise)."""
+    load(family)  # an unknown family fails here, listing the known ones
+    name = f"resources_{family}.json"
+    try:
+        text = resources.files("symc").joinpath("data", name).read_text()
+    except FileNotFoundError:
+        raise SymcError(f"no resource model for {family!r} (symc/data/{name}); run "
+                        "benchmarks/calibrate_resources.py") from None
+    data = json.loads(text)
+    return ResourceModel(family, data["lut"], data["ff"], data.get("lut_intercept", 0.0),
+                         data.get("ff_intercept", 0.0), data.get("held_out"))
+
+
+def features(design: Design) -> dict[str, float]:
+    """The counts the resource model reads (see the module docstring)."""
+    family = design.schedule.family if design.schedule else "xcup"
+    model = load(family)
+    counts = dict.fromkeys(FEATURES, 0.0)
+    for op in design.fixed_module.walk():
+        if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp):
+            counts["add_bits"] += _width(op)
+        elif isinstance(op, sym.AbsOp):
+            counts["add_bits"] += _width(op)
+            counts["select_bits"] += _width(op)
+        elif isinstance(op, sym.MinOp | sym.MaxOp):
+            counts["select_bits"] += 2 * _width(op)
+        elif isinstance(op, sym.CastOp):
+            if op.quant is not Quant.AP_TRN and op.quant is not Quant.AP_TRN_ZERO:
+                counts["add_bits"] += _width(op)
+            if op.overflow is not Overflow.AP_WRAP:
+                counts["select_bits"] += _width(op)
+        elif isinstance(op, sym.MulOp):
+            _product(op, model, counts)
+        elif isinstance(op, sym.LutOp):
+            entry_bits = _width(op)
+            if "rom_impl" not in op.attributes:
+                counts["rom_bits"] += table_entries(op) * entry_bits
+            counts["select_bits"] += 2 * _width_of(op.operand)  # the index's clamp
+            if interp_bits(op):
+                counts["add_bits"] += 2 * entry_bits
+    counts["register_bits"] = float(sum(int(w) for w in _COMPREG.findall(design.mlir("hw"))))
+    return counts
+
+
+def _width(op: Any) -> int:
+    return op.results[0].type.format.width
+
+
+def _width_of(value: Any) -> int:
+    return value.type.format.width
+
+
+def _product(op: sym.MulOp, model: Any, counts: dict[str, float]) -> None:
+    impl = mul_impl(op)
+    wa, wb = _width_of(op.lhs), _width_of(op.rhs)
+    if impl == "shift_add":
+        constant = constant_operand(op)
+        digits = len(csd_digits(abs(constant[1]))) if constant is not None else 2
+        counts["add_bits"] += max(0, digits - 1) * _width(op)
+    elif impl == "lut":
+        counts["lut_mul_bits"] += wa * wb
+    else:
+        blocks = model.dsp_blocks_of(op)
+        if blocks > 1:
+            counts["dsp_glue_bits"] += (blocks - 1) * (wa + wb)
+
+
+def estimate(design: Design, family: str | None = None) -> dict[str, Any]:
+    """LUT, FF, DSP and BRAM of ``design`` by the model of ``family`` (default: the family it
+    was scheduled for), with the counts it read."""
+    family = family or (design.schedule.family if design.schedule else "xcup")
+    counts = features(design)
+    lut, ff = load_model(family).predict(counts)
+    return {"lut": lut, "ff": ff, "dsp": dsp_blocks(design), "bram": block_rams(design),
+            "features": counts}
+
+
+def dsp_blocks(design: Design) -> int:
+    """DSP blocks by the delay model's count (DSP products, multiplying table indices)."""
+    if design.schedule is not None and not design.schedule.dsp:
+        return 0
+    family = design.schedule.family if design.schedule else "xcup"
+    model = load(family)
+    return sum(model.dsp_blocks_of(op) for op in design.fixed_module.walk())
+
+
+def block_rams(design: Design) -> int:
+    """Block RAMs: one dual-port ROM per two reads of tables placed in block RAM."""
+    reads = sum(1 for op in design.fixed_module.walk()
+                if isinstance(op, sym.LutOp) and "rom_impl" in op.attributes)
+    return (reads + 1) // 2
