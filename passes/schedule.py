@@ -1,6 +1,6 @@
 """``sym-schedule``: a pipeline stage for every op, meeting a clock with minimal latency.
 
-An analysis (DESIGN.md contract 6): it runs on the legalized fixed-point IR, after
+An analysis (contract 6 of docs/architecture.md): it runs on the legalized fixed-point IR, after
 ``sym-legalize-fixed`` (every width is known), and only writes attributes that
 ``convert-sym-to-hw`` reads:
 

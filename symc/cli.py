@@ -153,6 +153,40 @@ def _example_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_command(args: argparse.Namespace) -> int:
+    """The seed workflow on embedded data: a front, a sweep, a report, a verified design."""
+    import csv
+    from pathlib import Path
+
+    from symc.examples import DEMO_LAW, DEMO_RANGE, demo_data, demo_front
+
+    out = Path(args.output)
+    X, y = demo_data()
+    front = demo_front(X, y)
+    print(f"demo: Feynman I.6.2a, f = exp(-theta^2/2)/sqrt(2 pi) = {DEMO_LAW}, theta = x0 in "
+          f"[{DEMO_RANGE[0]:g}, {DEMO_RANGE[1]:g}]; {len(X)} samples; a front of {len(front)} "
+          "formulas (least-squares polynomials of degree 0 to 4, then the law)")
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "hall_of_fame.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Complexity", "Loss", "Equation"])
+        writer.writerows(front)
+    with (out / "data.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["x0", "y"])
+        writer.writerows(zip(X[:, 0].tolist(), y.tolist(), strict=True))
+    print(f"wrote {out / 'hall_of_fame.csv'} and {out / 'data.csv'} (PySR's format)")
+    argv = ["explore", str(out / "hall_of_fame.csv"), "--data", str(out / "data.csv"),
+            "--target-column", "y", "--precision", "ap_fixed<16,6>", "--precision",
+            "ap_fixed<18,2>", "--precision", "auto:1e-3", "--precision", "auto:1e-4",
+            "--tables", '{"*": {"interpolation": "none"}}', "--clock-ns", "5",
+            "--max-lut", str(args.max_lut), "--verify", "1000", "-o", str(out / "report")]
+    if args.quiet:
+        argv.append("--quiet")
+    print("symc " + " ".join(a if " " not in a and "{" not in a else repr(a) for a in argv))
+    return build_parser().parse_args(argv).run(build_parser().parse_args(argv))
+
+
 def _float_reference(design, X: np.ndarray, exprs: Sequence[str]) -> np.ndarray:  # noqa: ANN001
     import sympy
 
@@ -191,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     comp.set_defaults(run=_compile_command)
 
     add_explore_parser(sub)
+
+    demo = sub.add_parser("demo", help="the whole workflow on embedded data: a front, a "
+                          "sweep, a report, a verified design")
+    demo.add_argument("-o", "--output", default="symc-demo", help="output folder")
+    demo.add_argument("--max-lut", type=int, default=300, help="LUT budget of the chosen design")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.set_defaults(run=_demo_command)
 
     ex = sub.add_parser("example", help="compile and verify an embedded example")
     ex.add_argument("name", nargs="?", default=DEFAULT, choices=sorted(EXAMPLES))

@@ -94,7 +94,7 @@ def add_parser(sub: Any) -> None:
                          "0..K-1 for K fronts)")
     ex.add_argument("--target-column", metavar="NAME", default=None,
                     help="take the targets from this column of the --data CSV")
-    ex.add_argument("--precision", action="append", metavar="P",
+    ex.add_argument("--precision", dest="precisions", action="append", metavar="P",
                     help="a precision to sweep (repeatable): ap_fixed<W,I>, auto, "
                          "auto:<max_error>, auto:f<frac_bits> (default: symc's presets)")
     ex.add_argument("--metric", default=None, choices=("mse", "accuracy", "auc", "agreement"),
@@ -141,7 +141,7 @@ def explore_command(args: argparse.Namespace) -> int:
     if y is not None and len(y) != len(X):
         raise SymcError(f"the targets have {len(y)} rows, {args.data} has {len(X)}")
     base = from_arguments(args, functions={})
-    grid = ([precision_options(p, base) for p in args.precision] if args.precision
+    grid = ([precision_options(p, base) for p in args.precisions] if args.precisions
             else [_preset(o, base) for o in DEFAULT_GRID])
     functions = parse_function_flags(args.functions or [])
     fronts = args.fronts if len(args.fronts) > 1 else args.fronts[0]

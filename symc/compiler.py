@@ -1,6 +1,6 @@
 """``symc.compile``: expressions in, a verified-ready :class:`~symc.design.Design` out.
 
-Runs the same passes as ``symc-opt``, in the order of DESIGN.md's data flow:
+Runs the same passes as ``symc-opt``, in the order of docs/architecture.md's data flow:
 frontend -> sym-canonicalize -> sym-range-analysis -> sym-approximate-lut -> sym-legalize-fixed
 -> sym-narrow -> sym-schedule -> convert-sym-to-hw -> CIRCT (Verilog). Each stage's IR is kept
 so that ``Design.mlir(stage)`` can show it.

@@ -1,6 +1,6 @@
 """``Design.report()``: what a design costs and how fast it runs, measured by real tools.
 
-The end of the flow (DESIGN.md "what verified means"): resources are counted by yosys
+The end of the flow (docs/architecture.md): resources are counted by yosys
 (``synth_xilinx -family xc7|xcup`` or ``synth_ecp5``), Fmax and the critical path are measured
 by nextpnr-ecp5 place and route of the design between registers
 (:func:`symc.toolchain.nextpnr.timing_harness`), and latency is the pipeline's cycle count.

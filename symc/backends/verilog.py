@@ -1,7 +1,7 @@
 """Verilog backend: an hw/comb/seq module, printed by xDSL, exported by CIRCT.
 
 The last step of the hardware flow (after ``convert-sym-to-hw``). CIRCT parses xDSL's custom
-printed form directly (TOOLCHAIN.md), so the module goes over as text.
+printed form directly, so the module goes over as text.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Embedded examples: expressions shipped with symc, used by ``symc example`` and the tests."""
+"""Embedded examples: expressions shipped with symc, used by ``symc example``, ``symc demo``
+and the tests."""
 
 from __future__ import annotations
 
@@ -33,3 +34,43 @@ EXAMPLES = {
     ),
 }
 DEFAULT = "kinetic_energy"
+
+
+DEMO_LAW = "0.3989422804014327*exp(-x0*x0/2)"
+"""Feynman I.6.2a, the standard normal density exp(-theta**2/2)/sqrt(2*pi), theta = x0."""
+DEMO_RANGE = (1.0, 3.0)
+"""theta's range in the AI Feynman table."""
+
+
+def demo_data(n: int = 20_000, seed: int = 0) -> tuple[object, object]:
+    """``(X, y)``: theta uniform over its range, and the law's value (float64)."""
+    import numpy as np
+
+    X = np.random.default_rng(seed).uniform(*DEMO_RANGE, size=(n, 1))
+    return X, 0.3989422804014327 * np.exp(-X[:, 0] ** 2 / 2)
+
+
+def demo_front(X: object, y: object) -> list[tuple[int, float, str]]:
+    """A front as a symbolic-regression run would give it, from rough to exact: least-squares
+    polynomials of degree 0 to 4 in x0, then the law itself; complexity is PySR's node count
+    of each (its nodes), loss the mean squared error on ``(X, y)``."""
+    import numpy as np
+    import sympy
+
+    from symc.frontend.parse import parse_expression
+
+    def nodes(text: str) -> int:
+        return sum(1 for _ in sympy.preorder_traversal(parse_expression(text)))
+
+    x = np.asarray(X)[:, 0]
+    target = np.asarray(y)
+    front = []
+    for degree in range(5):
+        coef = np.polyfit(x, target, degree)[::-1]
+        terms = [f"{coef[0]:.6g}"] + [
+            f"{c:.6g}*" + "*".join(["x0"] * k) for k, c in enumerate(coef) if k > 0]
+        text = " + ".join(terms).replace("+ -", "- ")
+        fitted = sum(c * x**k for k, c in enumerate(coef))
+        front.append((nodes(text), float(np.mean((fitted - target) ** 2)), text))
+    front.append((nodes(DEMO_LAW), 0.0, DEMO_LAW))
+    return front

@@ -1,9 +1,9 @@
 """g++ wrapper: C simulation of the HLS C++ backend's output with the Xilinx ap_types headers.
 
-This is how symc checks that the HLS C++ computes what the emulator says (DESIGN.md contract
-2) on machines without an HLS tool: ``Design.csim(X)`` builds the design's project once
-(firmware and testbench, compiled in parallel, then linked) and runs every vector through it
-in one process, as Vitis HLS's ``csim_design`` would.
+This is how symc checks that the HLS C++ computes what the emulator says (contract 2 of
+docs/architecture.md) on machines without an HLS tool: ``Design.csim(X)`` builds the
+design's project once (firmware and testbench, compiled in parallel, then linked) and runs
+every vector through it in one process, as Vitis HLS's ``csim_design`` would.
 
 The compiler is ``g++`` (or whatever ``SYMC_CXX`` names). The ``ap_fixed.h`` headers come from
 ``SYMC_AP_TYPES`` (a folder holding ``ap_fixed.h``), else from the installed ``hls4ml`` package,

