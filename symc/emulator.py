@@ -2,9 +2,9 @@
 
 This is the specification of every design (contract 2 of docs/architecture.md): RTL
 simulation and HLS C simulation must equal it bit for bit. Values are raw integers (the value
-times ``2**F``); exact ops compute exactly, ``sym.cast`` calls :func:`symc.fixed.cast_raw`. When every intermediate
-fits 62 bits the arrays are int64 (fast, vectorized); otherwise they are object arrays of Python
-integers (exact at any width, slower). Nothing ever wraps silently.
+times ``2**F``); exact ops compute exactly, ``sym.cast`` calls :func:`symc.fixed.cast_raw`.
+When every intermediate fits 62 bits the arrays are int64 (fast, vectorized); otherwise they
+are object arrays of Python integers (exact at any width, slower). Nothing ever wraps silently.
 """
 
 from __future__ import annotations
