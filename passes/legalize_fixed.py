@@ -17,10 +17,10 @@ in the ``sym.cast`` ops this pass inserts. Two modes:
     of fractional bits ``F``; ``F`` is the smallest for which a worst-case error bound, propagated
     exactly (with rationals) through the kernel, stays within ``max_error`` at every output (or
     ``F = frac_bits`` when that option is given). Constants keep the fewest fractional bits that
-    hold their value quantized at ``F``. The bound covers constant quantization and every
-    truncation; it measures the design against the real-valued expression evaluated at the
-    quantized inputs (the inputs' own quantization is the resolution of the data, not an error
-    of the design). Inputs are truncated (``AP_TRN``) and clamped into their declared ranges
+    hold their value quantized at ``F``. The bound covers the inputs' own quantization (an
+    input has ``F`` fractional bits too, so ``max_error`` sets the inputs' resolution), constant
+    quantization and every truncation; it measures the design against the real-valued
+    expression at the real inputs. Inputs are truncated (``AP_TRN``) and clamped into their declared ranges
     (:func:`input_raw_bounds`), so the quantized inputs never leave the ranges the analysis
     assumed; a driver that sends other values is outside the design's contract. The bound
     reached at each output is recorded in the kernel's ``error_bounds``.
@@ -291,8 +291,10 @@ class SymLegalizeFixedPass(ModulePass):
                 raise _NoGridPoint(name)
             input_types.append(sym.FixedType(format_for_raw_range(*bounds, frac_bits)))
         rb = _Rebuild(kernel, input_types)
+        # An input is truncated to the grid and clamped into its range: under one LSB from
+        # the real input. The bound starts there, so it holds at the real inputs.
         values: dict[SSAValue, _Value] = {
-            arg: _Value(new, lo, hi)
+            arg: _Value(new, lo, hi, lsb)
             for arg, new, (lo, hi) in zip(kernel.body.block.args, rb.block.args, ranges,
                                           strict=True)
         }

@@ -18,6 +18,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
+from symc import overflow
 from symc.backends.pipeline import kernel_latency
 from symc.backends.verilog import module_to_verilog, print_module
 from symc.design import Design, Port
@@ -137,6 +138,7 @@ def compile(  # noqa: A001 - the public name of the product
     names, ranges = _inputs(inputs, sym_exprs)
     if auto and ranges is None:
         raise SymcError("precision='auto' needs input ranges: inputs={'x0': (lo, hi), ...}")
+    declared = ranges is not None
     if ranges is None:
         fmt = input_precision.format
         ranges = [(fmt.min_value, fmt.max_value)] * len(names)
@@ -157,6 +159,11 @@ def compile(  # noqa: A001 - the public name of the product
         module.verify()
         # Tables make big texts: the stages after this one are printed when asked for.
         stages["lut"] = module.clone()
+        if declared and not auto:
+            texts = _expression_texts(exprs, sym_exprs)
+            overflow.check(module, input_precision, [f"{p} = {t}" for p, t in
+                                                     zip(out_ports, texts, strict=True)],
+                           strict=options.strict)
         SymLegalizeFixedPass(precision=precision, max_error=max_error,
                              frac_bits=frac_bits).apply(ctx, module)
         if distribute:
@@ -210,6 +217,7 @@ def compile(  # noqa: A001 - the public name of the product
         latency=_latency(kernel),
         schedule=_schedule(kernel, schedule_pass),
         options=options,
+        expressions=[inline_calls(e, known) for e in sym_exprs],
     )
 
 

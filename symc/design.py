@@ -71,6 +71,9 @@ class Design:
     """Pipelining settings and result (``sym-schedule``); None for designs built by hand."""
     options: CompileOptions | None = None
     """The options that built the design (``symc.compile``); None for designs built by hand."""
+    expressions: list[Any] | None = None
+    """Each output's real-valued expression (sympy, user functions inlined), in the inputs'
+    user names: what :meth:`float_reference` evaluates."""
     _reports: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _emulator: Emulator | None = field(default=None, repr=False)
     _testbench: Any = field(default=None, repr=False)
@@ -166,6 +169,47 @@ class Design:
         ]
         results = self._testbench.run(vectors) if n else []
         return _output_columns(results, self.outputs)
+
+    def float_reference(self, X: Any) -> np.ndarray:
+        """The real expressions in float64 at the inputs ``X`` as given (not quantized), one
+        column per output: what the fixed-point outputs approximate."""
+        if self.expressions is None:
+            raise SymcError("this design carries no expressions to evaluate")
+        import sympy
+
+        arr = self._check_x(X)
+        symbols = [sympy.Symbol(p.source) for p in self.inputs]
+        cols = []
+        with np.errstate(all="ignore"):
+            for expr in self.expressions:
+                f = sympy.lambdify(symbols, expr, modules="numpy")
+                cols.append(np.broadcast_to(np.asarray(f(*arr.T), dtype=np.float64),
+                                            (len(arr),)))
+        return np.stack(cols, axis=1) if cols else np.zeros((len(arr), 0))
+
+    def check(self, X: Any, rtl: bool = True) -> dict[str, Any]:
+        """What ``X`` tells of the design: RTL against the emulator (``rtl``: in Verilator),
+        and the emulator against the real expressions at the real inputs, per output: max and
+        mean absolute error, and the share of vectors whose real value lies outside the
+        output's format (wrapped or saturated). Bit for bit is not correct: both are here."""
+        emulated = self.predict(X)
+        result: dict[str, Any] = {"vectors": len(emulated)}
+        if rtl:
+            simulated = self.simulate(X)
+            result["rtl_mismatches"] = int(np.sum(np.any(simulated != emulated, axis=1)))
+        outputs = []
+        if self.expressions is not None and len(emulated):
+            real = self.float_reference(X)
+            for j, port in enumerate(self.outputs):
+                err = np.abs(emulated[:, j] - real[:, j])
+                fmt = port.format
+                outside = (real[:, j] < fmt.min_value) | (real[:, j] > fmt.max_value)
+                outputs.append({"name": port.name, "max_abs_error": float(np.max(err)),
+                                "mean_abs_error": float(np.mean(err)),
+                                "outside_format": float(np.mean(outside)),
+                                "error_bound": port.error_bound})
+        result["outputs"] = outputs
+        return result
 
     # --- measured figures -------------------------------------------------------------------
 

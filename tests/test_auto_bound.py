@@ -1,0 +1,48 @@
+"""precision="auto": the error bound holds at the real inputs, input quantization included."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import symc
+
+RANGES = {"x0": (-2.0, 2.0), "x1": (-2.0, 2.0), "x2": (-2.0, 2.0)}
+
+EXACT_ARITHMETIC = [
+    ("x0 + x1", lambda a, b, c: a + b),
+    ("x0*x1*x2", lambda a, b, c: a * b * c),
+    ("max(x0, x1)", lambda a, b, c: max(a, b)),
+    ("3*x0 + 1.25", lambda a, b, c: 3 * a + Fraction(5, 4)),
+    ("1000*x0 + x1", lambda a, b, c: 1000 * a + b),
+]
+
+
+def samples(n: int, seed: int) -> np.ndarray:
+    corners = np.array([[2.0 if (c >> i) & 1 else -2.0 for i in range(3)] for c in range(8)])
+    rng = np.random.default_rng(seed)
+    return np.vstack([corners, rng.uniform(-2, 2, size=(n, 3)),
+                      rng.uniform(-2, 2, size=(n, 3)).round(1)])  # 0.7, 0.6: off the grid
+
+
+@pytest.mark.parametrize("max_error", [1e-6, 1e-3, 0.1])
+@pytest.mark.parametrize("text, real", EXACT_ARITHMETIC, ids=[t for t, _ in EXACT_ARITHMETIC])
+def test_exact_arithmetic_bound_holds_at_real_inputs(text, real, max_error):
+    design = symc.compile(text, inputs=RANGES, precision="auto", max_error=max_error)
+    bound = design.outputs[0].error_bound
+    assert 0 < bound <= max_error
+    X = samples(300, seed=len(text))
+    got = design.predict(X)[:, 0]
+    worst = max(abs(Fraction(float(g)) - real(*(Fraction(float(v)) for v in row)))
+                for g, row in zip(got, X, strict=True))
+    assert worst <= Fraction(bound), (text, float(worst), bound)
+    # The inputs resolve what the budget asks for: 0.7 + 0.6 is not 0.
+    if text == "x0 + x1":
+        assert abs(design.predict([[0.7, 0.6, 0.0]])[0, 0] - 1.3) <= bound
+
+
+def test_the_budget_sets_the_inputs_resolution():
+    coarse = symc.compile("x0 + x1", inputs=RANGES, precision="auto", max_error=0.1)
+    fine = symc.compile("x0 + x1", inputs=RANGES, precision="auto", max_error=1e-6)
+    assert coarse.inputs[0].format.frac_bits < fine.inputs[0].format.frac_bits
+    assert fine.inputs[0].format.frac_bits >= 20
