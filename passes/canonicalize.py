@@ -5,8 +5,10 @@ The first pass after the frontend (``sym-canonicalize`` -> ``sym-range-analysis`
 leaves fixed-point ops untouched. To a fixed point, it
 
 * folds ``add sub mul neg abs min max pow`` of constants in float64 (a result that is not a
-  finite float64 is an error); ``sin``, ``cos``, ... of constants are *not* folded: the table
-  pass looks them up in its table, so the design stays bit-comparable with hls4ml;
+  finite float64 is an error); ``sin``, ``cos``, ..., user functions of constants are folded
+  only with ``fold_calls`` (to their value, correctly rounded to float64: what ``auto``
+  precision wants); without it the table pass looks them up in their table, as hls4ml's
+  ``sin_lut(0.3)`` does, so the design stays bit-comparable with hls4ml;
 * turns a division by a constant into a product, ``a / c -> a * (1/c)`` (one multiplier, no
   divider), and rejects a division by the constant zero;
 * applies the identities ``x*1 = x``, ``x*0 = 0``, ``x*(-1) = -x``, ``x+0 = x``, ``0-x = -x``,
@@ -25,6 +27,7 @@ import math
 from dataclasses import dataclass
 from io import StringIO
 
+import sympy
 from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, ModuleOp, UnknownLoc
 from xdsl.ir import Block, Operation, Region, SSAValue
@@ -43,18 +46,28 @@ from xdsl.traits import Pure
 from symc.dialects.sym import (
     AbsOp,
     AddOp,
+    ApplyOp,
     ConstOp,
+    CosOp,
     DivOp,
+    ExpOp,
     KernelOp,
+    LogOp,
     MaxOp,
     MinOp,
     MulOp,
     NegOp,
     PowOp,
     RealType,
+    SinOp,
+    SqrtOp,
     SubOp,
+    TanhOp,
+    TanOp,
 )
 from symc.frontend.errors import SymcError
+from symc.frontend.functions import X, definitions, inline
+from symc.frontend.parse import parse_expression
 
 COMMUTATIVE = (AddOp, MulOp, MinOp, MaxOp)
 """Ops whose operands CSE matches in either order."""
@@ -334,6 +347,35 @@ def cse_and_dce(region: Region, listener: PatternRewriterListener) -> bool:
     return changed
 
 
+_SYMPY_OF = {SinOp: sympy.sin, CosOp: sympy.cos, TanOp: sympy.tan, TanhOp: sympy.tanh,
+             ExpOp: sympy.exp, LogOp: sympy.log, SqrtOp: sympy.sqrt}
+
+
+class CallOfConstantPattern(RewritePattern):
+    """``sin(c)``, ``exp(c)``, ``f(c)`` (a user function) -> their value: evaluated by sympy
+    with 30 significant digits, then rounded to float64 (never through a table)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not (isinstance(op, ApplyOp) or type(op) in _SYMPY_OF) or not _is_real(op):
+            return
+        arg = _constant(op.operands[0])
+        if arg is None:
+            return
+        x = sympy.Float(arg, 30)
+        if isinstance(op, ApplyOp):
+            known = definitions(None)
+            body = inline(parse_expression(op.definition.data, {n: 1 for n in known}), known)
+            exact = body.xreplace({X: x})
+            name = op.function.data
+        else:
+            exact = _SYMPY_OF[type(op)](x)
+            name = op.name
+        value = exact.evalf(30)
+        if not value.is_real or not value.is_finite:
+            raise SymcError(f"{name}({arg!r}){location_suffix(op)} is not a finite real number")
+        _fold(rewriter, op, float(value), arg)
+
+
 @dataclass(frozen=True)
 class SymCanonicalizePass(ModulePass):
     """Fold constants, apply identities, expand powers and share common subexpressions."""
@@ -342,6 +384,10 @@ class SymCanonicalizePass(ModulePass):
 
     max_exponent: int = 64
     """Largest ``sym.pow`` exponent accepted: ``x**n`` needs ``n`` times the bits of ``x``."""
+
+    fold_calls: bool = False
+    """Fold functions of constants to their values (``precision="auto"``); otherwise they stay
+    table reads, as hls4ml computes them."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         patterns: list[RewritePattern] = [
@@ -355,6 +401,7 @@ class SymCanonicalizePass(ModulePass):
             MinPattern(),
             MaxPattern(),
             PowPattern(self.max_exponent),
+            *([CallOfConstantPattern()] if self.fold_calls else []),
         ]
         walker = PatternRewriteWalker(
             GreedyRewritePatternApplier(patterns, dce_enabled=False),  # DCE: real ops only

@@ -20,10 +20,10 @@ in the ``sym.cast`` ops this pass inserts. Two modes:
     hold their value quantized at ``F``. The bound covers the inputs' own quantization (an
     input has ``F`` fractional bits too, so ``max_error`` sets the inputs' resolution), constant
     quantization and every truncation; it measures the design against the real-valued
-    expression at the real inputs. Inputs are truncated (``AP_TRN``) and clamped into their declared ranges
-    (:func:`input_raw_bounds`), so the quantized inputs never leave the ranges the analysis
-    assumed; a driver that sends other values is outside the design's contract. The bound
-    reached at each output is recorded in the kernel's ``error_bounds``.
+    expression at the real inputs. Inputs are truncated (``AP_TRN``) and clamped into their
+    declared ranges (:func:`input_raw_bounds`), so the quantized inputs never leave the ranges
+    the analysis assumed; a driver that sends other values is outside the design's contract.
+    The bound reached at each output is recorded in the kernel's ``error_bounds``.
 """
 
 from __future__ import annotations

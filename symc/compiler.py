@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -59,6 +60,11 @@ def _to_sympy(expr: Any, position: int, known: dict[str, str]) -> sympy.Expr:
     )
 
 
+def natural_key(name: str) -> list[Any]:
+    """Sort key that orders numbered names by number: ``x2`` before ``x14``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
 def _expressions(exprs: Expressions, known: dict[str, str], inline: bool) -> list[sympy.Expr]:
     if isinstance(exprs, str | sympy.Basic):
         items: list[Any] = [exprs]
@@ -83,7 +89,8 @@ def _expression_texts(exprs: Expressions, parsed: list[sympy.Expr]) -> list[str]
 
 
 def _inputs(inputs: Inputs, exprs: list[sympy.Expr]) -> tuple[list[str], list | None]:
-    free = sorted({s.name for e in exprs for s in e.free_symbols})  # type: ignore[attr-defined]
+    free = sorted({s.name for e in exprs for s in e.free_symbols},  # type: ignore[attr-defined]
+                  key=natural_key)
     if inputs is None:
         return free, None
     if isinstance(inputs, str):
@@ -120,10 +127,11 @@ def compile(  # noqa: A001 - the public name of the product
     """Compile expressions (one output each) into a fixed-point hardware design.
 
     ``inputs``: a list of names (port order) or a dict name -> (lo, hi) range; by default the
-    sorted free symbols. ``options``: a :class:`~symc.options.CompileOptions` (precision,
-    tables and functions, pipeline); its fields may also be given as keywords
-    (``precision="auto", max_error=1e-3, clock_ns=5``), which change ``options`` when both are
-    given. ``name``: the Verilog module's name. ``Design.options`` is what built the design.
+    free symbols in natural order (``x2`` before ``x14``). ``options``: a
+    :class:`~symc.options.CompileOptions` (precision, tables and functions, pipeline); its
+    fields may also be given as keywords (``precision="auto", max_error=1e-3, clock_ns=5``),
+    which change ``options`` when both are given. ``name``: the Verilog module's name.
+    ``Design.options`` is what built the design.
     """
     options = _options(options, keywords)
     precision, max_error, frac_bits = options.precision, options.max_error, options.frac_bits
@@ -151,7 +159,7 @@ def compile(  # noqa: A001 - the public name of the product
     stages: dict[str, str | ModuleOp] = {}
     try:
         module.verify()
-        SymCanonicalizePass().apply(ctx, module)
+        SymCanonicalizePass(fold_calls=auto).apply(ctx, module)
         SymRangeAnalysisPass().apply(ctx, module)
         module.verify()
         stages["sym"] = print_module(module)

@@ -233,7 +233,7 @@ def _score(metric: Any, target: np.ndarray, pred: np.ndarray, classification: bo
     if metric == "mse":
         t = target.reshape(len(pred), -1)
         return float(np.mean((pred - t) ** 2))
-    if kind == "combined" or not classification:
+    if kind == "combined":
         labels = np.argmax(pred, axis=1)
         if metric in ("accuracy", "agreement"):
             return float(np.mean(labels == target))
@@ -572,7 +572,7 @@ def explore(
     names_hint = _input_names(inputs, fronts)
     arr, names = _data(X, names_hint)
     ranges = _ranges(inputs, names, arr)
-    classification = len(fronts) > 1 and metric != "mse"
+    classification = _is_classification(metric, y, fronts)
     if metric is None:
         metric = ("accuracy" if y is not None else "agreement") if classification else "mse"
     if isinstance(metric, str) and metric not in METRICS:
@@ -661,6 +661,22 @@ def _ranges(inputs: Any, names: list[str], X: np.ndarray) -> list[tuple[float, f
             lo, hi = lo - 1.0, hi + 1.0
         ranges.append((lo, hi))
     return ranges
+
+
+def _is_classification(metric: Any, y: Any, fronts: list[sr.Front]) -> bool:
+    """Several fronts score classes (one-vs-rest) unless the metric, the targets or the
+    fronts' names (PySR's ``hall_of_fame_output{i}``) say they are outputs of a regression."""
+    if len(fronts) < 2 or metric == "mse":
+        return False
+    if isinstance(metric, str):
+        return True
+    if y is not None:
+        arr = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y, dtype=np.float64)
+        if arr.ndim == 1:
+            return bool(np.all(arr == np.round(arr)) and arr.min() >= 0
+                        and arr.max() < len(fronts))
+        return bool(np.isin(arr, (-1.0, 0.0, 1.0)).all())  # one-hot or +-1 scores
+    return not all(f.name.startswith("output") for f in fronts)
 
 
 def _check_symbols(fronts: list[sr.Front], names: list[str]) -> None:

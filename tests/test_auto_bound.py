@@ -1,5 +1,6 @@
 """precision="auto": the error bound holds at the real inputs, input quantization included."""
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -46,3 +47,25 @@ def test_the_budget_sets_the_inputs_resolution():
     fine = symc.compile("x0 + x1", inputs=RANGES, precision="auto", max_error=1e-6)
     assert coarse.inputs[0].format.frac_bits < fine.inputs[0].format.frac_bits
     assert fine.inputs[0].format.frac_bits >= 20
+
+
+CONSTANT_CALLS = [("sin(0.3)", math.sin(0.3)), ("x0*cos(0.7)", 0.5 * math.cos(0.7)),
+                  ("x0 + log(2)", 0.5 + math.log(2)), ("exp(3) + x0", math.exp(3) + 0.5),
+                  ("sqrt(2)*x0", math.sqrt(2) * 0.5), ("tanh(1.5) - x0", math.tanh(1.5) - 0.5),
+                  ("sigmoid(2) + x0", 1 / (1 + math.exp(-2)) + 0.5),
+                  ("sc(0.5) + x0", math.sin(0.5) * math.cos(0.5) + 0.5)]
+
+
+@pytest.mark.parametrize("text, real", CONSTANT_CALLS, ids=[t for t, _ in CONSTANT_CALLS])
+def test_constant_calls_fold_to_their_value_in_auto(text, real):
+    design = symc.compile(text, inputs={"x0": (-1, 1)}, precision="auto", max_error=1e-6,
+                          functions={"sc": "sin(x)*cos(x)"})
+    assert not design.tables  # folded, never read from a coarse table
+    bound = design.outputs[0].error_bound
+    assert 0 < bound <= 1e-6
+    assert abs(design.predict([[0.5]])[0, 0] - real) <= bound
+
+
+def test_a_constant_call_without_a_real_value_is_an_error():
+    with pytest.raises(symc.SymcError, match=r"sym.log\(-1.0\) is not a finite real number"):
+        symc.compile("log(-1) + x0", inputs={"x0": (-1, 1)}, precision="auto")

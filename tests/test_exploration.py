@@ -185,3 +185,20 @@ def test_precision_strings():
                                                                  max_error=0.01)
     assert precision_options("auto:f9").frac_bits == 9
     assert precision_options("ap_fixed<10,3>").precision == "ap_fixed<10,3>"
+
+
+def test_several_outputs_of_a_regression(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "hall_of_fame_output0.csv").write_text(
+        "Complexity,Loss,Equation\n1,1.0,0.0\n3,0.1,\"x0*x1\"\n")
+    (run / "hall_of_fame_output1.csv").write_text(
+        "Complexity,Loss,Equation\n1,1.0,0.5\n3,0.1,\"x0 - x1\"\n")
+    y2 = np.stack([X[:, 0] * X[:, 1], X[:, 0] - X[:, 1]], axis=1)
+    study = symc.explore(run, X, y2, GRID[1:], n_jobs=1, progress=False)
+    assert study.metric == "mse" and not study.classification
+    best = study.best_row()
+    assert best["kind"] == "combined"
+    design = study.design(best)
+    assert best["metric"] == pytest.approx(np.mean((design.predict(X) - y2) ** 2))
+    assert best["metric"] < 1e-4
