@@ -30,7 +30,7 @@ from symc.frontend.functions import check_calls, definitions
 from symc.frontend.functions import inline as inline_calls
 from symc.frontend.lower import build_module
 from symc.frontend.names import check_design_name, check_identifier, port_names
-from symc.frontend.parse import parse_expression
+from symc.frontend.pysr import parse_equation, table_functions
 from symc.options import CompileOptions
 from symc.passes.approximate_lut import SymApproximateLutPass
 from symc.passes.canonicalize import SymCanonicalizePass
@@ -48,7 +48,8 @@ Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
 
 def _to_sympy(expr: Any, position: int, known: dict[str, str]) -> sympy.Expr:
     if isinstance(expr, str):
-        return parse_expression(expr, {name: 1 for name in known})
+        # PySR's equations as PySR reads them: Julia literals, its operators (symc.frontend.pysr).
+        return parse_equation(expr, known)
     if isinstance(expr, sympy.Basic):
         if not isinstance(expr, sympy.Expr):
             raise SymcError(f"expression {position} is a {type(expr).__name__}, not an expression")
@@ -77,6 +78,7 @@ def _expressions(exprs: Expressions, known: dict[str, str], inline: bool) -> lis
         raise SymcError("no expressions given")
     parsed = [_to_sympy(e, i, known) for i, e in enumerate(items)]
     for expr in parsed:
+        known.update(table_functions(expr, known))  # PySR's cosh, sinh: a table each
         check_calls(expr, known)
     return [inline_calls(e, known) for e in parsed] if inline else parsed
 

@@ -26,59 +26,24 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sympy
-from sympy.core.function import AppliedUndef
 
-from symc.frontend.errors import ParseError, SymcError
+from symc.frontend.errors import SymcError
 from symc.frontend.functions import definitions
-from symc.frontend.parse import parse_expression
+from symc.frontend.pysr import (  # noqa: F401 - the operator tables are part of symc.sr's API
+    PYSR_OPERATORS,
+    PYSR_TABLE_FUNCTIONS,
+    PYSR_UNSUPPORTED,
+    julia_literals,
+    parse_equation,
+    table_functions,
+)
 
-_x, _y = sympy.symbols("x y")
-
-PYSR_OPERATORS: dict[str, tuple[int, Callable[..., sympy.Expr]]] = {
-    "square": (1, lambda x: x**2),
-    "cube": (1, lambda x: x**3),
-    "neg": (1, lambda x: -x),
-    "inv": (1, lambda x: 1 / x),
-    "relu": (1, lambda x: sympy.Max(x, 0)),
-    "sqrt_abs": (1, lambda x: sympy.sqrt(sympy.Abs(x))),
-    "log_abs": (1, lambda x: sympy.log(sympy.Abs(x))),
-    "log1p": (1, lambda x: sympy.log(x + 1)),
-    "log1p_abs": (1, lambda x: sympy.log(sympy.Abs(x) + 1)),
-    "log2": (1, lambda x: sympy.log(x) / sympy.log(2)),
-    "log10": (1, lambda x: sympy.log(x) / sympy.log(10)),
-    "log2_abs": (1, lambda x: sympy.log(sympy.Abs(x)) / sympy.log(2)),
-    "log10_abs": (1, lambda x: sympy.log(sympy.Abs(x)) / sympy.log(10)),
-    "safe_log": (1, lambda x: sympy.log(x)),
-    "safe_sqrt": (1, lambda x: sympy.sqrt(x)),
-    "plus": (2, lambda x, y: x + y),
-    "sub": (2, lambda x, y: x - y),
-    "mult": (2, lambda x, y: x * y),
-    "div": (2, lambda x, y: x / y),
-}
-"""PySR operators symc builds from its own operations (PySR's sympy export is the reference)."""
-
-PYSR_TABLE_FUNCTIONS: dict[str, str] = {
-    "cosh": "(exp(x) + exp(-x))/2",
-    "sinh": "(exp(x) - exp(-x))/2",
-}
-"""PySR operators that become one lookup table each, defined in symc's syntax."""
-
-PYSR_UNSUPPORTED: dict[str, int] = {
-    "sign": 1, "floor": 1, "ceil": 1, "round": 1, "gamma": 1, "erf": 1, "erfc": 1,
-    "asin": 1, "acos": 1, "atan": 1, "asinh": 1, "acosh": 1, "acosh_abs": 1, "atanh": 1,
-    "atanh_clip": 1, "mod": 2, "pow_abs": 2, "greater": 2, "cond": 2, "logical_or": 2,
-    "logical_and": 2,
-}
-"""PySR operators with no hardware form in symc (discontinuous, or functions symc has no
-definition of): refused by name."""
-
-_JULIA_FLOAT = re.compile(r"(?<![A-Za-z0-9_.])(\d+\.?\d*|\.\d+)f([+-]?\d+)(?![A-Za-z0-9_])")
 _COLUMNS = {"complexity": "complexity", "loss": "loss", "equation": "equation",
             "score": "score", "sympy_format": "sympy_format"}
 _HOF_OUTPUT = re.compile(r"^hall_of_fame_output(\d+)\.csv$")
@@ -129,66 +94,13 @@ class Front:
         return min(with_loss, key=lambda e: (e.loss, -(e.complexity or 0)))
 
 
-def julia_literals(text: str) -> str:
-    """Julia float literals as Python reads them: ``1.5f0`` -> ``1.5e0``."""
-    return _JULIA_FLOAT.sub(r"\1e\2", text)
-
-
-def parse_equation(text: str, functions: Mapping[str, str] | None = None,
-                   where: str = "equation") -> sympy.Expr:
-    """One PySR equation: Julia literals, PySR's operators, user functions (kept as calls)."""
-    user = dict(functions or {})
-    arities = {name: 1 for name in user}
-    for table in (PYSR_OPERATORS, PYSR_UNSUPPORTED):
-        for name, spec in table.items():
-            arities.setdefault(name, spec[0] if isinstance(spec, tuple) else spec)
-    for name in PYSR_TABLE_FUNCTIONS:
-        arities.setdefault(name, 1)
-    try:
-        expr = parse_expression(julia_literals(text), arities)
-    except ParseError as exc:
-        if exc.message.startswith("unknown function"):
-            # The parser's hint would list PySR's operator names as user functions.
-            exc = ParseError(exc.text, exc.position, exc.message,
-                             "give its definition in x: functions={'NAME': 'sin(x)*cos(x)'} "
-                             "(CLI: --function NAME=DEF)")
-        raise SymcError(f"{where}: {exc}") from None
-    for call in sorted(expr.atoms(AppliedUndef), key=str):
-        name = type(call).__name__
-        if name in user:
-            continue
-        if name in PYSR_UNSUPPORTED and PYSR_UNSUPPORTED[name] == 1:
-            raise SymcError(
-                f"{where}: PySR's operator {name!r} has no hardware form in symc; give its "
-                f"definition in x with functions={{{name!r}: '...'}} (+ - * / sin cos tan tanh "
-                "exp log sqrt abs min max), or search without it")
-        if name in PYSR_UNSUPPORTED:
-            raise SymcError(
-                f"{where}: PySR's binary operator {name!r} has no hardware form in symc "
-                "(user functions take one argument): search without it")
-        if name not in PYSR_OPERATORS and name not in PYSR_TABLE_FUNCTIONS:
-            raise SymcError(f"{where}: unknown function {name!r}")
-
-    def rewrite(e: Any) -> Any:
-        name = type(e).__name__
-        if name in PYSR_OPERATORS and name not in user:
-            return PYSR_OPERATORS[name][1](*e.args)
-        return e
-
-    return expr.replace(lambda e: isinstance(e, AppliedUndef) and type(e).__name__ in
-                        PYSR_OPERATORS and type(e).__name__ not in user, rewrite)
-
-
 def used_functions(fronts: Sequence[Front]) -> dict[str, str]:
     """Every user function the fronts call, PySR's table operators (``cosh``) included."""
     found: dict[str, str] = {}
     for front in fronts:
         found.update(front.functions)
         for eq in front.equations:
-            for call in eq.expr.atoms(AppliedUndef):
-                name = type(call).__name__
-                if name in PYSR_TABLE_FUNCTIONS and name not in found:
-                    found[name] = PYSR_TABLE_FUNCTIONS[name]
+            found.update(table_functions(eq.expr, found))
     return found
 
 

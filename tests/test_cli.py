@@ -28,6 +28,7 @@ def test_compile_writes_design(tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_compile_auto_with_simulation_and_renaming(tmp_path, capsys):
     out = tmp_path / "out"
     code = main(["compile", "0.5*m*reg**2", "--inputs", "m=1:5,reg=-3:3", "--precision", "auto",
@@ -89,6 +90,7 @@ def test_console_scripts_run(tmp_path):
         assert name in help_text
 
 
+@pytest.mark.slow
 def test_example_runs(capsys):
     assert main(["example", "--vectors", "200"]) == 0
     text = capsys.readouterr().out

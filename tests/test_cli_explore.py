@@ -24,7 +24,8 @@ def run(tmp_path):
     X = rng.normal(size=(500, 2))
     y = 1.5 * X[:, 0] * X[:, 1] - 0.5 * X[:, 1]
     data = tmp_path / "data.csv"
-    rows = ["x0,x1,y"] + [f"{a!r},{b!r},{c!r}" for (a, b), c in zip(X, y, strict=True)]
+    rows = ["x0,x1,y"] + [f"{float(a)!r},{float(b)!r},{float(c)!r}"
+                          for (a, b), c in zip(X, y, strict=True)]
     data.write_text("\n".join(rows) + "\n")
     return folder, data
 

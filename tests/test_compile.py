@@ -77,6 +77,7 @@ def test_sympy_input_and_shared_subexpressions():
     assert d.mlir("sym").count("sym.mul %x, %y") == 1  # one product, shared by both outputs
 
 
+@pytest.mark.slow
 def test_keyword_names_are_renamed_and_reported():
     d = symc.compile(
         "wire * and + input", inputs={"wire": (-1, 1), "and": (-1, 1), "input": (0, 1)}

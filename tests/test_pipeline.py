@@ -30,6 +30,7 @@ def sample(n: int, seed: int) -> np.ndarray:
     return rng.uniform(lo, hi, size=(n, len(INPUTS)))
 
 
+@pytest.mark.slow
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exprs=st.lists(expressions, min_size=4, max_size=6),
        family=st.sampled_from(["xc7", "xcup"]),
@@ -53,6 +54,7 @@ def deep_design():
     return symc.compile(exprs, inputs=RANGES, clock_ns=2.5, family="xcup", valid=True)
 
 
+@pytest.mark.slow
 def test_deep_pipeline_latency_is_exact(deep_design):
     design = deep_design
     assert design.latency >= 2
@@ -83,6 +85,7 @@ def test_deep_pipeline_latency_is_exact(deep_design):
             assert first != expected_bits
 
 
+@pytest.mark.slow
 def test_table_too_slow_for_a_stage_is_split():
     """A table whose index and ROM do not fit one period together: the index is registered and
     the ROM read in the next stage; the results are still the emulator's."""
@@ -107,6 +110,7 @@ def test_table_too_slow_for_a_stage_is_split():
     assert np.array_equal(design.simulate(X), design.predict(X))
 
 
+@pytest.mark.slow
 def test_range_reduced_tables_stream_and_are_timed_with_their_shifter():
     """exp as 2**f scaled by 2**k and sin*cos as one table, pipelined: the exp table is timed
     with its shifter (never split), and the stream equals the emulator."""
@@ -133,6 +137,7 @@ def test_range_reduced_tables_stream_and_are_timed_with_their_shifter():
     assert np.array_equal(design.simulate(X), design.predict(X))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("expr, precision, ranges", [
     ("x0*x1 - x1", "ap_fixed<32,12>", {"x0": (-2000.0, 2000.0), "x1": (-100.0, 100.0)}),
     ("x0*x1 - x1", "ap_ufixed<34,12>", {"x0": (0.0, 4000.0), "x1": (0.0, 100.0)}),
@@ -160,6 +165,7 @@ def test_wide_product_is_cut_into_partial_products_on_ecp5(expr, precision, rang
     assert np.array_equal(design.simulate(X), design.predict(X))
 
 
+@pytest.mark.slow
 def test_chains_of_dsp_blocks_span_stages_and_stream():
     """Products wider than one DSP48E2 are chains of blocks (xcup); at 2.5 ns each chain
     spans two stages, and the design still streams bit-exactly."""

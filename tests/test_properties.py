@@ -13,6 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+import pytest
 import sympy
 from expressions import INPUTS, RANGES, exact_value, expressions
 from expressions import corners_and_uniform as sample
@@ -75,6 +76,7 @@ def test_auto_within_budget(exprs, max_error, seed):
             assert err <= Fraction(port.error_bound), (exprs[j], X[row], float(err))
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exprs=st.lists(expressions, min_size=6, max_size=8), precision=precisions,
        seed=st.integers(0, 2**16))
@@ -84,6 +86,7 @@ def test_verilator_equals_emulator_ap_fixed(exprs, precision, seed):
     assert np.array_equal(design.simulate(X), design.predict(X))
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exprs=st.lists(expressions, min_size=6, max_size=8),
        max_error=st.sampled_from([2.0**-6, 2.0**-12]), seed=st.integers(0, 2**16))
@@ -96,6 +99,7 @@ def test_verilator_equals_emulator_auto(exprs, max_error, seed):
     assert np.array_equal(design.simulate(X_out), design.predict(X_out))
 
 
+@pytest.mark.slow
 def test_wide_intermediates_are_exact():
     """A product of four ap_fixed<16,6> factors is 64 bits wide: the slow exact path."""
     x0, x1, x2 = (sympy.Symbol(n) for n in INPUTS)

@@ -56,6 +56,7 @@ HLS4ML_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("g++") is None or _ap_types() is None,
     reason="needs g++ and the hls4ml package (its ap_types and nnet headers)",
@@ -219,6 +220,7 @@ def test_exp_reduction_serves_a_wide_range_with_a_small_table():
     assert narrow.tables[0]["reduction"] == "none"
 
 
+@pytest.mark.slow
 def test_exp_reduction_every_input_rtl_and_csim_equal_the_emulator():
     # Every one of the 4096 inputs of ap_fixed<12,5>, far beyond the declared range too:
     # outputs that underflow to 0, that saturate, and every power k in between.
@@ -238,6 +240,7 @@ def test_exp_reduction_every_input_rtl_and_csim_equal_the_emulator():
         assert np.array_equal(d.csim(X), emulated)
 
 
+@pytest.mark.slow
 def test_sin_times_cos_of_one_argument_becomes_one_table():
     exprs = ["0.3*x*sin(2*x - 1)*cos(2*x - 1) + sin(y)", "sin(y)*cos(y)", "cos(x)*y*sin(x)"]
     ranges = {"x": (-3, 3), "y": (-2, 2)}
@@ -318,6 +321,7 @@ def _corners_and_uniform(n: int, seed: int) -> np.ndarray:
     return corners_and_uniform(n, seed, RANGES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "precision, tables",
     [
@@ -384,6 +388,7 @@ def test_auto_precision_with_tables_honours_its_bound():
 # --- the jet-tagging hall of fame -------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/benchmarks/jet_tagging_pysr absent")
 def test_hall_of_fame_rtl_equals_emulator():
     equations = []

@@ -269,6 +269,9 @@ class _Parser:
     # --- evaluation guards ---------------------------------------------------------------
 
     def _power(self, base: sympy.Expr, exponent: sympy.Expr, position: int) -> sympy.Expr:
+        if isinstance(exponent, sympy.Float) and float(2 * exponent).is_integer():
+            # `x**2.0` (Julia prints floats so) is the integer power, `x**0.5` the square root.
+            exponent = sympy.Rational(int(2 * exponent), 2)
         size = _power_base_size(base)
         if size > 0 and exponent.is_Rational and abs(exponent) > MAX_CONSTANT_BITS / size:
             raise self._error(position, "constant too large to compute exactly")

@@ -44,6 +44,7 @@ def rom_modules(verilog: str) -> list[str]:
     return re.findall(r"^module (\w+_rom\d+)\(", verilog, re.M)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reset", [False, True])
 def test_block_roms_stream_equal_to_the_emulator(reset):
     design = compile_block(reset=reset)
@@ -95,6 +96,7 @@ def test_the_memory_holds_each_table_once_in_its_slot():
     assert values[256:] == [v % (1 << width) for v in sin.values]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family, cell", [("xcup", "RAMB18E2"), ("ecp5", "DP16KD")])
 def test_yosys_maps_each_module_to_one_block_ram(family, cell):
     design = symc.compile(EXPRS, inputs=RANGES, precision="ap_fixed<16,6>", tables=TABLES,
@@ -107,6 +109,7 @@ def test_yosys_maps_each_module_to_one_block_ram(family, cell):
     assert resources.lut < yosys.synthesize(logic.verilog, logic.name, family)[0].lut
 
 
+@pytest.mark.slow
 def test_interpolating_and_exponent_tables_stay_in_logic():
     design = symc.compile(["exp(x0) + sin(x1)", "tanh(x1)"], inputs=RANGES,
                           precision="ap_fixed<16,6>", clock_ns=16.0, family="xcup",
@@ -157,6 +160,7 @@ def test_auto_roms_cost_no_cycle(exprs, precision):
     assert all(t["rom"] == "block" for t in block.tables)
 
 
+@pytest.mark.slow
 def test_auto_roms_keep_the_critical_tables_in_logic():
     options = dict(inputs=RANGES, precision="ap_fixed<16,6>", clock_ns=5.0, family="xcup",
                    tables={"*": {"entries": 256}})
@@ -175,6 +179,7 @@ def test_auto_roms_keep_the_critical_tables_in_logic():
     assert np.array_equal(design.simulate(X), design.predict(X))
 
 
+@pytest.mark.slow
 def test_a_block_rom_read_can_be_an_output():
     design = symc.compile(["sin(x0)", "cos(x1)*x0"], inputs=RANGES, clock_ns=5.0,
                           family="xcup", roms="block", tables={"*": {"entries": 256}})

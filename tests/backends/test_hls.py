@@ -286,6 +286,7 @@ def test_reserved_design_names_are_refused(name):
 # --- C simulation: the C++ equals the emulator --------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_gxx
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exprs=st.lists(expressions, min_size=6, max_size=8), precision=ap_precisions,
@@ -298,6 +299,7 @@ def test_csim_equals_emulator_ap_fixed(exprs, precision, seed):
     assert np.array_equal(design.csim(X * 3.0), design.predict(X * 3.0))
 
 
+@pytest.mark.slow
 @needs_gxx
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exprs=st.lists(expressions, min_size=6, max_size=8),
@@ -309,6 +311,7 @@ def test_csim_equals_emulator_auto(exprs, max_error, seed):
     assert np.array_equal(design.csim(X * 1.5), design.predict(X * 1.5))
 
 
+@pytest.mark.slow
 @needs_gxx
 def test_csim_wide_values_and_constants():
     """Products of four 64-bit factors (256 bits) and constants of more than 53 bits."""
@@ -326,6 +329,7 @@ TABLE_EXPRESSIONS = ["sin(x0)", "cos(x1)", "tanh(x0)", "exp(x1)", "log(x2 + 0.5)
                      "sin(x1)*x0*cos(x1)", "exp(x0)"]
 
 
+@pytest.mark.slow
 @needs_gxx
 @pytest.mark.parametrize("settings_", [
     {"precision": "ap_fixed<16,6>"},
@@ -395,6 +399,7 @@ CAST_TARGETS = [FixedFormat(5, 2), FixedFormat(6, 5), FixedFormat(4, -1), FixedF
                 FixedFormat(3, 4), FixedFormat(5, 2, signed=False), FixedFormat(1, 0)]
 
 
+@pytest.mark.slow
 @needs_gxx
 def test_every_cast_mode_equals_the_emulator():
     casts = [(s, dst, q, o) for s in range(len(CAST_SOURCES)) for dst in CAST_TARGETS
@@ -407,6 +412,7 @@ def test_every_cast_mode_equals_the_emulator():
         assert [int(v) for v in want] == [int(v) for v in have], (CAST_SOURCES[s], dst, q, o)
 
 
+@pytest.mark.slow
 @needs_gxx
 def test_casts_dropping_more_bits_than_the_source_has():
     """ap_fixed's rounding reads the source bit below the new LSB, and its C simulation asserts
@@ -450,6 +456,7 @@ def _header_sat_sym(raw: int, src: FixedFormat, dst: FixedFormat, quant: Quant) 
     return rounded
 
 
+@pytest.mark.slow
 @needs_gxx
 def test_sat_sym_follows_the_header(sat_sym_results):
     columns, _, got = sat_sym_results
@@ -468,6 +475,7 @@ def test_sat_sym_equals_the_emulator(sat_sym_results):
 # --- projects, as written to disk ------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_gxx
 def test_hls4ml_project_runs_its_own_testbench(tmp_path):
     """The written hls4ml-style project, compiled as it is, passes its own C simulation on the
@@ -494,6 +502,7 @@ def test_hls4ml_project_runs_its_own_testbench(tmp_path):
     assert run.returncode == 1 and "vector 17" in run.stderr
 
 
+@pytest.mark.slow
 @needs_gxx
 def test_keyword_ports_compile_and_simulate():
     names = {"delete": (-1, 1), "class": (0, 2), "auto": (-2, 0), "float": (0, 1)}
@@ -504,6 +513,7 @@ def test_keyword_ports_compile_and_simulate():
     assert np.array_equal(design.csim(X), design.predict(X))
 
 
+@pytest.mark.slow
 @needs_gxx
 def test_cli_writes_and_simulates_an_hls_project(tmp_path, capsys):
     out = tmp_path / "out"

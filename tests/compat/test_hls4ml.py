@@ -91,10 +91,12 @@ def _compare(exprs: list[str], n_inputs: int, tmp_path: Path) -> None:
     assert len(mismatches) == 0, f"{len(mismatches)} mismatches, first at {mismatches[:3]}"
 
 
+@pytest.mark.slow
 def test_synthetic_expressions_match_hls4ml(tmp_path):
     _compare(SYNTHETIC, 4, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not FINAL.exists(), reason="../shared/benchmarks (jet-tagging model) absent")
 def test_jet_tagging_model_matches_hls4ml(tmp_path):
     lines = [

@@ -280,6 +280,7 @@ def test_fixed_kernel_with_a_real_op_names_legalize_fixed():
 # --- tests: bit-exact against symc.fixed ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_exact_ops():
     a, b_, c, d = Fmt(10, 4), Fmt(7, 5, False), Fmt(6, -2), Fmt(5, 8, False)
     b = KernelBuilder("exact", [("a", a), ("b", b_), ("c", c), ("d", d)])
@@ -331,6 +332,7 @@ CAST_CASES = [
 ]
 
 
+@pytest.mark.slow
 def test_cast_every_mode():
     sources = sorted({src for src, _ in CAST_CASES})
     names = {src: f"in{i}" for i, src in enumerate(sources)}
@@ -342,6 +344,7 @@ def test_cast_every_mode():
     check_against_rtl(b, count=3000, seed=2)
 
 
+@pytest.mark.slow
 def test_wide_values():
     w40, u40 = Fmt(40, 12), Fmt(40, 30, False)
     b = KernelBuilder("wide", [("a", w40), ("b", w40), ("u", u40)])
@@ -366,6 +369,7 @@ def test_wide_values():
     check_against_rtl(b, seed=3)
 
 
+@pytest.mark.slow
 def test_random_formats():
     """Casts and exact ops between randomly drawn formats: the corners nobody listed."""
     rng = random.Random(4)
@@ -398,6 +402,7 @@ def test_random_formats():
     check_against_rtl(b, count=3000, seed=5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", ["xcup", "xc7"])
 def test_products_as_chains_of_dsp_blocks(family):
     """Products wider than one DSP block become chains of blocks (sym-schedule's

@@ -75,6 +75,7 @@ def test_distributing_changes_no_output_bit(exprs, precision, seed):
                                           np.asarray(w, dtype=object))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("family", "clock", "kept", "distributed"),
                          [("xcup", 5.0, 7, 6), ("ecp5", 10.0, 8, 7)])
 def test_a_late_sum_is_multiplied_out_when_it_saves_a_cycle(family, clock, kept, distributed):

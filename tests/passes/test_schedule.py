@@ -376,6 +376,7 @@ BUDGET_EXPR = "0.8381*x0 + 0.3923*x1 - 0.5180*x2*x0"
 of two variables in DSP blocks."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("clock", [5.0, None])
 def test_dsp_budget_moves_the_widest_shift_adds_into_dsp_blocks(clock):
     import numpy as np

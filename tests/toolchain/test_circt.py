@@ -84,6 +84,7 @@ def test_export_is_deterministic():
     assert circt.export_verilog(SEXT_ADD_MUL) == circt.export_verilog(SEXT_ADD_MUL)
 
 
+@pytest.mark.slow
 def test_exported_verilog_computes_what_the_ir_says():
     verilog = circt.export_verilog(SEXT_ADD_MUL)
     rng = random.Random(20240)

@@ -36,6 +36,7 @@ def measured(cache):
     return design, design.report("ecp5", show=False)
 
 
+@pytest.mark.slow
 def test_report_has_measured_figures(measured):
     design, r = measured
     for key in ("lut", "ff", "dsp", "bram", "carry", "fmax_mhz", "latency_cycles", "latency_ns"):

@@ -118,6 +118,7 @@ def test_lint_rejects_width_truncation():
     assert "WIDTHTRUNC" in str(caught.value)
 
 
+@pytest.mark.slow
 def test_combinational_results_are_bit_exact(wide_bench):
     vectors = _random_vectors(1000, seed=1)
     results = wide_bench.run(vectors)
@@ -156,6 +157,7 @@ def test_values_outside_the_port_are_refused(wide_bench, vector, message):
         wide_bench.run([vector])
 
 
+@pytest.mark.slow
 def test_pipeline_streams_one_vector_per_cycle_with_latency():
     vectors = _random_vectors(500, seed=3)
     bench = Testbench(

@@ -18,6 +18,7 @@ from symc.toolchain.errors import ToolError
 EXPR = "x0*x1 + 0.5*x0"
 
 
+@pytest.mark.slow
 def test_resources_with_and_without_dsp():
     design = symc.compile(EXPR, inputs={"x0": (-4, 4), "x1": (-4, 4)})
     with_dsp, _ = yosys.synthesize(design.verilog, design.name, "xcup")
@@ -27,6 +28,7 @@ def test_resources_with_and_without_dsp():
     assert without.carry > 0 and "CARRY4" in without.cells
 
 
+@pytest.mark.slow
 def test_pipeline_registers_are_flip_flops():
     design = symc.compile(["x0*x1 + x0", "x1 - x0"], inputs={"x0": (-4, 4), "x1": (-4, 4)},
                           clock_ns=8.0, family="xc7", output_registers=True)
@@ -71,6 +73,7 @@ def _product_by_constant(width: int, constant: int) -> str:
     return module_to_verilog(module)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", ["ecp5", "xcup"])
 def test_product_by_an_even_constant_takes_one_dsp(family):
     # 10430 = 5215 * 2: the multiplier sees 5215 and the product gets its zero bit appended.
