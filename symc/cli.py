@@ -184,7 +184,8 @@ def _demo_command(args: argparse.Namespace) -> int:
     argv = ["explore", str(out / "hall_of_fame.csv"), "--data", str(out / "data.csv"),
             "--target-column", "y", "--precision", "ap_fixed<16,6>", "--precision",
             "ap_fixed<18,2>", "--precision", "auto:1e-3", "--precision", "auto:1e-4",
-            "--tables", '{"*": {"interpolation": "none"}}', "--clock-ns", "5",
+            "--tables", '{"*": {"interpolation": "none"}, "exp": {"reduction": "none"}}',
+            "--clock-ns", "10",
             "--max-lut", str(args.max_lut), "--verify", "1000", "-o", str(out / "report")]
     if args.quiet:
         argv.append("--quiet")

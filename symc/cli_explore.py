@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,8 @@ def add_parser(sub: Any) -> None:
     ex.add_argument("--verify", type=int, default=1000, metavar="N",
                     help="check the chosen design on N rows of the data in Verilator "
                          "(0: skip)")
-    ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    ex.add_argument("--quiet", action="store_true",
+                    help="no progress bar (there is none when stderr is not a terminal)")
     ex.add_argument("-o", "--output", required=True, help="report folder")
     add_arguments(ex, groups=("tables", "pipeline"), exclude=("functions",))
     ex.add_argument("--function", dest="functions", action="append", metavar="NAME=DEF",
@@ -152,7 +154,8 @@ def explore_command(args: argparse.Namespace) -> int:
         X = pd.DataFrame(X, columns=header)
     exploration = explore(
         fronts, X, y, grid, metric=args.metric, measure=args.measure, functions=functions,
-        n_jobs=args.jobs, cache_dir=args.cache or out / ".cache", progress=not args.quiet)
+        n_jobs=args.jobs, cache_dir=args.cache or out / ".cache",
+        progress=not args.quiet and sys.stderr.isatty())
     print(exploration.summary())
     chosen = None
     try:

@@ -849,8 +849,9 @@ class Exploration:
             rows = [r for r in rows if (r["metric"] >= min_metric if self.higher_is_better
                                         else r["metric"] <= min_metric)]
         if not rows:
-            given = ", ".join(f"{k}={v}" for k, v in {**limits, "min_metric": min_metric}.items()
-                              if v is not None)
+            given = ", ".join(f"{k}={v}" for k, v in
+                              {**{f"max_{k}": v for k, v in limits.items()},
+                               "min_metric": min_metric}.items() if v is not None)
             raise SymcError(f"no design of the exploration meets {given or 'the constraints'}")
         sign = -1.0 if self.higher_is_better else 1.0
         return min(rows, key=lambda r: (sign * r["metric"], r.get("lut") or 0,
