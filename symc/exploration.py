@@ -48,7 +48,7 @@ from symc.frontend.functions import definitions, inline
 from symc.options import CompileOptions
 from symc.toolchain.errors import ToolError
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bumped when the content of a cached row changes."""
 
 MEASURES = ("model", "yosys", "nextpnr")
@@ -71,6 +71,7 @@ DEFAULT_GRID = (
 
 COLUMNS = ("kind", "front", "equation", "complexity", "loss", "options", "precision",
            "metric", "float_metric", "max_abs_error", "mean_abs_error", "agreement",
+           "reference_mse",
            "latency_cycles", "latency_ns", "lut", "ff", "dsp", "bram", "fmax_mhz",
            "compile_s", "measure", "status", "reason")
 """The columns of :attr:`Exploration.table`, in order."""
@@ -323,6 +324,10 @@ def _accuracy(design: Any, point: _Point, ctx: _Context, data: dict[str, Any]) -
             out["agreement"] = float(np.mean(np.argmax(fixed, 1) == np.argmax(floating, 1)))
         else:
             out["agreement"] = float(np.mean((fixed[:, 0] > 0) == (floating[:, 0] > 0)))
+    reference = data.get("reference")
+    if reference is not None:
+        ref = reference[:, list(point.classes)]
+        out["reference_mse"] = float(np.mean((fixed - ref) ** 2))
     metric = data.get("metric_fn") or ctx.metric
     if point.kind == "combined":
         tgt = target
@@ -588,11 +593,21 @@ def explore(
                                if k in functions})
     _check_symbols(fronts, names)
     grid = _grid(options, common)
+    if measure == "model":
+        from symc.estimate import load_model
+
+        for family in sorted({target_family or o.family for o in grid}):
+            try:
+                load_model(family)
+            except SymcError:
+                raise SymcError(f"symc has no calibrated LUT/FF estimate for {family!r} yet "
+                                f"(only for xcup): use measure='yosys:{family}'") from None
     ctx = _Context(tuple(names), tuple(ranges), tuple(sorted(user_functions.items())),
                    metric if isinstance(metric, str) else "callable", classification,
                    measure, target_family)
-    target, labels = _target_of(y, arr, fronts, ctx, classification)
-    data = {"X": arr, "target": target, "labels": labels,
+    reference = _reference(arr, fronts, ctx, required=y is None)
+    target, labels = _target_of(y, arr, fronts, ctx, classification, reference)
+    data = {"X": arr, "target": target, "labels": labels, "reference": reference,
             "metric_fn": metric if callable(metric) else None}
     cache = Path(cache_dir) if cache_dir is not None else None
     tools = _tool_versions(measure)
@@ -696,16 +711,26 @@ def _text(expr: sympy.Expr) -> str:
     return to_text(expr)
 
 
-def _target_of(y: Any, X: np.ndarray, fronts: list[sr.Front], ctx: _Context,
-               classification: bool) -> tuple[np.ndarray, bool]:
-    """The metric's target and whether it holds class labels."""
-    if y is not None:
-        return _targets(y, len(X), len(fronts) if classification else 1), classification
+def _reference(X: np.ndarray, fronts: list[sr.Front], ctx: _Context,
+               required: bool) -> np.ndarray | None:
+    """float64 outputs of each front's most accurate equation (n x fronts), or None when one
+    is not finite on X and nothing needs it."""
     best = [_text(f.best.expr) for f in fronts]
     reference = _float_outputs(best, ctx.names, dict(ctx.functions), X)
     if not np.isfinite(reference).all():
+        if not required:
+            return None
         raise SymcError("the most accurate equation of a front is not finite on X "
                         "(a division by zero or a log of a negative value): give targets y")
+    return reference
+
+
+def _target_of(y: Any, X: np.ndarray, fronts: list[sr.Front], ctx: _Context,
+               classification: bool, reference: np.ndarray | None) -> tuple[np.ndarray, bool]:
+    """The metric's target and whether it holds class labels."""
+    if y is not None:
+        return _targets(y, len(X), len(fronts) if classification else 1), classification
+    assert reference is not None
     if classification:
         return np.argmax(reference, axis=1).astype(np.float64), True
     return reference if reference.shape[1] > 1 else reference[:, 0], False
@@ -717,9 +742,15 @@ def _target_of(y: Any, X: np.ndarray, fronts: list[sr.Front], ctx: _Context,
 def _combined_points(rows: list[dict], fronts: list[sr.Front], grid: list[CompileOptions],
                      budgets: Sequence[float], ctx: _Context, data_key: str,
                      tools: Mapping[str, str]) -> list[_Point]:
-    """One design per options and LUT budget: the equation per class that maximizes the sum
-    of per-class scores within the budget (the design itself is then measured whole)."""
-    higher = ctx.metric != "mse"
+    """One design per options and LUT budget: the equation per class that minimizes the summed
+    distance to the float model of the fronts' best equations (regression: the summed metric)
+    within the budget; the design itself is then measured whole."""
+    # Per class, the argmax of the combined design depends on how close each score is to the
+    # float model's, not on how well one class alone is told apart: with the float model of
+    # the fronts' best equations at hand, the distance to it is the score to minimize.
+    has_reference = any(r.get("reference_mse") is not None for r in rows)
+    proxy = "reference_mse" if ctx.classification and has_reference else "metric"
+    higher = ctx.metric != "mse" and proxy == "metric"
     points: dict[str, _Point] = {}
     for opt in grid:
         label = opt.label()
@@ -727,12 +758,12 @@ def _combined_points(rows: list[dict], fronts: list[sr.Front], grid: list[Compil
         for k in range(len(fronts)):
             ok = [r for r in rows if r["kind"] == "equation" and r["options"] == label
                   and r["classes"] == [k] and r["status"] == "ok" and r["lut"] is not None
-                  and r["metric"] is not None and math.isfinite(r["metric"])]
+                  and r.get(proxy) is not None and math.isfinite(r[proxy])]
             per_class.append(ok)
         if not all(per_class):
             continue
         for budget in [*budgets, math.inf]:
-            choice = _choose(per_class, budget, higher)
+            choice = _choose(per_class, budget, higher, proxy)
             if choice is None:
                 continue
             exprs = tuple(r["exprs"][0] for r in choice)
@@ -746,7 +777,8 @@ def _combined_points(rows: list[dict], fronts: list[sr.Front], grid: list[Compil
     return list(points.values())
 
 
-def _choose(per_class: list[list[dict]], budget: float, higher: bool) -> list[dict] | None:
+def _choose(per_class: list[list[dict]], budget: float, higher: bool,
+            key: str = "metric") -> list[dict] | None:
     """Knapsack over classes in 10-LUT units: one row per class, the best summed score."""
     unit = 10.0
     cap = None if math.isinf(budget) else int(budget // unit)
@@ -758,7 +790,7 @@ def _choose(per_class: list[list[dict]], budget: float, higher: bool) -> list[di
                 cost = used + math.ceil(r["lut"] / unit)
                 if cap is not None and cost > cap:
                     continue
-                s = score + (r["metric"] if higher else -r["metric"])
+                s = score + (r[key] if higher else -r[key])
                 if cap is None:
                     cost = 0  # no budget: keep only the best
                 if cost not in nxt or s > nxt[cost][0]:
@@ -941,7 +973,7 @@ class Exploration:
                        edgecolors="black", zorder=5, label="chosen")
         ax.set_xscale("symlog", linthresh=10)
         ax.set_xlabel(f"LUT ({self.measure})")
-        ax.set_ylabel(f"{self.metric} ({kind}s; hollow: float64)")
+        ax.set_ylabel(f"{self.metric} ({'combined designs' if kind == 'combined' else 'equations'}; hollow: float64)")
         if self.metric == "mse":
             ax.set_yscale("log")
         ax.grid(alpha=0.3)

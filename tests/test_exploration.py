@@ -202,3 +202,8 @@ def test_several_outputs_of_a_regression(tmp_path):
     design = study.design(best)
     assert best["metric"] == pytest.approx(np.mean((design.predict(X) - y2) ** 2))
     assert best["metric"] < 1e-4
+
+
+def test_a_family_without_a_resource_model_says_so_before_the_sweep():
+    with pytest.raises(symc.SymcError, match="no calibrated LUT/FF estimate for .ecp5"):
+        symc.explore(FRONT, X, Y, GRID[:1], family="ecp5", n_jobs=1, progress=False)
