@@ -973,7 +973,8 @@ class Exploration:
                        edgecolors="black", zorder=5, label="chosen")
         ax.set_xscale("symlog", linthresh=10)
         ax.set_xlabel(f"LUT ({self.measure})")
-        ax.set_ylabel(f"{self.metric} ({'combined designs' if kind == 'combined' else 'equations'}; hollow: float64)")
+        shown = "combined designs" if kind == "combined" else "equations"
+        ax.set_ylabel(f"{self.metric} ({shown}; hollow: float64)")
         if self.metric == "mse":
             ax.set_yscale("log")
         ax.grid(alpha=0.3)
