@@ -207,3 +207,25 @@ def test_several_outputs_of_a_regression(tmp_path):
 def test_a_family_without_a_resource_model_says_so_before_the_sweep():
     with pytest.raises(symc.SymcError, match="no calibrated LUT/FF estimate for .ecp5"):
         symc.explore(FRONT, X, Y, GRID[:1], family="ecp5", n_jobs=1, progress=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("measure", ["yosys:xc7", "nextpnr"])
+def test_measured_hardware(measure):
+    """Synthesis (and ECP5 place and route) give the row's figures."""
+    study = symc.explore(["1.4*x0*x1"], X, Y, GRID[1:], measure=measure, n_jobs=1,
+                         progress=False)
+    (row,) = study.rows
+    assert row["status"] == "ok", row["reason"]
+    assert row["dsp"] >= 1  # the product of two variables
+    if measure == "nextpnr":
+        assert row["fmax_mhz"] > 0
+        figures = study.design(row).report("xcup", show=False)
+        assert (row["lut"], row["fmax_mhz"]) == (figures["lut"], figures["fmax_mhz"])
+    else:
+        from symc.toolchain import yosys
+
+        design = study.design(row)
+        resources, _ = yosys.synthesize(design.verilog, design.name, "xc7")
+        assert (row["lut"], row["ff"], row["dsp"]) == (resources.lut, resources.ff,
+                                                       resources.dsp)
