@@ -84,8 +84,7 @@ def _is_number(text: str) -> bool:
 def add_parser(sub: Any) -> None:
     ex = sub.add_parser(
         "explore", help="sweep a symbolic-regression front, report, choose and verify",
-        description=__doc__.split("\n\n")[2].replace("\n", " "),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        description=__doc__.split("\n\n")[2].replace("\n", " "))
     ex.add_argument("fronts", nargs="+", metavar="FRONT",
                     help="PySR hall-of-fame CSV files (one front each) or a PySR run folder")
     ex.add_argument("--data", required=True, metavar="X",
@@ -102,7 +101,7 @@ def add_parser(sub: Any) -> None:
                     help="default: mse for one front; for one front per class, accuracy with "
                          "--target, else agreement with the float model")
     ex.add_argument("--measure", default="model",
-                    help="model (symc's estimate), yosys[:xcup|xc7|ecp5], nextpnr")
+                    help="model (symc's estimate, default), yosys[:xcup|xc7|ecp5], nextpnr")
     ex.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers")
     ex.add_argument("--cache", metavar="DIR", default=None,
                     help="row cache (default OUTPUT/.cache)")
@@ -112,13 +111,16 @@ def add_parser(sub: Any) -> None:
     ex.add_argument("--min-metric", type=float, default=None)
     ex.add_argument("--verify", type=int, default=1000, metavar="N",
                     help="check the chosen design on N rows of the data in Verilator "
-                         "(0: skip)")
+                         "(default %(default)s; 0: skip)")
     ex.add_argument("--quiet", action="store_true",
                     help="no progress bar (there is none when stderr is not a terminal)")
     ex.add_argument("-o", "--output", required=True, help="report folder")
     add_arguments(ex, groups=("tables", "pipeline"), exclude=("functions",))
     ex.add_argument("--function", dest="functions", action="append", metavar="NAME=DEF",
                     help="a user operator of the fronts, e.g. sc=sin(x)*cos(x) (repeatable)")
+    for action in ex._actions:  # the sweep's own default clock
+        if action.dest == "clock_ns":
+            action.help = "pipeline every point to this clock period in ns (default 5)"
     ex.set_defaults(run=explore_command, clock_ns=5.0)
 
 
