@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 TARGETS = ("xc7", "xcup", "ecp5")
 CACHE_ENV = "SYMC_CACHE_DIR"
-REPORT_FORMAT = 2
+REPORT_FORMAT = 3
 """Bumped when the content of a report changes, so that old cache entries are not read."""
 
 
@@ -136,13 +136,18 @@ def _measure(design: Design, target: str) -> dict[str, Any]:
                                      netlist=True)
     assert netlist is not None
     freq = 1000.0 / schedule.clock_ns if clocked and schedule and schedule.clock_ns else 100.0
-    timing = nextpnr.place_and_route(netlist, freq_mhz=freq)
+    try:
+        timing: nextpnr.Timing | None = nextpnr.place_and_route(netlist, freq_mhz=freq)
+    except nextpnr.NoTimedPath:
+        timing = None  # a constant design: no path between the harness's registers
     latency = design.latency
     model_stage = max(schedule.stage_ns) if schedule and schedule.stage_ns else None
     if model_stage is None and target != "ecp5":
         model_stage = model_path_ns(design, target)
     if clocked and schedule and schedule.clock_ns:
         latency_ns = latency * schedule.clock_ns
+    elif timing is None:
+        latency_ns = 0.0
     elif target == "ecp5" or model_stage is None:
         latency_ns = timing.critical_path_ns
     else:
@@ -158,17 +163,17 @@ def _measure(design: Design, target: str) -> dict[str, Any]:
         "bram": resources.bram,
         "carry": resources.carry,
         "srl": resources.srl,
-        "fmax_mhz": timing.fmax_mhz,
+        "fmax_mhz": timing.fmax_mhz if timing else None,
         "fmax_device": f"ECP5 LFE5U-85F speed {nextpnr.SPEED} (nextpnr-ecp5)",
-        "critical_path_ns": timing.critical_path_ns,
-        "critical_path": timing.critical_path,
+        "critical_path_ns": timing.critical_path_ns if timing else None,
+        "critical_path": timing.critical_path if timing else [],
         "latency_cycles": latency,
         "latency_ns": round(latency_ns, 3),
         "clock_ns": schedule.clock_ns if schedule else None,
         "family": schedule.family if schedule else None,
         "model_stage_ns": model_stage,
         "meets_clock": (timing.fmax_mhz >= 1000.0 / schedule.clock_ns)
-        if clocked and schedule and schedule.clock_ns else None,
+        if timing and clocked and schedule and schedule.clock_ns else None,
         "ecp5_resources": {"lut": ecp5.lut, "ff": ecp5.ff - harness_ffs, "dsp": ecp5.dsp,
                            "carry": ecp5.carry},
         "cells": resources.cells,
@@ -209,7 +214,8 @@ def format_report(r: dict[str, Any]) -> str:
         ("BRAM" + ("18" if r["target"] != "ecp5" else ""), str(r["bram"])),
         ("carry cells", str(r["carry"])),
         ("Fmax (ECP5, nextpnr)", f"{r['fmax_mhz']:.1f} MHz, critical path "
-                                 f"{r['critical_path_ns']:.2f} ns"),
+                                 f"{r['critical_path_ns']:.2f} ns" if r["fmax_mhz"] is not None
+         else "n/a (no register-to-register path: a constant design)"),
         ("latency", latency),
     ]
     if r.get("model_stage_ns") is not None and r["target"] != "ecp5":

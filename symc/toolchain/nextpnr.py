@@ -38,6 +38,10 @@ SPEED = 6
 """The slowest ECP5 speed grade (6; 7 and 8 are faster): figures hold for every part."""
 
 
+class NoTimedPath(ToolError):
+    """The netlist has no register-to-register path (a constant design): nothing to time."""
+
+
 @dataclass(frozen=True)
 class Timing:
     """What place and route achieved: Fmax of the clock, and the critical path."""
@@ -102,8 +106,8 @@ def place_and_route(netlist: dict[str, Any], freq_mhz: float = 100.0, seed: int 
 def _timing(report: dict[str, Any], log: str) -> Timing:
     clocks = report.get("fmax", {})
     if not clocks:
-        raise ToolError(TOOL, "no clock was timed (the netlist has no register-to-register path)",
-                        log_tail(log))
+        raise NoTimedPath(TOOL, "no clock was timed (the netlist has no register-to-register "
+                          "path)", log_tail(log))
     fmax = min(float(c["achieved"]) for c in clocks.values())
     path: list[dict[str, Any]] = []
     for candidate in report.get("critical_paths", []):

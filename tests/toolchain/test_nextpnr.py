@@ -109,3 +109,12 @@ def test_harness_registers_every_port():
     assert "reg [4:0] in_q;" in text and "in_q <= {in_q[3:0], din};" in text
     assert ".a(in_q[2:0])" in text and ".b(in_q[4:3])" in text and ".clk(clk)" in text
     assert "reg [4:0] out_q;" in text and "assign dout = ^out_q;" in text
+
+
+@pytest.mark.slow
+def test_a_constant_design_reports_without_fmax(cache):
+    """Row 1 of every hall of fame: nothing to place between registers, resources still."""
+    design = symc.compile("0.5", inputs={"x0": (-1, 1)}, clock_ns=5.0)
+    r = design.report("xcup", show=False)
+    assert r["fmax_mhz"] is None and r["critical_path"] == [] and r["lut"] == 0
+    assert "n/a (no register-to-register path" in format_report(r)
