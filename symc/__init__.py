@@ -9,12 +9,14 @@
     study.table; study.pareto(); study.best(max_lut=1000); study.save("report/")
 """
 
+import warnings as _warnings
+
 from symc import sr
 from symc.compiler import compile
 from symc.design import Design, Port
 from symc.exploration import Exploration, explore
 from symc.fixed import FixedFormat, Overflow, Precision, Quant, parse_precision
-from symc.frontend.errors import ParseError, SymcError
+from symc.frontend.errors import ParseError, SymcError, SymcWarning, format_warning
 from symc.options import CompileOptions
 from symc.toolchain.errors import ToolError
 
@@ -29,6 +31,7 @@ __all__ = [
     "Precision",
     "Quant",
     "SymcError",
+    "SymcWarning",
     "ToolError",
     "compile",
     "explore",
@@ -36,3 +39,6 @@ __all__ = [
     "sr",
 ]
 __version__ = "0.1.0"
+
+# symc's warnings print as one line each, as the command line prints them.
+_warnings.formatwarning = format_warning

@@ -20,14 +20,14 @@ from xdsl.ir import SSAValue
 
 from symc.dialects import sym
 from symc.fixed import Overflow, Precision
-from symc.frontend.errors import SymcError
+from symc.frontend.errors import SymcError, SymcWarning
 
 TABLE_ERROR_LSBS = 1024
 """A table whose error exceeds this many LSBs of the precision is reported: three orders of
 magnitude beyond what the format resolves (a saturating ``exp``, a table far too coarse)."""
 
 
-class OverflowWarning(UserWarning):
+class OverflowWarning(SymcWarning):
     """An output or a table argument can leave its fixed-point format."""
 
 

@@ -58,10 +58,10 @@ from symc.fixed import (
     quantize_scalar,
     sub_format,
 )
-from symc.frontend.errors import SymcError
+from symc.frontend.errors import SymcError, SymcWarning
 
 
-class TableWarning(UserWarning):
+class TableWarning(SymcWarning):
     """A table that clamps part of its argument's range, or that hls4ml itself builds wrong."""
 
 

@@ -77,3 +77,10 @@ def test_simulate_reports_the_error_too(tmp_path, capsys):
     assert "y0 against the real expression: max |error|" in captured.out
     assert "lie outside its format (wrapped or saturated)" in captured.out
     assert "symc: warning: output y0 = x0*x1*x2 ranges over [-1000, 1000]" in captured.err
+
+
+def test_symc_warnings_print_as_one_line():
+    assert warnings.formatwarning("wraps", OverflowWarning, "x.py", 3) == \
+        "symc: warning: wraps\n"
+    assert warnings.formatwarning("other", UserWarning, "x.py", 3).startswith(
+        "x.py:3: UserWarning: other")

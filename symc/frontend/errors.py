@@ -6,6 +6,10 @@ parser (`symc.frontend.parse`), the first stage of the flow; it points at the of
 with a caret, like a compiler diagnostic.
 """
 
+import warnings
+
+_PYTHON_FORMAT_WARNING = warnings.formatwarning
+
 # Texts longer than this are shown as a window around the error position, so that a diagnostic
 # for a 100 000-character expression stays readable.
 _EXCERPT_RADIUS = 36
@@ -14,6 +18,10 @@ _EXCERPT_RADIUS = 36
 class SymcError(ValueError):
     """Base class of all errors caused by user input anywhere in the compiler (a
     ``ValueError``, as numpy and scikit-learn users expect of bad arguments)."""
+
+
+class SymcWarning(UserWarning):
+    """Base class of symc's warnings: printed as one line, ``symc: warning: ...``."""
 
 
 class ParseError(SymcError):
@@ -65,3 +73,12 @@ def _printable(char: str) -> str:
     if not char.isprintable():
         return "?"
     return char
+
+
+def format_warning(message, category, filename, lineno, line=None):  # noqa: ANN001, ANN201
+    """``warnings.formatwarning`` for symc's own warnings (one line, no source line); every
+    other warning keeps Python's format."""
+    if isinstance(category, type) and issubclass(category, SymcWarning):
+        return f"symc: warning: {message}\n"
+    return _PYTHON_FORMAT_WARNING(message, category, filename, lineno, line)
+
