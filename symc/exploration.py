@@ -491,11 +491,14 @@ class Exploration:
 
     def pareto_rows(self, x: str = "lut", y: str = "metric",
                     kind: str | None = None) -> list[dict[str, Any]]:
+        """:meth:`pareto` as rows (dicts). ``y``: higher is better for the metric when it is
+        a score and for the agreement; lower for errors and for ``mse``."""
         if x not in COLUMNS or y not in COLUMNS:
             raise SymcError(f"unknown column {x if x not in COLUMNS else y!r}; columns: "
                             f"{', '.join(COLUMNS)}")
-        sign = -1.0 if (y == "metric" and self.higher_is_better) or y in (
-            "agreement", "float_metric" if self.higher_is_better else "") else 1.0
+        higher = y == "agreement" or (y in ("metric", "float_metric")
+                                      and self.higher_is_better)
+        sign = -1.0 if higher else 1.0  # minimize sign * y
         rows = [r for r in self._ok(kind) if r.get(x) is not None and r.get(y) is not None]
         rows.sort(key=lambda r: (r[x], sign * r[y]))
         front, best = [], math.inf
