@@ -29,18 +29,20 @@ sym.kernel @top(%x0 : !sym.real, %x1 : !sym.real) -> (y0, y1) attributes {input_
 // auto: 9 fractional bits meet 0.01 (bound 0.00703 = 4 * 2**-9 for the constant's error, plus
 // two truncations); integer bits from the ranges: x1 in [-1, 1] needs 2, x0 in [-4, 4] needs 4.
 // The constant keeps the fewest bits: 77 * 2**-8, unsigned.
-// AUTO:      sym.kernel @top(%x0: !sym.fixed<13, 4>, %x1: !sym.fixed<11, 2>) -> (y0, y1)
-// AUTO-SAME:   error_bounds = [0.0070312500000000444 : f64, 0.000000e+00 : f64]
-// AUTO-NEXT:   %c = sym.const 77 : !sym.fixed<7, -1, unsigned>
-// AUTO-NEXT:   %0 = sym.mul %x0, %x1 : (!sym.fixed<13, 4>, !sym.fixed<11, 2>) -> !sym.fixed<24, 6>
-// AUTO-NEXT:   %m = sym.cast %0 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<24, 6>) -> !sym.fixed<13, 4>
-// AUTO-NEXT:   %1 = sym.mul %c, %x0 : (!sym.fixed<7, -1, unsigned>, !sym.fixed<13, 4>) -> !sym.fixed<20, 3>
-// AUTO-NEXT:   %k = sym.cast %1 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<20, 3>) -> !sym.fixed<11, 2>
-// AUTO-NEXT:   %2 = sym.sub %m, %k : (!sym.fixed<13, 4>, !sym.fixed<11, 2>) -> !sym.fixed<14, 5>
-// AUTO-NEXT:   %s = sym.cast %2 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<14, 5>) -> !sym.fixed<13, 4>
-// AUTO:        sym.output %s, %mx : !sym.fixed<13, 4>, !sym.fixed<13, 4>
+// AUTO:      sym.kernel @top(%x0: !sym.fixed<14, 4>, %x1: !sym.fixed<12, 2>) -> (y0, y1)
+// The bounds include the inputs' own quantization (an LSB of 2**-10 each): max(x0, -x1) is
+// exact arithmetic but not exact at the real inputs.
+// AUTO-SAME:   error_bounds = [0.0079113006591796427 : f64, 0.0009765625 : f64]
+// AUTO-NEXT:   %c = sym.const 307 : !sym.fixed<9, -1, unsigned>
+// AUTO-NEXT:   %0 = sym.mul %x0, %x1 : (!sym.fixed<14, 4>, !sym.fixed<12, 2>) -> !sym.fixed<26, 6>
+// AUTO-NEXT:   %m = sym.cast %0 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<26, 6>) -> !sym.fixed<14, 4>
+// AUTO-NEXT:   %1 = sym.mul %c, %x0 : (!sym.fixed<9, -1, unsigned>, !sym.fixed<14, 4>) -> !sym.fixed<23, 3>
+// AUTO-NEXT:   %k = sym.cast %1 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<23, 3>) -> !sym.fixed<12, 2>
+// AUTO-NEXT:   %2 = sym.sub %m, %k : (!sym.fixed<14, 4>, !sym.fixed<12, 2>) -> !sym.fixed<15, 5>
+// AUTO-NEXT:   %s = sym.cast %2 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<15, 5>) -> !sym.fixed<14, 4>
+// AUTO:        sym.output %s, %mx : !sym.fixed<14, 4>, !sym.fixed<14, 4>
 
 // frac_bits=4 fixes F; the bound is reported, whatever it is.
 // F4:      sym.kernel @top(%x0: !sym.fixed<8, 4>, %x1: !sym.fixed<6, 2>) -> (y0, y1)
-// F4-SAME:   error_bounds = [0.17500000000000004 : f64, 0.000000e+00 : f64]
+// F4-SAME:   error_bounds = [0.51093750000000004 : f64, 6.250000e-02 : f64]
 // F4-NEXT:   %c = sym.const 5 : !sym.fixed<3, -1, unsigned>
