@@ -175,17 +175,8 @@ class Design:
         column per output: what the fixed-point outputs approximate."""
         if self.expressions is None:
             raise SymcError("this design carries no expressions to evaluate")
-        import sympy
-
         arr = self._check_x(X)
-        symbols = [sympy.Symbol(p.source) for p in self.inputs]
-        cols = []
-        with np.errstate(all="ignore"):
-            for expr in self.expressions:
-                f = sympy.lambdify(symbols, expr, modules="numpy")
-                cols.append(np.broadcast_to(np.asarray(f(*arr.T), dtype=np.float64),
-                                            (len(arr),)))
-        return np.stack(cols, axis=1) if cols else np.zeros((len(arr), 0))
+        return real_values(self.expressions, [p.source for p in self.inputs], arr)
 
     def check(self, X: Any, rtl: bool = True) -> dict[str, Any]:
         """What ``X`` tells of the design: RTL against the emulator (``rtl``: in Verilator),
@@ -350,6 +341,20 @@ class Design:
         ins = ", ".join(f"{p.name}: {p.format}" for p in self.inputs)
         outs = ", ".join(f"{p.name}: {p.format}" for p in self.outputs)
         return f"<Design {self.name} ({ins}) -> ({outs}), latency {self.latency}>"
+
+
+def real_values(exprs: list[Any], names: list[str], X: np.ndarray) -> np.ndarray:
+    """float64 values of sympy expressions (no user functions left) at the rows of ``X``,
+    whose columns are the symbols ``names``: one column per expression."""
+    import sympy  # sympy's lambdify: only when a reference is asked for
+
+    symbols = [sympy.Symbol(n) for n in names]
+    cols = []
+    with np.errstate(all="ignore"):
+        for expr in exprs:
+            f = sympy.lambdify(symbols, expr, modules="numpy")
+            cols.append(np.broadcast_to(np.asarray(f(*X.T), dtype=np.float64), (len(X),)))
+    return np.stack(cols, axis=1) if cols else np.zeros((len(X), 0))
 
 
 def sample_inputs(design: Design, n: int, seed: int) -> np.ndarray:

@@ -12,6 +12,7 @@ product could overflow for some input: the warning would say nothing).
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import SSAValue
 
 from symc.dialects import sym
-from symc.fixed import Overflow, Precision
+from symc.fixed import Overflow, Precision, format_for_raw_range
 from symc.frontend.errors import SymcError, SymcWarning
 
 TABLE_ERROR_LSBS = 1024
@@ -46,10 +47,10 @@ def _problem(what: str, bounds: tuple[float, float], precision: Precision) -> st
     lo, hi = bounds
     if fmt.min_value <= lo and hi <= fmt.max_value:
         return None
-    needed = max(abs(lo), abs(hi))
-    int_bits = fmt.int_bits
-    while 2.0 ** (int_bits - (1 if fmt.signed else 0)) <= needed:
-        int_bits += 1
+    frac = fmt.frac_bits
+    hold = format_for_raw_range(min(math.floor(lo * 2**frac), 0), max(math.ceil(hi * 2**frac), 0),
+                                frac, signed=fmt.signed or lo < 0)
+    int_bits = max(hold.int_bits, fmt.int_bits)
     mode = "saturates" if precision.overflow is not Overflow.AP_WRAP else "wraps"
     kind = "ap_fixed" if fmt.signed else "ap_ufixed"
     wider = f"{kind}<{fmt.width + int_bits - fmt.int_bits},{int_bits}>"

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sympy
 
+from symc.design import real_values
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import definitions, inline
+from symc.frontend.parse import parse_expression
 from symc.options import CompileOptions
 from symc.toolchain.errors import ToolError
 
@@ -67,19 +68,11 @@ class Context:
 
 
 def float_outputs(exprs: Sequence[str], names: Sequence[str], functions: Mapping[str, str],
-                   X: np.ndarray) -> np.ndarray:
+                  X: np.ndarray) -> np.ndarray:
     """float64 values of the expressions at the real inputs (user functions inlined)."""
-    from symc.frontend.parse import parse_expression
-
     known = definitions(functions)
-    symbols = [sympy.Symbol(n) for n in names]
-    cols = []
-    for text in exprs:
-        expr = inline(parse_expression(text, {n: 1 for n in known}), known)
-        f = sympy.lambdify(symbols, expr, modules="numpy")
-        with np.errstate(all="ignore"):
-            cols.append(np.broadcast_to(np.asarray(f(*X.T), dtype=np.float64), (len(X),)))
-    return np.stack(cols, axis=1)
+    parsed = [inline(parse_expression(text, {n: 1 for n in known}), known) for text in exprs]
+    return real_values(parsed, list(names), X)
 
 
 def _score(metric: Any, target: np.ndarray, pred: np.ndarray, classification: bool,
