@@ -40,10 +40,12 @@ import numpy as np
 import sympy
 
 from symc import sr
+from symc.estimate import load_model
 from symc.exploration_report import html, text_table
 from symc.frontend.errors import SymcError
-from symc.frontend.functions import definitions
+from symc.frontend.functions import definitions, to_text
 from symc.options import CompileOptions
+from symc.report import TARGETS
 from symc.sweep import (
     COLUMNS,
     Context,
@@ -233,8 +235,6 @@ def explore(
     _check_symbols(fronts, names)
     grid = _grid(options, common)
     if measure == "model":
-        from symc.estimate import load_model
-
         for family in sorted({target_family or o.family for o in grid}):
             try:
                 load_model(family)
@@ -245,8 +245,8 @@ def explore(
                    metric if isinstance(metric, str) else "callable", classification,
                    measure, target_family)
     reference = _reference(arr, fronts, ctx, required=y is None)
-    target, labels = _target_of(y, arr, fronts, ctx, classification, reference)
-    data = {"X": arr, "target": target, "labels": labels, "reference": reference,
+    target = _target_of(y, arr, fronts, ctx, classification, reference)
+    data = {"X": arr, "target": target, "reference": reference,
             "metric_fn": metric if callable(metric) else None}
     cache = Path(cache_dir) if cache_dir is not None else None
     tools = tool_versions(measure)
@@ -284,8 +284,6 @@ def _measure(measure: str) -> tuple[str, str | None]:
         raise SymcError(f"unknown measure {measure!r}; measures: model, yosys[:xcup|xc7|ecp5], "
                         "nextpnr[:xcup|xc7|ecp5]")
     if family:
-        from symc.report import TARGETS
-
         if family not in TARGETS:
             raise SymcError(f"measure {measure!r}: unknown family {family!r}; known: "
                             f"{', '.join(TARGETS)}")
@@ -345,8 +343,6 @@ def _check_symbols(fronts: list[sr.Front], names: list[str]) -> None:
 
 
 def _text(expr: sympy.Expr) -> str:
-    from symc.frontend.functions import to_text
-
     return to_text(expr)
 
 
@@ -365,14 +361,14 @@ def _reference(X: np.ndarray, fronts: list[sr.Front], ctx: Context,
 
 
 def _target_of(y: Any, X: np.ndarray, fronts: list[sr.Front], ctx: Context,
-               classification: bool, reference: np.ndarray | None) -> tuple[np.ndarray, bool]:
-    """The metric's target and whether it holds class labels."""
+               classification: bool, reference: np.ndarray | None) -> np.ndarray:
+    """The metric's target: class labels for a classification, else values."""
     if y is not None:
-        return _targets(y, len(X), len(fronts) if classification else 1), classification
+        return _targets(y, len(X), len(fronts) if classification else 1)
     assert reference is not None
     if classification:
-        return np.argmax(reference, axis=1).astype(np.float64), True
-    return reference if reference.shape[1] > 1 else reference[:, 0], False
+        return np.argmax(reference, axis=1).astype(np.float64)
+    return reference if reference.shape[1] > 1 else reference[:, 0]
 
 
 # --- combined multi-class designs -----------------------------------------------------------

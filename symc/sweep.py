@@ -25,10 +25,13 @@ from typing import Any
 import numpy as np
 
 from symc.design import real_values
+from symc.estimate import estimate
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import definitions, inline
 from symc.frontend.parse import parse_expression
 from symc.options import CompileOptions
+from symc.report import model_path_ns
+from symc.toolchain import yosys
 from symc.toolchain.errors import ToolError
 
 CACHE_FORMAT = 2
@@ -193,8 +196,6 @@ def _accuracy(design: Any, point: Point, ctx: Context, data: dict[str, Any]) -> 
 
 
 def _hardware(design: Any, ctx: Context) -> dict[str, Any]:
-    from symc import estimate
-
     schedule = design.schedule
     clock = schedule.clock_ns if schedule else None
     out: dict[str, Any] = {"latency_cycles": design.latency, "measure": ctx.measure}
@@ -202,21 +203,15 @@ def _hardware(design: Any, ctx: Context) -> dict[str, Any]:
         out["latency_ns"] = round(design.latency * clock, 3)
     family = ctx.target_family or (schedule.family if schedule else "xcup")
     if ctx.measure == "model":
-        est = estimate.estimate(design, family)
+        est = estimate(design, family)
         out.update(lut=est["lut"], ff=est["ff"], dsp=est["dsp"], bram=est["bram"])
         if not clock:
-            from symc.report import model_path_ns
-
             out["latency_ns"] = model_path_ns(design, family)
     elif ctx.measure == "yosys":
-        from symc.toolchain import yosys
-
         res, _ = yosys.synthesize(design.verilog, design.name, family,
                                   dsp=schedule.dsp if schedule else True)
         out.update(lut=res.lut, ff=res.ff, dsp=res.dsp, bram=res.bram)
         if not clock:
-            from symc.report import model_path_ns
-
             out["latency_ns"] = model_path_ns(design, family)
     else:
         figures = design.report(family, show=False)
