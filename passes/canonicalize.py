@@ -6,9 +6,10 @@ leaves fixed-point ops untouched. To a fixed point, it
 
 * folds ``add sub mul neg abs min max pow`` of constants in float64 (a result that is not a
   finite float64 is an error); ``sin``, ``cos``, ..., user functions of constants are folded
-  only with ``fold_calls`` (to their value, correctly rounded to float64: what ``auto``
-  precision wants); without it the table pass looks them up in their table, as hls4ml's
-  ``sin_lut(0.3)`` does, so the design stays bit-comparable with hls4ml;
+  only with ``fold_calls`` (to their value, correctly rounded to float64), which symc's driver
+  sets; the functions named in ``keep_calls`` (hls4ml-indexed tables) are left to the table
+  pass, which looks them up as hls4ml's ``sin_lut(0.3)`` does, so the design stays
+  bit-comparable with hls4ml;
 * turns a division by a constant into a product, ``a / c -> a * (1/c)`` (one multiplier, no
   divider), and rejects a division by the constant zero;
 * applies the identities ``x*1 = x``, ``x*0 = 0``, ``x*(-1) = -x``, ``x+0 = x``, ``0-x = -x``,
@@ -351,12 +352,25 @@ _SYMPY_OF = {SinOp: sympy.sin, CosOp: sympy.cos, TanOp: sympy.tan, TanhOp: sympy
              ExpOp: sympy.exp, LogOp: sympy.log, SqrtOp: sympy.sqrt}
 
 
+def call_name(op: Operation) -> str:
+    """The function a call computes: ``sin`` for ``sym.sin``, a user function's own name."""
+    if isinstance(op, ApplyOp):
+        return op.function.data
+    return op.name.removeprefix("sym.")
+
+
 class CallOfConstantPattern(RewritePattern):
     """``sin(c)``, ``exp(c)``, ``f(c)`` (a user function) -> their value: evaluated by sympy
     with 30 significant digits, then rounded to float64 (never through a table)."""
 
+    def __init__(self, keep: tuple[str, ...] = ()) -> None:
+        self.keep = frozenset(keep)
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if not (isinstance(op, ApplyOp) or type(op) in _SYMPY_OF) or not _is_real(op):
+            return
+        name = call_name(op)
+        if name in self.keep:
             return
         arg = _constant(op.operands[0])
         if arg is None:
@@ -366,10 +380,8 @@ class CallOfConstantPattern(RewritePattern):
             known = definitions(None)
             body = inline(parse_expression(op.definition.data, {n: 1 for n in known}), known)
             exact = body.xreplace({X: x})
-            name = op.function.data
         else:
             exact = _SYMPY_OF[type(op)](x)
-            name = op.name
         value = exact.evalf(30)
         if not value.is_real or not value.is_finite:
             raise SymcError(f"{name}({arg!r}){location_suffix(op)} is not a finite real number")
@@ -386,8 +398,12 @@ class SymCanonicalizePass(ModulePass):
     """Largest ``sym.pow`` exponent accepted: ``x**n`` needs ``n`` times the bits of ``x``."""
 
     fold_calls: bool = False
-    """Fold functions of constants to their values (``precision="auto"``); otherwise they stay
-    table reads, as hls4ml computes them."""
+    """Fold functions of constants to their values; otherwise they stay table reads."""
+
+    keep_calls: tuple[str, ...] = ()
+    """With ``fold_calls``, the functions (``sin``, a user function's name) whose calls of
+    constants still stay table reads: those read through hls4ml-indexed tables, as hls4ml
+    computes them at run time."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         patterns: list[RewritePattern] = [
@@ -401,7 +417,7 @@ class SymCanonicalizePass(ModulePass):
             MinPattern(),
             MaxPattern(),
             PowPattern(self.max_exponent),
-            *([CallOfConstantPattern()] if self.fold_calls else []),
+            *([CallOfConstantPattern(self.keep_calls)] if self.fold_calls else []),
         ]
         walker = PatternRewriteWalker(
             GreedyRewritePatternApplier(patterns, dce_enabled=False),  # DCE: real ops only

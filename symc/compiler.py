@@ -26,14 +26,14 @@ from symc.design import Design, Port
 from symc.dialects import get_all_dialects, sym
 from symc.fixed import DEFAULT_MAX_ERROR, MAX_WIDTH, Precision, parse_precision
 from symc.frontend.errors import SymcError
-from symc.frontend.functions import check_calls, definitions
+from symc.frontend.functions import check_calls, definitions, reveal
 from symc.frontend.functions import inline as inline_calls
-from symc.frontend.lower import build_module
+from symc.frontend.lower import TABLE_BUILTINS, build_module
 from symc.frontend.names import check_design_name, check_identifier, port_names
 from symc.frontend.pysr import parse_equation, table_functions
 from symc.options import CompileOptions
 from symc.passes.approximate_lut import SymApproximateLutPass
-from symc.passes.canonicalize import SymCanonicalizePass
+from symc.passes.canonicalize import SymCanonicalizePass, call_name
 from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
 from symc.passes.distribute import SymDistributePass
 from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass, input_raw_bounds
@@ -46,10 +46,11 @@ Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
 Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
 
 
-def _to_sympy(expr: Any, position: int, known: dict[str, str]) -> sympy.Expr:
+def _to_sympy(expr: Any, position: int, known: dict[str, str],
+              opaque: Sequence[str] = ()) -> sympy.Expr:
     if isinstance(expr, str):
         # PySR's equations as PySR reads them: Julia literals, its operators (symc.frontend.pysr).
-        return parse_equation(expr, known)
+        return parse_equation(expr, known, opaque=opaque)
     if isinstance(expr, sympy.Basic):
         if not isinstance(expr, sympy.Expr):
             raise SymcError(f"expression {position} is a {type(expr).__name__}, not an expression")
@@ -66,7 +67,11 @@ def natural_key(name: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def _expressions(exprs: Expressions, known: dict[str, str], inline: bool) -> list[sympy.Expr]:
+def _expressions(exprs: Expressions, known: dict[str, str], inline: bool,
+                 opaque: Sequence[str] = ()) -> list[sympy.Expr]:
+    """The expressions as sympy. Calls of the built-in functions in ``opaque`` are parsed as
+    undefined functions of that name, which sympy cannot rewrite (``exp(x)**2`` stays a square
+    of a call), and lowered to the built-in op."""
     if isinstance(exprs, str | sympy.Basic):
         items: list[Any] = [exprs]
     elif isinstance(exprs, Sequence):
@@ -76,10 +81,10 @@ def _expressions(exprs: Expressions, known: dict[str, str], inline: bool) -> lis
                         f"not {type(exprs).__name__}")
     if not items:
         raise SymcError("no expressions given")
-    parsed = [_to_sympy(e, i, known) for i, e in enumerate(items)]
+    parsed = [_to_sympy(e, i, known, opaque) for i, e in enumerate(items)]
     for expr in parsed:
         known.update(table_functions(expr, known))  # PySR's cosh, sinh: a table each
-        check_calls(expr, known)
+        check_calls(expr, {**known, **{name: f"{name}(x)" for name in opaque}})
     return [inline_calls(e, known) for e in parsed] if inline else parsed
 
 
@@ -143,7 +148,8 @@ def compile(  # noqa: A001 - the public name of the product
     schedule_pass = _schedule_pass(options)
     input_precision = AUTO_INPUT if auto else parse_precision(precision)
     known = definitions(options.function_definitions)
-    sym_exprs = _expressions(exprs, known, options.inline_functions)
+    opaque = _hls4ml_indexed(options, TABLE_BUILTINS)
+    sym_exprs = _expressions(exprs, known, options.inline_functions, opaque)
     lut_pass = _table_pass(options)
     names, ranges = _inputs(inputs, sym_exprs)
     if auto and ranges is None:
@@ -161,7 +167,10 @@ def compile(  # noqa: A001 - the public name of the product
     stages: dict[str, str | ModuleOp] = {}
     try:
         module.verify()
-        SymCanonicalizePass(fold_calls=auto).apply(ctx, module)
+        called = {call_name(op) for op in module.walk()
+                  if isinstance(op, sym.ElementaryOp | sym.ApplyOp)}
+        SymCanonicalizePass(fold_calls=True,
+                            keep_calls=_hls4ml_indexed(options, called)).apply(ctx, module)
         SymRangeAnalysisPass().apply(ctx, module)
         module.verify()
         stages["sym"] = print_module(module)
@@ -227,7 +236,7 @@ def compile(  # noqa: A001 - the public name of the product
         latency=_latency(kernel),
         schedule=_schedule(kernel, schedule_pass),
         options=options,
-        expressions=[inline_calls(e, known) for e in sym_exprs],
+        expressions=[reveal(inline_calls(e, known)) for e in sym_exprs],
     )
 
 
@@ -264,6 +273,16 @@ def _schedule(kernel: Any, schedule_pass: Any) -> Any:
         valid=schedule_pass.valid,
         stage_ns=tuple(a.value.data for a in stage_ns.data) if stage_ns is not None else (),
     )
+
+
+def _hls4ml_indexed(options: CompileOptions, names: Any) -> tuple[str, ...]:
+    """The functions among ``names`` whose tables use hls4ml's indexing: their calls stay the
+    opaque lookups hls4ml makes of them (``exp(x)**2`` squares a table read; its calls of
+    constants are table reads too), where other calls are functions sympy may rewrite."""
+    settings = options.table_settings
+    default = settings.get("*", {}).get("indexing", "bits")
+    return tuple(sorted(name for name in set(names)
+                        if settings.get(name, {}).get("indexing", default) == "hls4ml"))
 
 
 def _table_pass(options: CompileOptions) -> SymApproximateLutPass:

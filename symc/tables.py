@@ -399,7 +399,9 @@ def hls4ml_table(name: str, func: Callable[[float], float], precision: Precision
     diff = end_raw - start_raw  # range_end - range_start: exact (minus type)
     span = cast_raw(diff, sub_format(t, t), t, precision.quant, precision.overflow)
     if span == 0:
-        raise SymcError(f"table domain [{start}, {end}] is empty at {t}")
+        hint = (f"; give the {name} table a domain (tables={{{name!r}: {{'domain': [lo, hi]}}}}), "
+                "as hls4ml's lut_functions give range_start and range_end" if start == end else "")
+        raise SymcError(f"table domain [{start}, {end}] is empty at {t}{hint}")
     if span != diff:
         warnings.warn(
             f"hls4ml's {name} table computes its span T(end - start) = {t.to_float(span):g} in "

@@ -67,5 +67,5 @@ def test_constant_calls_fold_to_their_value_in_auto(text, real):
 
 
 def test_a_constant_call_without_a_real_value_is_an_error():
-    with pytest.raises(symc.SymcError, match=r"sym.log\(-1.0\) is not a finite real number"):
+    with pytest.raises(symc.SymcError, match=r"^log\(-1.0\) is not a finite real number"):
         symc.compile("log(-1) + x0", inputs={"x0": (-1, 1)}, precision="auto")

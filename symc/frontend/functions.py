@@ -20,7 +20,7 @@ from sympy.printing.str import StrPrinter
 
 from symc.frontend.errors import SymcError
 from symc.frontend.names import IDENTIFIER
-from symc.frontend.parse import BUILTIN_FUNCTIONS, parse_expression
+from symc.frontend.parse import BUILTIN_FUNCTIONS, UNARY_FUNCTIONS, parse_expression
 
 X = sympy.Symbol("x")
 
@@ -102,6 +102,16 @@ def _inline(expr: sympy.Expr, known: Mapping[str, str]) -> sympy.Expr:
 def inline(expr: sympy.Expr, known: Mapping[str, str]) -> sympy.Expr:
     """Every user function call in ``expr`` replaced by its definition."""
     return _inline(expr, known)
+
+
+def reveal(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with built-in functions kept as undefined calls (``parse_expression``'s
+    ``opaque``) made sympy's functions again: the real-valued expression they compute."""
+
+    def is_opaque(e: Any) -> bool:
+        return isinstance(e, AppliedUndef) and type(e).__name__ in UNARY_FUNCTIONS
+
+    return expr.replace(is_opaque, lambda e: UNARY_FUNCTIONS[type(e).__name__](*e.args))
 
 
 def check_calls(expr: sympy.Expr, known: Mapping[str, str]) -> None:

@@ -33,6 +33,11 @@ ELEMENTARY: dict[type, type[sym.UnarySymOp]] = {
     sympy.log: sym.LogOp,
 }
 
+TABLE_BUILTINS: dict[str, type[sym.UnarySymOp]] = {
+    **{func.__name__: op for func, op in ELEMENTARY.items()}, "sqrt": sym.SqrtOp}
+"""Built-in functions computed by tables, by name: an undefined sympy function of one of these
+names (not a user function) is a call sympy was kept from rewriting, lowered to the op."""
+
 SUPPORTED_FUNCTIONS = (
     "abs", "cos", "exp", "log", "max", "min", "sigmoid", "sin", "sqrt", "tan", "tanh",
 )
@@ -100,6 +105,9 @@ class _Builder:
         for func, op_class in ELEMENTARY.items():
             if isinstance(expr, func):
                 return self.emit(op_class(self.value(expr.args[0])))
+        if (isinstance(expr, AppliedUndef) and type(expr).__name__ in TABLE_BUILTINS
+                and type(expr).__name__ not in self.functions and len(expr.args) == 1):
+            return self.emit(TABLE_BUILTINS[type(expr).__name__](self.value(expr.args[0])))
         if isinstance(expr, AppliedUndef) and type(expr).__name__ in self.functions:
             name = type(expr).__name__
             if len(expr.args) != 1:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -82,11 +82,14 @@ class _Token(NamedTuple):
     position: int
 
 
-def parse_expression(text: str, functions: Mapping[str, int] | None = None) -> sympy.Expr:
+def parse_expression(text: str, functions: Mapping[str, int] | None = None,
+                     opaque: Collection[str] = ()) -> sympy.Expr:
     """Parse `text` into a sympy expression, or raise `ParseError` pointing at the problem.
 
     `functions` maps names of user-defined functions to their arity; a call `f(a, b)` becomes
     the undefined function `sympy.Function("f")(a, b)`, for a later stage to substitute.
+    Calls of the built-in unary functions named in `opaque` become undefined functions of the
+    same name too, which sympy does not rewrite (`exp(x)**2` stays the square of a call).
     Raises `ValueError` if `functions` itself is malformed (a programming error, not user text).
     """
     if not isinstance(text, str):
@@ -95,7 +98,7 @@ def parse_expression(text: str, functions: Mapping[str, int] | None = None) -> s
     _check_user_functions(user_functions)
     if len(text) > MAX_LENGTH:
         raise ParseError(text, MAX_LENGTH, f"expression longer than {MAX_LENGTH} characters")
-    return _Parser(text, user_functions).parse()
+    return _Parser(text, user_functions, frozenset(opaque)).parse()
 
 
 def _check_user_functions(functions: dict[str, int]) -> None:
@@ -144,9 +147,11 @@ def _tokens(text: str) -> Iterator[_Token]:
 class _Parser:
     """Recursive descent over `_tokens`, one token of lookahead in `self._token`."""
 
-    def __init__(self, text: str, functions: dict[str, int]) -> None:
+    def __init__(self, text: str, functions: dict[str, int],
+                 opaque: frozenset[str] = frozenset()) -> None:
         self._text = text
         self._functions = functions
+        self._opaque = opaque
         self._tokens = _tokens(text)
         self._token = next(self._tokens)
         self._depth = 0
@@ -236,6 +241,8 @@ class _Parser:
             return sympy.Function(name.text)(*arguments)
         if name.text in UNARY_FUNCTIONS:
             self._check_arity(name, count, 1, exact=True)
+            if name.text in self._opaque:
+                return sympy.Function(name.text)(arguments[0])
             return UNARY_FUNCTIONS[name.text](arguments[0], evaluate=False)
         if name.text in VARIADIC_FUNCTIONS:
             self._check_arity(name, count, 2, exact=False)

@@ -11,7 +11,7 @@ refused by name. A user function of the same name (``functions=``) wins.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -76,15 +76,16 @@ def arities(functions: Mapping[str, str]) -> dict[str, int]:
 
 
 def parse_equation(text: str, functions: Mapping[str, str] | None = None,
-                   where: str | None = None) -> sympy.Expr:
-    """One equation: Julia literals, PySR's operators, user functions (kept as calls).
+                   where: str | None = None, opaque: Collection[str] = ()) -> sympy.Expr:
+    """One equation: Julia literals, PySR's operators, user functions (kept as calls), and
+    the built-in functions named in ``opaque`` kept as calls too (see ``parse_expression``).
 
     A syntax error is a :class:`ParseError` (prefixed by ``where`` as a :class:`SymcError`
     when given); an operator with no hardware form is a :class:`SymcError` naming it.
     """
     user = dict(functions or {})
     try:
-        expr = parse_expression(julia_literals(text), arities(user))
+        expr = parse_expression(julia_literals(text), arities(user), opaque)
     except ParseError as exc:
         if exc.message.startswith("unknown function"):
             # The parser's hint would list PySR's operator names as user functions.
@@ -100,7 +101,7 @@ def parse_equation(text: str, functions: Mapping[str, str] | None = None,
     prefix = f"{where}: " if where else ""
     for call in sorted(expr.atoms(AppliedUndef), key=str):
         name = type(call).__name__
-        if name in user:
+        if name in user or name in opaque:
             continue
         if name in PYSR_UNSUPPORTED and PYSR_UNSUPPORTED[name] == 1:
             raise SymcError(

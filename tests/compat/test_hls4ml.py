@@ -31,10 +31,10 @@ FINAL = (
 )
 
 SETTINGS = {"entries": 256, "domain": [-8, 8], "indexing": "hls4ml"}
-TABLES = {"sin": SETTINGS, "cos": SETTINGS}
+TABLES = {"sin": SETTINGS, "cos": SETTINGS, "exp": SETTINGS}
 LUT_FUNCTIONS = {
-    "sin_lut": {"math_func": "sin", "range_start": -8, "range_end": 8, "table_size": 256},
-    "cos_lut": {"math_func": "cos", "range_start": -8, "range_end": 8, "table_size": 256},
+    f"{name}_lut": {"math_func": name, "range_start": -8, "range_end": 8, "table_size": 256}
+    for name in TABLES
 }
 
 SYNTHETIC = [
@@ -44,9 +44,17 @@ SYNTHETIC = [
     "sin(x3*(x3 - 2.499886)) + -0.5376338",
 ]
 
+# hls4ml's tables are opaque calls: sympy must not turn exp(x)**2 into exp(2*x), nor
+# exp(a)*exp(b) into exp(a + b), before they are read.
+OPAQUE = [
+    "exp(x0)**2 - x1",
+    "exp(x0)*exp(x1) - sin(x2)*sin(x2)",
+    "x3*exp(0.5) + exp(x0)**3",
+]
+
 
 def _hls4ml_predict(exprs: list[str], X: np.ndarray, out: Path) -> np.ndarray:
-    renamed = [re.sub(r"\b(sin|cos)\(", r"\1_lut(", e) for e in exprs]
+    renamed = [re.sub(r"\b(sin|cos|exp)\(", r"\1_lut(", e) for e in exprs]
     model = hls4ml.converters.convert_from_symbolic_expression(
         renamed,
         n_symbols=X.shape[1],
@@ -94,6 +102,11 @@ def _compare(exprs: list[str], n_inputs: int, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_synthetic_expressions_match_hls4ml(tmp_path):
     _compare(SYNTHETIC, 4, tmp_path)
+
+
+@pytest.mark.slow
+def test_table_calls_stay_opaque_as_in_hls4ml(tmp_path):
+    _compare(OPAQUE, 4, tmp_path)
 
 
 @pytest.mark.slow
