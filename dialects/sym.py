@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from abc import ABC
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import ClassVar
 
 from xdsl.dialects.builtin import (
@@ -332,9 +333,25 @@ class ConstOp(IRDLOperation):
 
     traits = traits_def(Pure())
 
-    def __init__(self, value: float | int, result_type: Attribute):
+    def __init__(self, value: float | int, result_type: Attribute,
+                 rounding: Fraction | None = None):
         attr = IntAttr(value) if isinstance(result_type, FixedType) else FloatData(float(value))
         super().__init__(properties={"value": attr}, result_types=[result_type])
+        if rounding:
+            # Rounded up, so that the attribute still bounds the distance.
+            up = float(rounding)
+            if Fraction(up) < rounding:
+                up = math.nextafter(up, math.inf)
+            self.attributes["rounding"] = FloatAttr(up, Float64Type())
+
+    @property
+    def rounding(self) -> Fraction:
+        """A bound on the distance between a real constant and the exact number it stands for
+        (``1/3``, ``pi``, a folded ``sin(0.3)``: numbers float64 cannot hold), from its
+        ``rounding`` attribute; 0 when it is that number. ``precision="auto"`` counts it in
+        the error bound."""
+        attr = self.attributes.get("rounding")
+        return Fraction(attr.value.data) if isinstance(attr, FloatAttr) else Fraction(0)
 
     @property
     def real_value(self) -> float:

@@ -53,7 +53,7 @@ from symc.fixed import (
     parse_precision,
 )
 from symc.frontend.errors import SymcError
-from symc.passes.range_analysis import analyze_kernel
+from symc.passes.range_analysis import analyze_kernel, table_read_range
 from symc.tables import (
     BUILTIN,
     MAX_ENTRIES,
@@ -144,7 +144,9 @@ class SymApproximateLutPass(ModulePass):
             kinds = {type(o) for o in kernel.body.ops}
             if ({sym.SinOp, sym.CosOp} <= kinds and self._fuses(overrides)
                     and _fuse_sin_cos(kernel)):
-                analyze_kernel(kernel)  # the fused products' ranges (sin*cos in [-1/2, 1/2])
+                # the fused products' ranges (sin*cos in [-1/2, 1/2])
+                analyze_kernel(kernel, None if self.precision.strip() == "auto"
+                               else parse_precision(self.precision).format)
             for target in list(kernel.body.ops):
                 if isinstance(target, sym.ElementaryOp | sym.ApplyOp | sym.DivOp):
                     if isinstance(target, sym.DivOp) and _is_constant(target.rhs):
@@ -271,7 +273,7 @@ class SymApproximateLutPass(ModulePass):
         settings = self._settings(name, overrides)
         settings["vector"] = vector
         argument = op.operands[1] if isinstance(op, sym.DivOp) else op.operands[0]
-        lo, hi = _value_range(argument)
+        lo, hi = self._argument_range(argument)
         table = self._build(name, func, period, settings, lo, hi)
         # A periodic table serves the whole range (its error grows slowly with |x|, through the
         # quantized 1/period): measure it there. Any other table is measured on its domain.
@@ -294,6 +296,11 @@ class SymApproximateLutPass(ModulePass):
             lut.attributes["range"] = sym.IntervalAttr(*table.hull(lo, hi))
         lut.results[0].name_hint = op.results[0].name_hint
         Rewriter.replace_op(op, lut)
+
+    def _argument_range(self, argument: SSAValue) -> tuple[float, float]:
+        """What the table reads: at an ap_fixed precision, the argument cast to the type."""
+        fmt = None if self.precision.strip() == "auto" else parse_precision(self.precision).format
+        return table_read_range(*_value_range(argument), fmt)
 
     def _check_clipping(self, name: str, lo: float, hi: float, d_lo: float, d_hi: float) -> None:
         outside = max(0.0, d_lo - lo) + max(0.0, hi - d_hi)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from io import StringIO
 
 import sympy
@@ -98,15 +99,79 @@ def _constant(value: SSAValue) -> float | None:
     return None
 
 
-def _fold(rewriter: PatternRewriter, op: Operation, value: float, *args: float) -> None:
-    """Replace ``op`` by the constant ``value``, the float64 result of ``op`` on ``args``."""
+def _rounding(value: SSAValue) -> Fraction:
+    """How far the real constant ``value`` may be from the exact number it stands for."""
+    owner = value.owner
+    if isinstance(owner, ConstOp):
+        return owner.rounding
+    return Fraction(0)
+
+
+def _exact(op: Operation, args: list[Fraction]) -> Fraction:
+    """``op`` on exact operands, exactly."""
+    match op:
+        case AddOp():
+            return args[0] + args[1]
+        case SubOp():
+            return args[0] - args[1]
+        case MulOp():
+            return args[0] * args[1]
+        case DivOp():
+            return args[0] / args[1]
+        case NegOp():
+            return -args[0]
+        case AbsOp():
+            return abs(args[0])
+        case MinOp():
+            return min(args)
+        case MaxOp():
+            return max(args)
+        case PowOp():
+            return args[0] ** op.exponent.data
+    raise AssertionError(op.name)
+
+
+def _fold_rounding(op: Operation, value: float) -> Fraction:
+    """The distance from ``value`` (``op``'s float64 result on its constant operands) to
+    ``op``'s exact result on the exact numbers the operands stand for: the operands within
+    their own roundings (every op here is monotone in each operand, but for a divisor or an
+    even power across 0, which the corners and 0 cover)."""
+    intervals = []
+    for operand in op.operands:
+        a, r = Fraction(_constant(operand)), _rounding(operand)  # type: ignore[arg-type]
+        points = [a - r, a + r] if r else [a]
+        if r and a - r < 0 < a + r:
+            points.append(Fraction(0))
+        intervals.append(points)
+    corners: list[list[Fraction]] = [[]]
+    for points in intervals:
+        corners = [c + [p] for c in corners for p in points]
+    exact = Fraction(value)
+    worst = Fraction(0)
+    for corner in corners:
+        if isinstance(op, DivOp) and corner[1] == 0:
+            continue  # a divisor of 0 is refused before folding
+        worst = max(worst, abs(_exact(op, corner) - exact))
+    return worst
+
+
+def _rational(value: Fraction) -> sympy.Rational:
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def _fold(rewriter: PatternRewriter, op: Operation, value: float, *args: float,
+          rounding: Fraction | None = None) -> None:
+    """Replace ``op`` by the constant ``value``, the float64 result of ``op`` on ``args``,
+    with its distance to the exact result as ``rounding`` (computed for arithmetic ops)."""
     if not math.isfinite(value):
         operands = ", ".join(repr(a) for a in args)
         raise SymcError(
             f"constant folding {op.name} of ({operands}){location_suffix(op)} gives {value}, "
             "which is not a finite float64"
         )
-    rewriter.replace(op, ConstOp(value + 0.0, RealType()))  # + 0.0 turns -0.0 into 0.0
+    if rounding is None:
+        rounding = _fold_rounding(op, value)
+    rewriter.replace(op, ConstOp(value + 0.0, RealType(), rounding))  # -0.0 -> 0.0
 
 
 def _forward(rewriter: PatternRewriter, op: Operation, value: SSAValue) -> None:
@@ -121,7 +186,7 @@ class ConstPattern(RewritePattern):
     def match_and_rewrite(self, op: ConstOp, rewriter: PatternRewriter) -> None:
         value = _constant(op.result)
         if value == 0.0 and math.copysign(1.0, value) < 0:
-            rewriter.replace(op, ConstOp(0.0, RealType()))
+            rewriter.replace(op, ConstOp(0.0, RealType(), op.rounding))
 
 
 class AddPattern(RewritePattern):
@@ -201,7 +266,11 @@ class DivPattern(RewritePattern):
                 f"{op.name} by the constant {b!r}{location_suffix(op)}: its reciprocal "
                 "is not a finite float64"
             )
-        recip = rewriter.insert(ConstOp(reciprocal, RealType()))  # unnamed: not the result
+        r = _rounding(op.rhs)
+        exact = Fraction(b)
+        rounding = max(abs(1 / c - Fraction(reciprocal)) for c in (exact - r, exact + r))
+        # unnamed: not the result
+        recip = rewriter.insert(ConstOp(reciprocal, RealType(), rounding))
         rewriter.replace(op, MulOp(op.lhs, recip))
 
 
@@ -375,17 +444,25 @@ class CallOfConstantPattern(RewritePattern):
         arg = _constant(op.operands[0])
         if arg is None:
             return
-        x = sympy.Float(arg, 30)
         if isinstance(op, ApplyOp):
             known = definitions(None)
             body = inline(parse_expression(op.definition.data, {n: 1 for n in known}), known)
-            exact = body.xreplace({X: x})
+
+            def function(t: sympy.Expr) -> sympy.Expr:
+                return body.xreplace({X: t})
         else:
-            exact = _SYMPY_OF[type(op)](x)
-        value = exact.evalf(30)
+            function = _SYMPY_OF[type(op)]
+        value = function(sympy.Float(arg, 30)).evalf(30)  # a float64 is exact in 30 digits
         if not value.is_real or not value.is_finite:
             raise SymcError(f"{name}({arg!r}){location_suffix(op)} is not a finite real number")
-        _fold(rewriter, op, float(value), arg)
+        result = float(value)
+        # The rounding: float64's, 30 digits' (a relative 1e-28 covers it), and the argument's
+        # own, through the function (at the ends of its interval: it is that tiny).
+        r = _rounding(op.operands[0])
+        points = [value] + [function(_rational(Fraction(arg) + d)).evalf(30)
+                            for d in ((-r, r) if r else ())]
+        rounding = max(abs(Fraction(str(p)) - Fraction(result)) for p in points if p.is_real)
+        _fold(rewriter, op, result, arg, rounding=rounding + abs(Fraction(result)) / 10**28)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from symc.fixed import (
     quantize_scalar,
 )
 from symc.frontend.errors import SymcError
+from symc.passes.canonicalize import location_suffix
 
 MAX_AUTO_FRAC_BITS = 96
 
@@ -192,6 +193,11 @@ class SymLegalizeFixedPass(ModulePass):
     frac_bits: int | None = None
     """Auto mode: use exactly this many fractional bits instead of searching for the budget."""
 
+    clamp_inputs: bool = True
+    """Auto mode: clamp each input port into its declared range in hardware, where its format
+    holds more (a comparison and a multiplexer per side), so that any value a port carries
+    gives what the emulator computes; off, the ports must be driven within their ranges."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for kernel in [k for k in op.walk() if isinstance(k, sym.KernelOp)]:
             if all(isinstance(a.type, sym.FixedType) for a in kernel.body.block.args) and all(
@@ -276,9 +282,17 @@ class SymLegalizeFixedPass(ModulePass):
             if worst <= Fraction(budget):
                 return new
             new.erase()
+        rounded = max((op for op in kernel.body.ops if isinstance(op, sym.ConstOp)),
+                      key=lambda op: op.rounding, default=None)
+        hint = ""
+        if rounded is not None and rounded.rounding * 4 > Fraction(budget):
+            # The constants are float64: fractional bits cannot bring them closer.
+            hint = (f"; the constant {rounded.real_value:.17g}{location_suffix(rounded)} is "
+                    f"only within {float(rounded.rounding):.3g} of the number it stands for "
+                    "(symc's constants are float64)")
         raise SymcError(
             f"max_error={budget} is out of reach: with {MAX_AUTO_FRAC_BITS} fractional bits "
-            f"the error bound is still {float(worst):.3g}"
+            f"the error bound is still {float(worst):.3g}{hint}"
         )
 
     def _auto_at(self, kernel: sym.KernelOp, frac_bits: int) -> tuple[sym.KernelOp, list[Fraction]]:
@@ -294,9 +308,10 @@ class SymLegalizeFixedPass(ModulePass):
         # An input is truncated to the grid and clamped into its range: under one LSB from
         # the real input. The bound starts there, so it holds at the real inputs.
         values: dict[SSAValue, _Value] = {
-            arg: _Value(new, lo, hi, lsb)
-            for arg, new, (lo, hi) in zip(kernel.body.block.args, rb.block.args, ranges,
-                                          strict=True)
+            arg: _Value(self._clamp(rb, new, input_raw_bounds(f_lo, f_hi, frac_bits),
+                                    self.clamp_inputs), lo, hi, lsb)
+            for arg, new, (lo, hi), (f_lo, f_hi) in zip(
+                kernel.body.block.args, rb.block.args, ranges, kernel.ranges or [], strict=True)
         }
         outputs: list[SSAValue] = []
         bounds: list[Fraction] = []
@@ -340,6 +355,33 @@ class SymLegalizeFixedPass(ModulePass):
         return rb.finish(outputs, bounds_float), bounds
 
     @staticmethod
+    def _clamp(rb: _Rebuild, port: SSAValue, bounds: tuple[int, int] | None,
+               clamp: bool) -> SSAValue:
+        """The input ``port`` clamped in hardware to the raw ``bounds`` of its declared range,
+        where its format holds more: every raw value a port can carry then gives what the
+        emulator computes, and the analysis's ranges hold for it (a comparison and a
+        multiplexer per clamped side)."""
+        assert bounds is not None
+        if not clamp:
+            return port
+        fmt = port.type.format  # type: ignore[attr-defined]
+        first, last = bounds
+        value = port
+        if last < fmt.max_raw:
+            top = rb.emit(sym.ConstOp(last, sym.FixedType(
+                format_for_raw_range(min(last, 0), max(last, 0), fmt.frac_bits))))
+            value = rb.emit(sym.MinOp(value, top))
+        if first > fmt.min_raw:
+            bottom = rb.emit(sym.ConstOp(first, sym.FixedType(
+                format_for_raw_range(min(first, 0), max(first, 0), fmt.frac_bits))))
+            value = rb.emit(sym.MaxOp(value, bottom))
+        if value.type != port.type:
+            # Back to the port's format: the clamped value lies in it; this drops bits only.
+            value = rb.emit(sym.CastOp(value, port.type, Quant.AP_TRN, Overflow.AP_WRAP))
+        rb.new[rb.kernel.body.block.args[port.index]] = value  # type: ignore[attr-defined]
+        return value
+
+    @staticmethod
     def _auto_lut(rb: _Rebuild, op: sym.LutOp, arg: _Value, lo: Fraction, hi: Fraction) -> _Value:
         """A table: its operand saturates into the table's input format where it might leave
         it (so an operand a little off its range stays within its error), the result is the
@@ -378,5 +420,6 @@ class SymLegalizeFixedPass(ModulePass):
         fmt = format_for_raw_range(min(raw, 0), max(raw, 0), bits)
         ssa = rb.emit(sym.ConstOp(raw, sym.FixedType(fmt)), op)
         quantized = Fraction(raw) / Fraction(2) ** bits
-        return _Value(ssa, exact, exact, abs(quantized - exact))
+        # float64's rounding of the number the constant stands for (1/3, pi), when it has one.
+        return _Value(ssa, exact, exact, abs(quantized - exact) + op.rounding)
 

@@ -45,6 +45,7 @@ from symc.dialects.sym import (
     ConstOp,
     CosOp,
     DivOp,
+    ElementaryOp,
     ExpOp,
     FixedType,
     IntervalAttr,
@@ -63,7 +64,7 @@ from symc.dialects.sym import (
     TanhOp,
     TanOp,
 )
-from symc.fixed import Overflow, Quant
+from symc.fixed import FixedFormat, Overflow, Quant, parse_precision
 from symc.frontend.errors import SymcError
 from symc.passes.canonicalize import location_suffix
 
@@ -297,8 +298,21 @@ def op_range(op: Operation, ranges: dict[SSAValue, Interval]) -> Interval:
             )
 
 
-def analyze_kernel(kernel: KernelOp) -> None:
-    """Write ``range`` on every op result of ``kernel``."""
+def table_read_range(lo: float, hi: float, fmt: FixedFormat | None) -> Interval:
+    """What a table reads of an argument in ``[lo, hi]`` cast to ``fmt`` (an ap_fixed
+    precision; ``None``: the argument itself): the part of the range the type holds when they
+    overlap (saturation), else anything in the type (wrapping)."""
+    if fmt is None:
+        return lo, hi
+    if hi < fmt.min_value or lo > fmt.max_value:
+        return fmt.min_value, fmt.max_value
+    return max(lo, fmt.min_value), min(hi, fmt.max_value)
+
+
+def analyze_kernel(kernel: KernelOp, reads: FixedFormat | None = None) -> None:
+    """Write ``range`` on every op result of ``kernel``. With ``reads`` (the ap_fixed format
+    every table reads its argument in), a function's range is that of the function over what
+    its table reads (:func:`table_read_range`), not over the real argument's range."""
     input_ranges = kernel.ranges
     if input_ranges is None:
         raise SymcError(
@@ -309,7 +323,11 @@ def analyze_kernel(kernel: KernelOp) -> None:
     for op in kernel.body.block.ops:
         if isinstance(op, OutputOp):
             continue
-        lo, hi = op_range(op, ranges)
+        if reads is not None and isinstance(op, ElementaryOp | ApplyOp):
+            read = table_read_range(*ranges[op.operands[0]], reads)
+            lo, hi = op_range(op, {**ranges, op.operands[0]: read})
+        else:
+            lo, hi = op_range(op, ranges)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             operands = ", ".join(f"[{ranges[v][0]!r}, {ranges[v][1]!r}]" for v in op.operands)
             raise SymcError(
@@ -327,7 +345,13 @@ class SymRangeAnalysisPass(ModulePass):
 
     name = "sym-range-analysis"
 
+    reads: str = ""
+    """The ap_fixed precision every table reads its argument in (as ``sym-approximate-lut``
+    builds them at that precision): a function's range is then computed over what its table
+    reads; empty (``precision="auto"``): over its argument's real range."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        fmt = parse_precision(self.reads).format if self.reads.strip() else None
         for kernel in op.walk():
             if isinstance(kernel, KernelOp):
-                analyze_kernel(kernel)
+                analyze_kernel(kernel, fmt)

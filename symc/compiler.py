@@ -171,7 +171,7 @@ def compile(  # noqa: A001 - the public name of the product
                   if isinstance(op, sym.ElementaryOp | sym.ApplyOp)}
         SymCanonicalizePass(fold_calls=True,
                             keep_calls=_hls4ml_indexed(options, called)).apply(ctx, module)
-        SymRangeAnalysisPass().apply(ctx, module)
+        SymRangeAnalysisPass(reads="" if auto else precision).apply(ctx, module)
         module.verify()
         stages["sym"] = print_module(module)
         lut_pass.apply(ctx, module)
@@ -183,8 +183,8 @@ def compile(  # noqa: A001 - the public name of the product
             overflow.check(module, input_precision, [f"{p} = {t}" for p, t in
                                                      zip(out_ports, texts, strict=True)],
                            strict=options.strict)
-        SymLegalizeFixedPass(precision=precision, max_error=max_error,
-                             frac_bits=frac_bits).apply(ctx, module)
+        SymLegalizeFixedPass(precision=precision, max_error=max_error, frac_bits=frac_bits,
+                             clamp_inputs=options.clamp_inputs).apply(ctx, module)
         if distribute:
             SymDistributePass(**schedule_pass.pipeline_options()).apply(ctx, module)
         SymNarrowPass().apply(ctx, module)
@@ -214,7 +214,8 @@ def compile(  # noqa: A001 - the public name of the product
     bounds = [b.value.data for b in bounds_attr.data] if bounds_attr is not None else None  # type: ignore[attr-defined]
     ports_in = [
         Port(port, fmt, user, (lo, hi),
-             raw_bounds=input_raw_bounds(lo, hi, fmt.frac_bits) if auto else None)
+             raw_bounds=(input_raw_bounds(lo, hi, fmt.frac_bits)
+                         if auto and options.clamp_inputs else None))
         for port, fmt, user, (lo, hi) in zip(in_ports, in_formats, names, ranges, strict=True)
     ]
     texts = _expression_texts(exprs, sym_exprs)

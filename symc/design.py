@@ -144,9 +144,14 @@ class Design:
 
     def simulate(self, X: Any) -> np.ndarray:
         """The same as :meth:`predict`, computed by the Verilog in Verilator (built once)."""
+        return self.simulate_raw(self.quantize_inputs(X))
+
+    def simulate_raw(self, raw_in: list[np.ndarray]) -> np.ndarray:
+        """The Verilog's outputs (float64, one column per output) for raw integer port values,
+        one column per input, taken as given: any value a port can carry, also outside the
+        input's declared range (``emulator.run_float`` computes the same)."""
         from symc.toolchain.verilator import Testbench
 
-        raw_in = self.quantize_inputs(X)
         # A pipelined design gets one vector per clock cycle and its results are read `latency`
         # cycles later, so they line up with X either way; rst is held low, valid_in high.
         clocked = self.schedule is not None and self.schedule.clock_ns is not None
@@ -258,13 +263,18 @@ class Design:
 
     def csim(self, X: Any) -> np.ndarray:
         """The same as :meth:`predict`, computed by the HLS C++ compiled with g++ (built once)."""
+        columns = self.quantize_inputs(X)
+        return self.csim_raw(columns, n=len(self._check_x(X)))
+
+    def csim_raw(self, columns: list[np.ndarray], n: int | None = None) -> np.ndarray:
+        """The HLS C++'s outputs for raw integer port values taken as given (as
+        :meth:`simulate_raw`); ``n`` vectors when the design has no inputs."""
         from symc.backends.hls_project import project_files, raw_columns
         from symc.toolchain.gxx import CSim
 
         code = self.hls
-        columns = self.quantize_inputs(X)
         # A design without inputs still gets one (empty) vector per row of X.
-        raw_in = raw_columns(code.inputs, columns) if columns else [[] for _ in self._check_x(X)]
+        raw_in = raw_columns(code.inputs, columns) if columns else [[] for _ in range(n or 0)]
         if self._csim is None:
             files = project_files(code)
             sources = [f"{self.name}.cpp", f"{self.name}_test.cpp"]

@@ -396,15 +396,22 @@ def quantize_real(x: Any, precision: Precision) -> Any:
     arr = np.asarray(x, dtype=np.float64)
     if not np.all(np.isfinite(arr)):
         raise SymcError("cannot quantize NaN or infinite values to fixed point")
-    scaled = np.ldexp(arr, fmt.frac_bits)
+    with np.errstate(over="ignore"):
+        scaled = np.ldexp(arr, fmt.frac_bits)
+    # Beyond float64 (1e306 at 10 fractional bits) x is an integer, and so is x * 2**F: those
+    # are computed in Python integers below, with no fraction.
+    beyond = ~np.isfinite(scaled)
+    scaled = np.where(beyond, 0.0, scaled)
     floor = np.floor(scaled)
     # ``floor`` holds an integer-valued float; the rounding decision reads only the exact
     # fraction ``scaled - floor`` (a float minus its floor is exact).
-    wide = fmt.width > 62 or bool(np.any(np.abs(floor) >= 2.0**62))
+    wide = fmt.width > 62 or bool(np.any(np.abs(floor) >= 2.0**62)) or bool(beyond.any())
     if precision.quant == Quant.AP_TRN and not wide:
         return overflow_raw(floor.astype(np.int64), fmt, precision.overflow)
     frac = scaled - floor
-    kept: Any = (np.array([int(v) for v in floor.ravel()], dtype=object).reshape(floor.shape)
+    kept: Any = (np.array([int(a) << fmt.frac_bits if b else int(v) for a, b, v in
+                           zip(arr.ravel(), beyond.ravel(), floor.ravel(), strict=True)],
+                          dtype=object).reshape(floor.shape)
                  if wide else floor.astype(np.int64))
     negative = arr < 0
     q = precision.quant

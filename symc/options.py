@@ -79,6 +79,11 @@ class CompileOptions:
     frac_bits: int | None = _option(
         "precision", None, "auto precision: this many fractional bits instead of a budget",
         flag="--frac-bits", metavar="F")
+    clamp_inputs: bool = _option(
+        "precision", True,
+        "auto precision: the hardware clamps each input into its declared range, as predict "
+        "does (a comparison and a multiplexer per side); --no-clamp-inputs leaves the ports "
+        "unclamped, to be driven within their ranges", flag="--no-clamp-inputs")
 
     # --- tables and functions (sym-approximate-lut, frontend) -----------------------------
     tables: Any = _option(
@@ -177,6 +182,9 @@ class CompileOptions:
             parse_precision(self.precision)
             if self.max_error is not None or self.frac_bits is not None:
                 raise SymcError("max_error and frac_bits apply only to precision='auto'")
+            if not self.clamp_inputs:
+                raise SymcError("clamp_inputs applies only to precision='auto' (an ap_fixed "
+                                "port is its type: nothing to clamp)")
         if self.max_error is not None:
             if isinstance(self.max_error, bool) or not isinstance(self.max_error, int | float):
                 raise SymcError(f"max_error must be a number, not {self.max_error!r}")

@@ -44,7 +44,7 @@ sym.kernel @div(%x : !sym.real, %y : !sym.real) -> (a, b, c, d) {
 // CHECK-LABEL: sym.kernel @div
 // CHECK-NEXT:    %{{.*}} = sym.const 0.25 : !sym.real
 // CHECK-NEXT:    %a = sym.mul %x, %{{.*}} : (!sym.real, !sym.real) -> !sym.real
-// CHECK-NEXT:    %[[THIRD:.*]] = sym.const 0.3333333333333333 : !sym.real
+// CHECK-NEXT:    %[[THIRD:.*]] = sym.const 0.3333333333333333 {rounding = 1.850371707708{{[0-9]+}}e-17 : f64} : !sym.real
 // CHECK-NEXT:    %b = sym.mul %x, %[[THIRD]] : (!sym.real, !sym.real) -> !sym.real
 // CHECK-NEXT:    %d = sym.div %x, %y : (!sym.real, !sym.real) -> !sym.real
 // CHECK-NEXT:    sym.output %a, %b, %[[THIRD]], %d : !sym.real, !sym.real, !sym.real, !sym.real

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -87,7 +88,15 @@ class _Builder:
                 )
             return self.symbols[expr.name]
         if expr.is_Number or expr in (sympy.pi, sympy.E) or isinstance(expr, sympy.NumberSymbol):
-            return self.const(self._number(expr))
+            value = self._number(expr)
+            if isinstance(expr, sympy.Float) or (expr.is_Rational and Fraction(value) == Fraction(
+                    int(expr.p), int(expr.q))):
+                return self.const(value)
+            # 1/3, pi: float64 rounds them; the constant says by how much (40 digits, and a
+            # relative 1e-30 for the last of them).
+            distance = abs(sympy.N(expr - sympy.Rational(value), 40))
+            rounding = Fraction(str(distance)) + abs(Fraction(value)) / 10**30
+            return self.emit(sym.ConstOp(value, sym.RealType(), rounding))
         if isinstance(expr, sympy.Add):
             return self._add(expr)
         if isinstance(expr, sympy.Mul):
