@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import sympy
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -100,6 +101,81 @@ def _value_range(value: SSAValue) -> tuple[float, float]:
     raise SymcError("sym-approximate-lut needs ranges: run sym-range-analysis first")
 
 
+def _is_table(op: Operation) -> bool:
+    """Whether ``op`` becomes a table (a division by a constant becomes a product)."""
+    if isinstance(op, sym.DivOp):
+        return not _is_constant(op.rhs)
+    return isinstance(op, sym.ElementaryOp | sym.ApplyOp)
+
+
+def _magnitude(value: SSAValue) -> float:
+    lo, hi = _value_range(value)
+    return max(abs(lo), abs(hi))
+
+
+def _local_gains(op: Operation) -> list[float]:
+    """Bounds on |d result / d operand| over the operands' ranges, one per operand."""
+    match op:
+        case sym.AddOp() | sym.SubOp():
+            return [1.0, 1.0]
+        case sym.MulOp() if op.lhs is op.rhs:
+            return [2 * _magnitude(op.lhs)] * 2
+        case sym.MulOp():
+            return [_magnitude(op.rhs), _magnitude(op.lhs)]
+        case sym.DivOp():
+            c, d = _value_range(op.rhs)
+            smallest = min(abs(c), abs(d))
+            if smallest == 0:
+                return [math.inf, math.inf]
+            return [1 / smallest, _magnitude(op.lhs) / smallest**2]
+        case sym.PowOp():
+            n = op.exponent.data
+            return [n * _magnitude(op.base) ** (n - 1)]
+        case sym.ElementaryOp() | sym.ApplyOp():
+            lo, hi = _value_range(op.operands[0])
+            name = _FUNCTION_OF.get(type(op))  # type: ignore[arg-type]
+            if isinstance(op, sym.ApplyOp):
+                from symc.frontend.parse import parse_expression
+
+                func = vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
+            else:
+                func = VECTOR[name]
+            with np.errstate(all="ignore"):
+                return [lipschitz(func, lo, hi)]
+        case _:  # neg, abs, min, max, cast: 1-Lipschitz
+            return [1.0] * len(op.operands)
+
+
+def table_budgets(kernel: sym.KernelOp, tables: list[Operation],
+                  max_error: float) -> dict[Operation, float]:
+    """Each table's error target when every output may lose ``max_error`` to its tables
+    (:attr:`SymApproximateLutPass.split_error`): for each output, the gain from every value
+    to it (interval derivatives, summed over the paths), then ``max_error / (n * g)`` with
+    ``n`` the output's number of tables, the smallest over the outputs a table feeds."""
+    ops = list(kernel.body.ops)
+    budgets: dict[Operation, float] = {}
+    for output in kernel.output_op.operands:
+        gain: dict[SSAValue, float] = {output: 1.0}
+        for op in reversed(ops):
+            if isinstance(op, sym.OutputOp) or not op.results:
+                continue
+            g = gain.get(op.results[0], 0.0)
+            if g == 0.0:
+                continue
+            for operand, local in zip(op.operands, _local_gains(op), strict=True):
+                gain[operand] = gain.get(operand, 0.0) + g * local
+        def table_gain(table: Operation, gain: dict[SSAValue, float] = gain) -> float:
+            g = gain.get(table.results[0], 0.0)
+            # A division's table holds 1/b, which the product multiplies by a.
+            return g * _magnitude(table.lhs) if isinstance(table, sym.DivOp) else g
+
+        fed = [t for t in tables if table_gain(t) > 0.0]
+        for table in fed:
+            share = max_error / (len(fed) * table_gain(table))
+            budgets[table] = min(budgets.get(table, math.inf), share)
+    return budgets
+
+
 def _periodic_definition(expr: sympy.Expr, var: sympy.Symbol) -> float | None:
     """The period of a bounded periodic definition (``sin(x)*cos(x)`` -> pi), else None."""
     if not expr.has(sympy.sin, sympy.cos) or expr.has(sympy.tan):
@@ -127,6 +203,12 @@ class SymApproximateLutPass(ModulePass):
     max_error: float | None = None
     """Pick the smallest table meeting this absolute error (``bits`` only)."""
 
+    split_error: bool = False
+    """Read ``max_error`` as what every output may lose to its tables, shared among them by
+    sensitivity: a table gets ``max_error / (n * g)``, with ``g`` a bound on how much a change
+    of its value moves an output (interval derivatives along the paths to it: ``8*sin(x)``
+    gives 8) and ``n`` the number of tables that output reads (``precision="auto"``)."""
+
     interpolation: str = "none"
     """``none`` or ``linear`` (``bits`` only: one more entry read and a multiplier, for far
     fewer entries at the same error)."""
@@ -147,11 +229,11 @@ class SymApproximateLutPass(ModulePass):
                 # the fused products' ranges (sin*cos in [-1/2, 1/2])
                 analyze_kernel(kernel, None if self.precision.strip() == "auto"
                                else parse_precision(self.precision).format)
-            for target in list(kernel.body.ops):
-                if isinstance(target, sym.ElementaryOp | sym.ApplyOp | sym.DivOp):
-                    if isinstance(target, sym.DivOp) and _is_constant(target.rhs):
-                        continue  # sym-canonicalize turns these into products
-                    self._replace(target, overrides)
+            targets = [o for o in kernel.body.ops if _is_table(o)]
+            budgets = (table_budgets(kernel, targets, self.max_error)
+                       if self.split_error and self.max_error is not None else {})
+            for target in targets:
+                self._replace(target, overrides, budgets.get(target))
 
     # --- settings --------------------------------------------------------------------------
 
@@ -267,10 +349,13 @@ class SymApproximateLutPass(ModulePass):
             return vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
         return VECTOR[name]
 
-    def _replace(self, op: Operation, overrides: dict[str, dict[str, Any]]) -> None:
+    def _replace(self, op: Operation, overrides: dict[str, dict[str, Any]],
+                 budget: float | None = None) -> None:
         name, func, period = self._function(op)
         vector = self._vector(op, name)
         settings = self._settings(name, overrides)
+        if budget is not None and "max_error" not in overrides.get(name, {}):
+            settings["max_error"] = budget
         settings["vector"] = vector
         argument = op.operands[1] if isinstance(op, sym.DivOp) else op.operands[0]
         lo, hi = self._argument_range(argument)

@@ -289,14 +289,16 @@ def _hls4ml_indexed(options: CompileOptions, names: Any) -> tuple[str, ...]:
 def _table_pass(options: CompileOptions) -> SymApproximateLutPass:
     settings = options.table_settings
     table_error = None
+    split = False
     if options.auto and not any("max_error" in v or "entries" in v for v in settings.values()):
-        # A quarter of the design's budget for each table; the arithmetic gets the rest.
+        # Half of each output's budget for its tables, shared by their sensitivity (a table
+        # whose value is multiplied by 8 gets an eighth); the arithmetic gets the rest.
         budget = options.max_error if options.max_error is not None else DEFAULT_MAX_ERROR
-        table_error = budget / 4
+        table_error, split = budget / 2, True
     encoded = json.dumps(settings, sort_keys=True) if settings else ""
     # symc's own precision interpolates: far smaller tables for the same error.
     return SymApproximateLutPass(precision=options.precision, max_error=table_error,
-                                 strict=options.strict, tables=encoded,
+                                 split_error=split, strict=options.strict, tables=encoded,
                                  interpolation="linear" if options.auto else "none")
 
 

@@ -69,3 +69,20 @@ def test_constant_calls_fold_to_their_value_in_auto(text, real):
 def test_a_constant_call_without_a_real_value_is_an_error():
     with pytest.raises(symc.SymcError, match=r"^log\(-1.0\) is not a finite real number"):
         symc.compile("log(-1) + x0", inputs={"x0": (-1, 1)}, precision="auto")
+
+
+@pytest.mark.parametrize("max_error", [1e-2, 1e-3, 1e-4])
+def test_table_budgets_follow_the_gain_after_them(max_error):
+    # 8*sin(x1): the table's error is multiplied by 8; a fixed share left it out of reach.
+    design = symc.compile("8*sin(x1)", inputs={"x1": (-3, 3)}, precision="auto",
+                          max_error=max_error)
+    bound = design.outputs[0].error_bound
+    assert bound <= max_error
+    X = np.linspace(-3, 3, 20001)[:, None]
+    assert np.max(np.abs(design.predict(X) - 8 * np.sin(X))) <= bound
+    # A table scaled down by 0.1 may be ten times coarser than one read as is.
+    scaled = symc.compile("0.1*sin(x1) + x0", inputs={"x1": (-3, 3), "x0": (-1, 1)},
+                          precision="auto", max_error=max_error)
+    alone = symc.compile("sin(x1) + x0", inputs={"x1": (-3, 3), "x0": (-1, 1)},
+                         precision="auto", max_error=max_error)
+    assert scaled.tables[0]["entries"] < alone.tables[0]["entries"]
