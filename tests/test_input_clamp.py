@@ -43,7 +43,8 @@ def test_out_of_range_ports_compute_the_clamped_inputs():
     assert x0.format.max_raw > x0.raw_bounds[1]  # the port holds more than the range
     raw = [np.array([3 << 9, -(3 << 9), 100]), np.array([3 << 9, 5, -1000]),
            np.array([0, 0, 0])]
-    raw = [np.clip(c, p.format.min_raw, p.format.max_raw) for c, p in zip(raw, design.inputs)]
+    raw = [np.clip(c, p.format.min_raw, p.format.max_raw)
+           for c, p in zip(raw, design.inputs, strict=True)]
     got = design.emulator.run_float(raw)
     # Driving 3 on both ports computes x0 = x1 = 2 (the range's end): 5, as predict says.
     assert got[0, 0] == 5.0

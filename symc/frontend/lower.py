@@ -103,6 +103,11 @@ class _Builder:
             return self._mul(expr)
         if isinstance(expr, sympy.Pow):
             return self._pow(expr)
+        if isinstance(expr, sympy.re):
+            # Every value is real: sympy writes |exp(x)| as exp(re(x)) for a plain symbol.
+            return self.value(expr.args[0])
+        if isinstance(expr, sympy.im):
+            return self.const(0.0)
         if isinstance(expr, sympy.Abs):
             return self.emit(sym.AbsOp(self.value(expr.args[0])))
         if isinstance(expr, sympy.Min | sympy.Max):
