@@ -33,16 +33,26 @@ sym.kernel @top(%x0 : !sym.real, %x1 : !sym.real) -> (y0, y1) attributes {input_
 // The bounds include the inputs' own quantization (an LSB of 2**-10 each): max(x0, -x1) is
 // exact arithmetic but not exact at the real inputs.
 // AUTO-SAME:   error_bounds = [0.0079113006591796427 : f64, 0.0009765625 : f64]
+// Each input is clamped into its range (x0 to [-4, 4] = [-4096, 4096] * 2**-10), as predict does,
+// since its port holds more: then any value the port carries gives what the emulator computes.
+// AUTO-NEXT:   %[[HI0:.*]] = sym.const 4096 : !sym.fixed<13, 3, unsigned>
+// AUTO-NEXT:   %[[MIN0:.*]] = sym.min %x0, %[[HI0]] : (!sym.fixed<14, 4>, !sym.fixed<13, 3, unsigned>) -> !sym.fixed<14, 4>
+// AUTO-NEXT:   %[[LO0:.*]] = sym.const -4096 : !sym.fixed<13, 3>
+// AUTO-NEXT:   %[[X0:.*]] = sym.max %[[MIN0]], %[[LO0]] : (!sym.fixed<14, 4>, !sym.fixed<13, 3>) -> !sym.fixed<14, 4>
+// AUTO-NEXT:   sym.const 1024
+// AUTO-NEXT:   sym.min %x1
+// AUTO-NEXT:   sym.const -1024
+// AUTO-NEXT:   %[[X1:.*]] = sym.max
 // AUTO-NEXT:   %c = sym.const 307 : !sym.fixed<9, -1, unsigned>
-// AUTO-NEXT:   %0 = sym.mul %x0, %x1 : (!sym.fixed<14, 4>, !sym.fixed<12, 2>) -> !sym.fixed<26, 6>
-// AUTO-NEXT:   %m = sym.cast %0 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<26, 6>) -> !sym.fixed<14, 4>
-// AUTO-NEXT:   %1 = sym.mul %c, %x0 : (!sym.fixed<9, -1, unsigned>, !sym.fixed<14, 4>) -> !sym.fixed<23, 3>
-// AUTO-NEXT:   %k = sym.cast %1 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<23, 3>) -> !sym.fixed<12, 2>
-// AUTO-NEXT:   %2 = sym.sub %m, %k : (!sym.fixed<14, 4>, !sym.fixed<12, 2>) -> !sym.fixed<15, 5>
-// AUTO-NEXT:   %s = sym.cast %2 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<15, 5>) -> !sym.fixed<14, 4>
+// AUTO-NEXT:   %[[P:.*]] = sym.mul %[[X0]], %[[X1]] : (!sym.fixed<14, 4>, !sym.fixed<12, 2>) -> !sym.fixed<26, 6>
+// AUTO-NEXT:   %m = sym.cast %[[P]] {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<26, 6>) -> !sym.fixed<14, 4>
+// AUTO-NEXT:   %[[Q:.*]] = sym.mul %c, %[[X0]] : (!sym.fixed<9, -1, unsigned>, !sym.fixed<14, 4>) -> !sym.fixed<23, 3>
+// AUTO-NEXT:   %k = sym.cast %[[Q]] {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<23, 3>) -> !sym.fixed<12, 2>
+// AUTO-NEXT:   %[[D:.*]] = sym.sub %m, %k : (!sym.fixed<14, 4>, !sym.fixed<12, 2>) -> !sym.fixed<15, 5>
+// AUTO-NEXT:   %s = sym.cast %[[D]] {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<15, 5>) -> !sym.fixed<14, 4>
 // AUTO:        sym.output %s, %mx : !sym.fixed<14, 4>, !sym.fixed<14, 4>
 
 // frac_bits=4 fixes F; the bound is reported, whatever it is.
 // F4:      sym.kernel @top(%x0: !sym.fixed<8, 4>, %x1: !sym.fixed<6, 2>) -> (y0, y1)
 // F4-SAME:   error_bounds = [0.51093750000000004 : f64, 6.250000e-02 : f64]
-// F4-NEXT:   %c = sym.const 5 : !sym.fixed<3, -1, unsigned>
+// F4:        %c = sym.const 5 : !sym.fixed<3, -1, unsigned>
