@@ -148,7 +148,7 @@ def timing_part(clocks: tuple[float, ...]) -> None:
                 print(f"| {name} | | {precision} | {clock:g} | unreachable: "
                       f"{str(error)[:60]}... | | | |")
                 continue
-            r = design.report("ecp5", show=False)
+            r = design.report("ecp5", show=False, fmax=True)
             ratio = (1000.0 / r["fmax_mhz"]) / clock
             ratios.append(ratio)
             met += r["meets_clock"]
@@ -210,6 +210,7 @@ def jet_part() -> None:
     X = np.clip(rng.standard_normal((20000, 16)), -4, 4)
     reference = _float_scores(exprs, X)
     packed: list[tuple[str, symc.Design]] = []
+    devices: set[str] = set()
     print("| build | latency (cycles) | latency ns | LUT | FF | DSP | BRAM18 | Fmax ECP5 MHz | "
           "mean abs err | max abs err | class agrees |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -227,7 +228,8 @@ def jet_part() -> None:
         except SymcError as error:
             print(f"| {label} | not built: {error} |")
             continue
-        r = design.report("xcup", show=False)
+        r = design.report("xcup", show=False, fmax=True)
+        devices.add(r["ecp5_device"])
         got = design.predict(X)
         err = np.abs(got - reference)
         agree = np.mean(np.argmax(got, axis=1) == np.argmax(reference, axis=1))
@@ -239,7 +241,8 @@ def jet_part() -> None:
             packed.append((label, design))
     print("\nResources: yosys 0.70 synth_xilinx -family xcup (symc) vs Vivado (hls4ml); FF "
           "counts include every pipeline register (yosys packs delay chains into SRL LUTs). "
-          "Fmax: nextpnr-ecp5 on an LFE5U-85F speed 6, between registers.")
+          f"Fmax: nextpnr-ecp5 between registers, speed 6, on the smallest ECP5 that holds the "
+          f"design ({', '.join(sorted(devices))}).")
     # yosys's xilinx_dsp packs registers, post-adders and cascades into DSP48E1 (xc7) but
     # into no DSP48E2: on xcup every DSP pipeline register and partial-product adder stays in
     # the fabric, where Vivado would pack them. The same Verilog synthesized for xc7 shows

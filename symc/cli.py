@@ -4,13 +4,16 @@
     symc compile "x0*x1 - x0**2" --clock-ns 5 --family xcup --report xcup -o out/
     symc example                      # compile, simulate and describe an embedded example
 
-Bad input (malformed expressions, unknown functions, invalid precisions or ranges, ...) prints
-one clear message and exits with code 2, before anything is written.
+Bad input (malformed expressions, unknown functions, invalid precisions or ranges, options
+that do not apply together, ...) prints one clear message and exits with code 2, before
+anything is written. Long tool runs (Verilator, yosys, nextpnr, g++) show a status line with
+their elapsed time on a terminal's stderr; ``--quiet`` silences it.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import sys
 from collections.abc import Sequence
 
@@ -21,10 +24,54 @@ from symc.design import sample_inputs
 from symc.examples import DEFAULT, EXAMPLES
 from symc.frontend.errors import SymcError
 from symc.options import add_arguments, from_arguments
+from symc.toolchain import status
 from symc.toolchain.errors import ToolError
 
 EXIT_BAD_INPUT = 2
 EXIT_TOOL_FAILED = 3
+
+DESCRIPTION = """\
+symc compiles symbolic expressions (the formulas symbolic regression finds) into FPGA hardware:
+bit-exact fixed-point Verilog (or an HLS C++ project), pipelined to a clock, checked against
+its emulator in Verilator, and measured by yosys and nextpnr-ecp5. It also sweeps a
+symbolic-regression front over precisions and chooses a design by accuracy and cost."""
+
+EPILOG = """\
+examples:
+  symc compile "x0*x1 - 0.5*x0**2" --inputs x0=-4:4,x1=-1:1 --precision auto \\
+      --max-error 1e-3 --simulate 1000 -o out/
+  symc compile "sin(x0)*x1" --inputs x0=-3:3,x1=-1:1 --clock-ns 5 --report xcup --fmax -o out/
+  symc explore hall_of_fame.csv --data X.npy --precision auto:0.01 --max-lut 1000 -o report/
+
+exit codes: 0 done, 2 bad input (nothing written), 3 an external tool failed."""
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Every option's help ends with its default (unless it names it already)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if ("default" in text or action.default is argparse.SUPPRESS or action.required
+                or not action.option_strings):
+            return text
+        if action.nargs == 0:  # a flag
+            return text + " (default: off)"
+        return text + (" (default: none)" if action.default is None else
+                       " (default: %(default)s)")
+
+
+class RawHelpFormatter(argparse.RawDescriptionHelpFormatter, HelpFormatter):
+    """The top level's description and examples as written, defaults as HelpFormatter."""
+
+
+def version() -> str:
+    """The installed package's version."""
+    try:
+        return importlib.metadata.version("symc")
+    except importlib.metadata.PackageNotFoundError:
+        from symc import __version__
+
+        return __version__
 
 
 def parse_inputs(text: str) -> list[str] | dict[str, tuple[float, float]]:
@@ -56,12 +103,8 @@ def parse_inputs(text: str) -> list[str] | dict[str, tuple[float, float]]:
 def _compile_command(args: argparse.Namespace) -> int:
     import symc
 
+    _check_compile_flags(args)
     inputs = parse_inputs(args.inputs) if args.inputs is not None else None
-    if args.report is not None:
-        from symc.report import TARGETS
-
-        if args.report not in TARGETS:
-            raise SymcError(f"--report {args.report!r}: known targets: {', '.join(TARGETS)}")
     design = symc.compile(args.exprs, inputs=inputs, options=from_arguments(args),
                           name=args.name)
     if args.target == "hls":
@@ -77,13 +120,30 @@ def _compile_command(args: argparse.Namespace) -> int:
         import json
         from pathlib import Path
 
-        figures = design.report(args.report)
+        figures = design.report(args.report, fmax=args.fmax)
         report_path = Path(args.output) / f"{design.name}.report.{args.report}.json"
         report_path.write_text(json.dumps(figures, indent=2) + "\n")
         print(f"wrote {report_path}")
     for old, new in design.renamed.items():
         print(f"renamed port {old!r} to {new!r} (a reserved word in Verilog or C++)")
     return 0
+
+
+def _check_compile_flags(args: argparse.Namespace) -> None:
+    """Flags that do not apply to what was asked are errors, not silently ignored."""
+    if args.report is not None:
+        from symc.report import TARGETS
+
+        if args.report not in TARGETS:
+            raise SymcError(f"--report {args.report!r}: known targets: {', '.join(TARGETS)}")
+        if args.target == "hls":
+            raise SymcError("--report measures the Verilog design and does not apply to "
+                            "--target hls (drop --target hls to report the Verilog)")
+    elif args.fmax is not None:
+        raise SymcError(f"--{'' if args.fmax else 'no-'}fmax applies to a report: add "
+                        "--report TARGET")
+    if args.hls_layout is not None and args.target != "hls":
+        raise SymcError("--hls-layout applies to --target hls only")
 
 
 # --- HLS C++ target -------------------------------------------------------------------------
@@ -101,7 +161,7 @@ def _write_hls(design, args: argparse.Namespace) -> int:  # noqa: ANN001
             raise SymcError(f"C simulation differs from the emulator on {mismatches} of "
                             f"{args.simulate} vectors")
         print(f"C simulation: {args.simulate} vectors, HLS C++ == emulator bit for bit")
-    paths = design.save_hls(args.output, layout=args.hls_layout)
+    paths = design.save_hls(args.output, layout=args.hls_layout or "symc")
     summary = Path(args.output) / f"{design.name}.json"
     summary.write_text(json.dumps(design.summary(), indent=2) + "\n")
     for path in [*paths, summary]:
@@ -195,43 +255,67 @@ def _demo_command(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="symc", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="symc", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=RawHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    comp = sub.add_parser("compile", help="compile expressions to Verilog")
+    comp = sub.add_parser("compile", help="compile expressions to Verilog (or HLS C++)",
+                          description="Compile expressions to Verilog (or an HLS C++ "
+                          "project), optionally check them in simulation and measure them.",
+                          formatter_class=HelpFormatter)
     comp.add_argument("exprs", nargs="+", metavar="EXPR", help="one expression per output")
-    comp.add_argument("--inputs", help="input order and ranges: x0=-4:4,x1=-1:1 (or x0,x1)")
+    comp.add_argument("--inputs", help="input order and ranges: x0=-4:4,x1=-1:1 (or x0,x1) "
+                      "(default: the free symbols in natural order, without ranges)")
     comp.add_argument("--name", default="top", help="Verilog module name")
     comp.add_argument("--simulate", type=int, default=0, metavar="N",
                       help="check N vectors in Verilator against the emulator before writing")
     comp.add_argument("--target", choices=("verilog", "hls"), default="verilog",
                       help="verilog (default) or hls: an HLS C++ project (Vitis/Vivado HLS); "
                            "--simulate then checks it in C simulation (g++)")
-    comp.add_argument("--hls-layout", choices=("symc", "hls4ml"), default="symc",
-                      help="HLS project layout: symc (flat) or hls4ml (firmware/, tb_data/, "
-                           "build_prj.tcl)")
+    comp.add_argument("--hls-layout", choices=("symc", "hls4ml"), default=None,
+                      help="HLS project layout with --target hls: symc (flat, the default) or "
+                           "hls4ml (firmware/, tb_data/, build_prj.tcl)")
     comp.add_argument("-o", "--output", required=True, help="output directory")
     add_arguments(comp)
     comp.add_argument("--report", metavar="TARGET", default=None,
-                      help="synthesize and place (yosys, nextpnr-ecp5) and print resources, "
-                           "Fmax and latency for TARGET: xc7, xcup or ecp5")
+                      help="synthesize with yosys and print resources and latency for TARGET: "
+                           "xc7, xcup or ecp5; not with --target hls (default: no report)")
+    comp.add_argument("--fmax", action=argparse.BooleanOptionalAction, default=None,
+                      help="with --report, also place and route on the smallest fitting ECP5 "
+                           "(nextpnr-ecp5) for Fmax and the critical path (default: yes for "
+                           "--report ecp5, no for xc7 and xcup, which take the delay model's "
+                           "stage estimate)")
+    _add_quiet(comp)
     comp.set_defaults(run=_compile_command)
 
     add_explore_parser(sub)
+    sub.choices["explore"].formatter_class = HelpFormatter
 
     demo = sub.add_parser("demo", help="the whole workflow on embedded data: a front, a "
-                          "sweep, a report, a verified design")
+                          "sweep, a report, a verified design", formatter_class=HelpFormatter)
     demo.add_argument("-o", "--output", default="symc-demo", help="output folder")
     demo.add_argument("--max-lut", type=int, default=300, help="LUT budget of the chosen design")
-    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.add_argument("--quiet", action="store_true",
+                      help="no progress bar and no status lines of tool runs")
     demo.set_defaults(run=_demo_command)
 
-    ex = sub.add_parser("example", help="compile and verify an embedded example")
-    ex.add_argument("name", nargs="?", default=DEFAULT, choices=sorted(EXAMPLES))
-    ex.add_argument("--vectors", type=int, default=1000)
-    ex.add_argument("-o", "--output", help="also write the design here")
+    ex = sub.add_parser("example", help="compile and verify an embedded example",
+                        formatter_class=HelpFormatter)
+    ex.add_argument("name", nargs="?", default=DEFAULT, choices=sorted(EXAMPLES),
+                    help=f"which example (default: {DEFAULT})")
+    ex.add_argument("--vectors", type=int, default=1000,
+                    help="vectors to check in Verilator against the emulator")
+    ex.add_argument("-o", "--output", help="also write the design here (default: write nothing)")
+    _add_quiet(ex)
     ex.set_defaults(run=_example_command)
     return parser
+
+
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no status lines of long tool runs (Verilator, yosys, nextpnr, g++) "
+                             "on stderr; there are none when stderr is not a terminal")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -239,7 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, \
+                status.quiet(getattr(args, "quiet", False)):
             warnings.simplefilter("always")
             code = args.run(args)
         for warning in caught:

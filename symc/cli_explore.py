@@ -106,14 +106,18 @@ def add_parser(sub: Any) -> None:
     ex.add_argument("--cache", metavar="DIR", default=None,
                     help="row cache (default OUTPUT/.cache)")
     ex.add_argument("--max-lut", type=float, default=None, help="choose within this many LUTs")
-    ex.add_argument("--max-dsp", type=float, default=None)
-    ex.add_argument("--max-latency-cycles", type=int, default=None)
-    ex.add_argument("--min-metric", type=float, default=None)
+    ex.add_argument("--max-dsp", type=float, default=None,
+                    help="choose within this many DSP blocks (default: no limit)")
+    ex.add_argument("--max-latency-cycles", type=int, default=None,
+                    help="choose within this many cycles (default: no limit)")
+    ex.add_argument("--min-metric", type=float, default=None,
+                    help="choose only designs at least this good (default: no limit)")
     ex.add_argument("--verify", type=int, default=1000, metavar="N",
                     help="check the chosen design on N rows of the data in Verilator "
                          "(default %(default)s; 0: skip)")
     ex.add_argument("--quiet", action="store_true",
-                    help="no progress bar (there is none when stderr is not a terminal)")
+                    help="no progress bar and no tool status lines (there are none when "
+                         "stderr is not a terminal)")
     ex.add_argument("-o", "--output", required=True, help="report folder")
     add_arguments(ex, groups=("tables", "pipeline"), exclude=("functions",))
     ex.add_argument("--function", dest="functions", action="append", metavar="NAME=DEF",

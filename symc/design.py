@@ -209,12 +209,16 @@ class Design:
 
     # --- measured figures -------------------------------------------------------------------
 
-    def report(self, target: str = "xcup", show: bool = True) -> dict[str, Any]:
-        """Resources (yosys), Fmax and critical path (nextpnr-ecp5), latency in cycles and ns;
-        printed as a table unless ``show=False``, returned as a dict, cached (symc/report.py)."""
+    def report(self, target: str = "xcup", show: bool = True,
+               fmax: bool | None = None) -> dict[str, Any]:
+        """Resources (yosys) and latency in cycles and ns for ``target`` (xc7, xcup, ecp5);
+        with ``fmax`` also Fmax and the critical path, placed and routed by nextpnr-ecp5 on the
+        smallest ECP5 that holds the design (default: for ``ecp5`` yes, for Xilinx targets no:
+        they get the delay model's stage estimate). Printed as a table unless ``show=False``,
+        returned as a dict, cached (symc/report.py)."""
         from symc.report import report
 
-        return report(self, target, show)
+        return report(self, target, show, fmax=fmax)
 
     # --- HLS C++ (symc/backends/hls.py, hls_project.py; C simulation: toolchain/gxx.py) ------
 

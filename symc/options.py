@@ -316,6 +316,8 @@ def add_arguments(parser: argparse.ArgumentParser, groups: tuple[str, ...] = GRO
                   exclude: tuple[str, ...] = ()) -> None:
     """Add one flag per option of ``groups`` (each field's own help and default)."""
     default = CompileOptions()
+    # How the help names a default of None that the field's doc does not already name.
+    unset = {"frac_bits": "none: the error budget decides", "dsp_budget": "none: no limit"}
     for f in fields(CompileOptions):
         if f.metadata["group"] not in groups or f.name in exclude:
             continue
@@ -323,18 +325,25 @@ def add_arguments(parser: argparse.ArgumentParser, groups: tuple[str, ...] = GRO
         value = getattr(default, f.name)
         if f.name == "functions":
             parser.add_argument(flag, dest=f.name, action="append", metavar=metavar,
-                                help=doc + " (repeatable), e.g. sc=sin(x)*cos(x)")
+                                help=doc + " (repeatable), e.g. sc=sin(x)*cos(x) "
+                                     "(default: none)")
         elif f.name == "tables":
-            parser.add_argument(flag, dest=f.name, metavar=metavar, help=doc)
+            parser.add_argument(flag, dest=f.name, metavar=metavar,
+                                help=doc + " (default: {}, every table at its defaults)")
         elif isinstance(value, bool):
             action = "store_false" if value else "store_true"
-            parser.add_argument(flag, dest=f.name, action=action, help=doc)
+            # A --no-... flag turns off what is on by default.
+            shown = f" (default: {f.name.replace('_', ' ')} on)" if value else " (default: off)"
+            parser.add_argument(flag, dest=f.name, action=action, help=doc + shown)
         elif f.name == "roms":
             parser.add_argument(flag, dest=f.name, choices=ROMS, default=value,
-                                help=doc + " (default %(default)s)")
+                                help=doc + " (default: %(default)s)")
         else:
             kind = {"float | None": float, "int | None": int}.get(str(f.type), str)
-            shown = " (default %(default)s)" if value is not None else ""
+            if value is not None:
+                shown = " (default: %(default)s)"
+            else:
+                shown = "" if "default" in doc else f" (default: {unset.get(f.name, 'none')})"
             parser.add_argument(flag, dest=f.name, type=kind, default=value, metavar=metavar,
                                 help=doc + shown)
 

@@ -214,7 +214,7 @@ def _hardware(design: Any, ctx: Context) -> dict[str, Any]:
         if not clock:
             out["latency_ns"] = model_path_ns(design, family)
     else:
-        figures = design.report(family, show=False)
+        figures = design.report(family, show=False, fmax=True)
         out.update(lut=figures["lut"], ff=figures["ff"], dsp=figures["dsp"],
                    bram=figures["bram"], fmax_mhz=figures["fmax_mhz"],
                    latency_ns=figures["latency_ns"])

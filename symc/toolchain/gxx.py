@@ -27,6 +27,7 @@ from pathlib import Path
 from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
 from symc.toolchain.program import BuiltProgram, parse_hex_results
+from symc.toolchain.status import step
 
 TOOL = "g++"
 
@@ -105,7 +106,11 @@ class CSim(BuiltProgram):
         """Compile and link the project (once; later calls do nothing)."""
         if not self._needs_build(f"the C simulation of {self.name!r}"):
             return
-        start = time.perf_counter()
+        with step(f"g++ build of the C simulation of {self.name}") as built:
+            self._build()
+        self.build_seconds = built.seconds
+
+    def _build(self) -> None:
         cxx, include = find_cxx(), find_ap_types()
         for path, text in self.files.items():
             target = self.workdir / path
@@ -134,7 +139,6 @@ class CSim(BuiltProgram):
             raise ToolError(TOOL, f"linking {self.name} failed (work directory {self.workdir})",
                             log_tail(log))
         self._binary = binary
-        self.build_seconds = time.perf_counter() - start
 
     def run(self, vectors: Sequence[Sequence[int]]) -> list[list[int]]:
         """Run ``vectors`` (raw input bit patterns) and return the raw output bit patterns."""

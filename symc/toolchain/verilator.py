@@ -27,6 +27,7 @@ from pathlib import Path
 from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
 from symc.toolchain.program import BuiltProgram, parse_hex_results
+from symc.toolchain.status import step
 
 TOOL = "verilator"
 
@@ -150,6 +151,10 @@ class Testbench(BuiltProgram):
         """Verilate and compile the model and its testbench (once; later calls do nothing)."""
         if not self._needs_build(f"the testbench of {self.top!r}"):
             return
+        with step(f"verilator build of {self.top}"):
+            self._build()
+
+    def _build(self) -> None:
         source = f"{self.top}.sv"
         (self.workdir / source).write_text(self.verilog)
         (self.workdir / "testbench.cpp").write_text(self._testbench_cpp())

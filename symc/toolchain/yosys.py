@@ -24,6 +24,7 @@ from typing import Any
 
 from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
+from symc.toolchain.status import step
 
 TOOL = "yosys"
 
@@ -79,13 +80,14 @@ def find_yosys() -> list[str]:
 
 
 def run(
-    script: str, files: dict[str, str], outputs: tuple[str, ...] = ()
+    script: str, files: dict[str, str], outputs: tuple[str, ...] = (), label: str | None = None
 ) -> tuple[str, dict[str, str]]:
     """Run a yosys ``script`` in a fresh work directory holding ``files`` (name -> text).
 
     Returns the log and the text of each file named in ``outputs`` (relative names: yowasp
     tools see a private ``/tmp``). Raises ``ToolError`` when yosys fails or an output is
-    missing.
+    missing. ``label`` names the run in the terminal's status line (default: the script's
+    synthesis command, ``yosys synth_xilinx -family xcup``).
     """
     command = find_yosys()
     with tempfile.TemporaryDirectory(prefix="symc-yosys-") as workdir:
@@ -93,13 +95,14 @@ def run(
             (Path(workdir) / name).write_text(text)
         (Path(workdir) / "script.ys").write_text(script)
         try:
-            result = subprocess.run(
-                [*command, "-q", "-l", "yosys.log", "-s", "script.ys"],
-                cwd=workdir,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
+            with step(label or _label(script)):
+                result = subprocess.run(
+                    [*command, "-q", "-l", "yosys.log", "-s", "script.ys"],
+                    cwd=workdir,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
         except OSError as error:
             raise ToolError(TOOL, f"could not run {command[0]}", str(error)) from error
         log_path = Path(workdir) / "yosys.log"
@@ -116,6 +119,17 @@ def run(
                 raise ToolError(TOOL, f"yosys wrote no {name}", log_tail(log))
             texts[name] = path.read_text()
     return log, texts
+
+
+def _label(script: str) -> str:
+    """``yosys synth_xilinx -family xcup``: the script's synthesis command, without its
+    options of detail."""
+    for line in script.splitlines():
+        words = line.split()
+        if words and words[0].startswith("synth"):
+            shown = words[:3] if words[1:2] == ["-family"] else words[:1]
+            return " ".join(["yosys", *shown])
+    return "yosys"
 
 
 def version() -> str:
@@ -170,15 +184,17 @@ def check_family(family: str) -> None:
 
 
 def synthesize(
-    verilog: str, top: str, family: str, dsp: bool = True, netlist: bool = False
+    verilog: str, top: str, family: str, dsp: bool = True, netlist: bool = False,
+    label: str | None = None,
 ) -> tuple[Resources, dict[str, Any] | None]:
     """Synthesize ``verilog`` for ``family``; return its resources and, if asked, the netlist
-    (yosys JSON, for nextpnr or for timing a Xilinx netlist)."""
+    (yosys JSON, for nextpnr or for timing a Xilinx netlist). ``label``: see :func:`run`."""
     out_json = "netlist.json" if netlist else None
     _, texts = run(
         synth_script(family, top, dsp, out_json),
         {"design.sv": for_yosys(verilog)},
         ("stat.json",) + ((out_json,) if out_json else ()),
+        label=label,
     )
     stats = json.loads(texts["stat.json"])
     cells = _cells_of(stats, top)

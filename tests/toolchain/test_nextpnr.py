@@ -115,6 +115,7 @@ def test_harness_registers_every_port():
 def test_a_constant_design_reports_without_fmax(cache):
     """Row 1 of every hall of fame: nothing to place between registers, resources still."""
     design = symc.compile("0.5", inputs={"x0": (-1, 1)}, clock_ns=5.0)
-    r = design.report("xcup", show=False)
+    r = design.report("xcup", show=False, fmax=True)
     assert r["fmax_mhz"] is None and r["critical_path"] == [] and r["lut"] == 0
+    assert r["fmax_measured"] and r["ecp5_device"] == "LFE5U-12F"
     assert "n/a (no register-to-register path" in format_report(r)
