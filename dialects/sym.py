@@ -716,6 +716,9 @@ class LutOp(IRDLOperation):
     value_type = opt_prop_def(FixedType)
     max_error = opt_prop_def(FloatAttr)
     lipschitz = opt_prop_def(FloatAttr)
+    margin = opt_prop_def(FloatAttr)
+    """How far beyond the argument's range ``max_error`` and ``lipschitz`` were measured: they
+    bound a read at an argument computed within ``margin`` of its real value."""
 
     traits = traits_def(Pure())
 
@@ -723,7 +726,8 @@ class LutOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
 
     def __init__(self, operand: SSAValue | Operation, spec: Table,
-                 max_error: float | None = None, lipschitz: float | None = None):
+                 max_error: float | None = None, lipschitz: float | None = None,
+                 margin: float | None = None):
         val = SSAValue.get(operand)
         fixed = isinstance(val.type, FixedType)
         i64 = IntegerType(64)
@@ -753,6 +757,8 @@ class LutOp(IRDLOperation):
             props["max_error"] = FloatAttr(max_error, Float64Type())
         if lipschitz is not None:
             props["lipschitz"] = FloatAttr(lipschitz, Float64Type())
+        if margin is not None:
+            props["margin"] = FloatAttr(margin, Float64Type())
         result_type = FixedType(spec.out_format) if fixed else RealType()
         super().__init__(operands=[val], result_types=[result_type], properties=props)
 

@@ -68,6 +68,7 @@ from symc.tables import (
     hls4ml_table,
     lipschitz,
     max_error,
+    read_error,
     round_precision,
     scalar_function,
     vector_function,
@@ -76,6 +77,9 @@ from symc.tables import (
 DEFAULT_ENTRIES = 1024
 SETTINGS = ("entries", "domain", "indexing", "interpolation", "max_error", "reduction")
 INTERP_BITS = 12
+TABLE_MARGIN = 2.0**-6
+"""A table's error and slope are measured this fraction of its argument's magnitude (or of 1)
+beyond the argument's range."""
 """Bits of the position inside a cell that weigh an interpolated table's next entry."""
 
 _FUNCTION_OF = {
@@ -359,17 +363,32 @@ class SymApproximateLutPass(ModulePass):
         settings["vector"] = vector
         argument = op.operands[1] if isinstance(op, sym.DivOp) else op.operands[0]
         lo, hi = self._argument_range(argument)
-        table = self._build(name, func, period, settings, lo, hi)
+        margin = max(hi - lo, abs(lo), abs(hi), 1.0) * TABLE_MARGIN
+        if hi - lo < margin and settings["indexing"] != "hls4ml":
+            # (Nearly) one point: a table over the margin around it. (hls4ml's tables cover
+            # the domain hls4ml's configuration gives.)
+            table = self._build(name, func, period, settings, lo - margin, hi + margin)
+        else:
+            table = self._build(name, func, period, settings, lo, hi)
         # A periodic table serves the whole range (its error grows slowly with |x|, through the
         # quantized 1/period): measure it there. Any other table is measured on its domain.
-        check_lo, check_hi = lo, hi
+        real_lo, real_hi = lo, hi
         if not table.wraps:
             domain_lo, domain_hi = table.domain
             self._check_clipping(name, lo, hi, domain_lo, domain_hi)
-            check_lo, check_hi = max(lo, domain_lo), min(hi, domain_hi)
-        measured = max_error(table, vector, check_lo, check_hi)
-        slope = lipschitz(vector, check_lo, check_hi)
-        lut = sym.LutOp(argument, table, max_error=measured, lipschitz=slope)
+            real_lo, real_hi = max(lo, domain_lo), min(hi, domain_hi)
+        # The argument a table reads is computed: within its error of the real one, which auto
+        # precision keeps under ``margin``. The error and the slope are measured for reads
+        # within the margin of the range (:func:`read_error`).
+        read_lo, read_hi = real_lo - margin, real_hi + margin
+        if not table.wraps:
+            read_lo, read_hi = max(read_lo, domain_lo), min(read_hi, domain_hi)
+        measured = read_error(table, vector, (real_lo, real_hi), (read_lo, read_hi))
+        with np.errstate(all="ignore"):  # the slope where the function is defined (sqrt, log)
+            ends = np.asarray(vector(np.array([read_lo, read_hi])), dtype=np.float64)
+        slope = lipschitz(vector, read_lo if np.isfinite(ends[0]) else real_lo,
+                          read_hi if np.isfinite(ends[1]) else real_hi)
+        lut = sym.LutOp(argument, table, max_error=measured, lipschitz=slope, margin=margin)
         if isinstance(op, sym.DivOp):
             lut.attributes["range"] = sym.IntervalAttr(*table.hull(lo, hi))
             product = sym.MulOp(op.lhs, lut)

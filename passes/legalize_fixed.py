@@ -88,6 +88,7 @@ def _lut_on(op: sym.LutOp, operand: SSAValue) -> sym.LutOp:
         op.spec,
         max_error=op.max_error.value.data if op.max_error is not None else None,
         lipschitz=op.lipschitz.value.data if op.lipschitz is not None else None,
+        margin=op.margin.value.data if op.margin is not None else None,
     )
 
 
@@ -121,6 +122,11 @@ def _raw_range(lo: Fraction, hi: Fraction, frac_bits: int) -> tuple[int, int]:
 
 class _NoGridPoint(Exception):
     """An input range narrower than one LSB (internal: the search tries more bits)."""
+
+
+class _TableArgumentTooCoarse(Exception):
+    """A table read whose argument's error exceeds the margin its error was measured with
+    (internal: the search tries more bits)."""
 
 
 @dataclass
@@ -272,11 +278,11 @@ class SymLegalizeFixedPass(ModulePass):
         budget = DEFAULT_MAX_ERROR if self.max_error is None else self.max_error
         if not (math.isfinite(budget) and budget > 0):
             raise SymcError(f"max_error must be a positive number, not {budget}")
-        worst = Fraction(0)
+        worst: Fraction | None = None
         for frac_bits in range(0, MAX_AUTO_FRAC_BITS + 1):
             try:
                 new, bounds = self._auto_at(kernel, frac_bits)
-            except _NoGridPoint:
+            except (_NoGridPoint, _TableArgumentTooCoarse):
                 continue
             worst = max(bounds)
             if worst <= Fraction(budget):
@@ -290,6 +296,11 @@ class SymLegalizeFixedPass(ModulePass):
             hint = (f"; the constant {rounded.real_value:.17g}{location_suffix(rounded)} is "
                     f"only within {float(rounded.rounding):.3g} of the number it stands for "
                     "(symc's constants are float64)")
+        if worst is None:
+            raise SymcError(
+                f"max_error={budget} is out of reach: even with {MAX_AUTO_FRAC_BITS} fractional "
+                "bits a table's argument strays further from its real value than the table's "
+                "error was measured")
         raise SymcError(
             f"max_error={budget} is out of reach: with {MAX_AUTO_FRAC_BITS} fractional bits "
             f"the error bound is still {float(worst):.3g}{hint}"
@@ -401,6 +412,10 @@ class SymLegalizeFixedPass(ModulePass):
             overflow = Overflow.AP_WRAP if fits else Overflow.AP_SAT
             x = rb.emit(sym.CastOp(x, op.in_type, Quant.AP_TRN, overflow))
         assert op.max_error is not None and op.lipschitz is not None
+        if op.margin is not None and error > Fraction(op.margin.value.data):
+            # The argument may stray further from its real value than the table's error and
+            # slope were measured: no bound at this precision (a finer one may give one).
+            raise _TableArgumentTooCoarse(op)
         table_error = Fraction(op.max_error.value.data) + Fraction(op.lipschitz.value.data) * error
         ssa = rb.emit(_lut_on(op, x), op)
         return _Value(ssa, lo, hi, table_error)

@@ -599,6 +599,24 @@ def max_error(table: Table, func: Callable[[Any], Any], lo: float, hi: float) ->
     return float(np.max(np.abs(got[finite] - want[finite]))) if finite.any() else 0.0
 
 
+def read_error(table: Table, func: Callable[[Any], Any], real: tuple[float, float],
+               reads: tuple[float, float]) -> float:
+    """Worst error of a read at ``x`` in ``reads`` (a computed argument, near its real value
+    in ``real``) as the smaller of |table(x) - f(x)| and |table(x) - f(x clipped to real)|: with
+    a slope bound L of f on ``reads`` (where f is defined) and reals within e of their reads,
+    |table(read) - f(real)| <= read_error + L * e."""
+    raw = grid(table.in_format, *reads)
+    if len(raw) == 0:
+        return 0.0
+    got = table.out_format.to_float(table.lookup(raw))
+    xs = table.in_format.to_float(raw)
+    with np.errstate(all="ignore"):
+        err = np.fmin(np.abs(got - _evaluate(func, xs)),
+                      np.abs(got - _evaluate(func, np.clip(xs, *real))))
+    finite = np.isfinite(err)
+    return float(np.max(err[finite])) if finite.any() else 0.0
+
+
 def _evaluate(func: Callable[[Any], Any], xs: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         try:
@@ -618,8 +636,11 @@ def _evaluate(func: Callable[[Any], Any], xs: np.ndarray) -> np.ndarray:
 
 def lipschitz(func: Callable[[Any], Any], lo: float, hi: float, samples: int = 4097) -> float:
     """An estimate of max |f'| on ``[lo, hi]`` from finite differences (with a 10% margin)."""
-    if hi <= lo:
-        return 0.0
+    if hi <= lo:  # one point: the slope there, from a central difference
+        h = max(abs(lo), 1.0) * 2.0**-20
+        ys = _evaluate(func, np.array([lo - h, lo + h]))
+        slope = abs(float(ys[1] - ys[0])) / (2 * h)
+        return slope * 1.1 if math.isfinite(slope) else math.inf
     xs = np.linspace(lo, hi, samples)
     ys = _evaluate(func, xs)
     slopes = np.abs(np.diff(ys)) / np.diff(xs)

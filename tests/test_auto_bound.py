@@ -86,3 +86,20 @@ def test_table_budgets_follow_the_gain_after_them(max_error):
     alone = symc.compile("sin(x1) + x0", inputs={"x1": (-3, 3), "x0": (-1, 1)},
                          precision="auto", max_error=max_error)
     assert scaled.tables[0]["entries"] < alone.tables[0]["entries"]
+
+
+@pytest.mark.parametrize("text, real", [
+    ("-sin(max(10/3, x1))", -math.sin(10 / 3)),  # x1 < 10/3: the table reads one point
+    ("exp(max(7/3, x1)) - x0", None),
+])
+def test_a_table_read_at_a_rounded_argument_keeps_the_bound(text, real):
+    # The argument a table reads is computed (here the constant 10/3, rounded): the table's
+    # error and slope must cover a read that far from the real argument. Measured at the
+    # range alone, one point, the slope was 0 and the error 0.066 against a bound of 0.0625.
+    inputs = {"x0": (-4.0, 4.0), "x1": (-1.3, 2.1)}
+    design = symc.compile(text, inputs=inputs, precision="auto", max_error=2.0**-4)
+    bound = design.outputs[0].error_bound
+    assert bound <= 2.0**-4
+    X = np.column_stack([np.linspace(-4, 4, 401), np.linspace(-1.3, 2.1, 401)])
+    want = np.full(len(X), real) if real is not None else np.exp(7 / 3) - X[:, 0]
+    assert np.max(np.abs(design.predict(X)[:, 0] - want)) <= bound

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import sympy
 from expressions import INPUTS, RANGES, SYMBOLS
+from expressions import _extend as arithmetic
 from expressions import corners_and_uniform as sample
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -42,16 +43,8 @@ def _leaf() -> st.SearchStrategy[sympy.Expr]:
 
 
 def _extend(children: st.SearchStrategy[sympy.Expr]) -> st.SearchStrategy[sympy.Expr]:
-    return st.one_of(
-        st.tuples(children, children).map(lambda t: t[0] + t[1]),
-        st.tuples(children, children).map(lambda t: t[0] - t[1]),
-        st.tuples(children, children).map(lambda t: t[0] * t[1]),
-        children.map(lambda a: -a),
-        children.map(sympy.Abs),
-        st.tuples(children, children).map(lambda t: sympy.Max(*t)),
-        children.map(sympy.sin),
-        children.map(sympy.tanh),
-    )
+    # The arithmetic of the other property tests, and tables of subexpressions.
+    return st.one_of(arithmetic(children), children.map(sympy.sin), children.map(sympy.tanh))
 
 
 expressions = st.recursive(_leaf(), _extend, max_leaves=5).filter(lambda e: bool(e.free_symbols))
