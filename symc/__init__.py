@@ -7,14 +7,18 @@
     front = symc.sr.read("outputs/<run_id>/")          # a PySR run: one front per output
     study = symc.explore(front, X, y)                   # every equation x a precision grid
     study.table; study.pareto(); study.best(max_lut=1000); study.save("report/")
+
+    fronts = symc.fit(X, y, operators="+,-,*,sin", cost="hardware")   # Operon, offline
 """
 
 import warnings as _warnings
 
 from symc import sr
 from symc.compiler import compile
+from symc.costs import OperatorCosts, operator_costs
 from symc.design import Design, Port
 from symc.exploration import Exploration, explore
+from symc.fit import fit
 from symc.fixed import FixedFormat, Overflow, Precision, Quant, parse_precision
 from symc.frontend.errors import ParseError, SymcError, SymcWarning, format_warning
 from symc.options import CompileOptions
@@ -25,6 +29,7 @@ __all__ = [
     "Design",
     "Exploration",
     "FixedFormat",
+    "OperatorCosts",
     "Overflow",
     "ParseError",
     "Port",
@@ -35,6 +40,8 @@ __all__ = [
     "ToolError",
     "compile",
     "explore",
+    "fit",
+    "operator_costs",
     "parse_precision",
     "sr",
 ]

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from symc.cli_explore import add_parser as add_explore_parser
+from symc.cli_fit import add_parser as add_fit_parser
 from symc.design import sample_inputs
 from symc.examples import DEFAULT, EXAMPLES
 from symc.frontend.errors import SymcError
@@ -41,6 +42,7 @@ examples:
   symc compile "x0*x1 - 0.5*x0**2" --inputs x0=-4:4,x1=-1:1 --precision auto \\
       --max-error 1e-3 --simulate 1000 -o out/
   symc compile "sin(x0)*x1" --inputs x0=-3:3,x1=-1:1 --clock-ns 5 --report xcup --fmax -o out/
+  symc fit data.csv --target y --operators "+,-,*,sin" --cost hardware -o fit/
   symc explore hall_of_fame.csv --data X.npy --precision auto:0.01 --max-lut 1000 -o report/
 
 exit codes: 0 done, 2 bad input (nothing written), 3 an external tool failed."""
@@ -219,39 +221,68 @@ def _example_command(args: argparse.Namespace) -> int:
 
 
 def _demo_command(args: argparse.Namespace) -> int:
-    """The seed workflow on embedded data: a front, a sweep, a report, a verified design."""
+    """The seed workflow on real data: fit fronts, sweep them, choose, verify, report."""
     import csv
+    import json
+    import math
+    import time
     from pathlib import Path
 
-    from symc.examples import DEMO_LAW, DEMO_RANGE, demo_data, demo_front
+    from symc.examples import DEMO_OPERATORS, demo_data
+    from symc.fit import check, search, write
 
+    start = time.perf_counter()
     out = Path(args.output)
-    X, y = demo_data()
-    front = demo_front(X, y)
-    print(f"demo: Feynman I.6.2a, f = exp(-theta^2/2)/sqrt(2 pi) = {DEMO_LAW}, theta = x0 in "
-          f"[{DEMO_RANGE[0]:g}, {DEMO_RANGE[1]:g}]; {len(X)} samples; a front of {len(front)} "
-          "formulas (least-squares polynomials of degree 0 to 4, then the law)")
+    data = demo_data()
+    n_train, n_test = len(data.y_train), len(data.y_test)
+    print(f"demo: the wine data (scikit-learn; 178 wines, 3 cultivars, 13 measurements), "
+          f"standardized; {n_train} rows to fit, {n_test} to measure")
+    names = [f"x{i}" for i in range(len(data.features))]
+    settings, X, targets = check(
+        data.X_train, data.y_train, names=names, classes=True, operators=DEMO_OPERATORS,
+        cost="hardware", precision="ap_fixed<16,6>", family="xcup", clock_ns=5.0,
+        generations=args.generations, population_size=300, max_length=25, seed=args.seed)
+    fronts, settings = search(X, targets, settings, progress=not args.quiet)
+    print(f"fit: Operon, one front per class (one-vs-rest), operators {DEMO_OPERATORS}, cost "
+          f"= symc's LUTs of the formula at ap_fixed<16,6> on xcup; "
+          f"{', '.join(f'{f.name} {len(f)}' for f in fronts)} formulas "
+          f"({time.perf_counter() - start:.1f} s)")
     out.mkdir(parents=True, exist_ok=True)
-    with (out / "hall_of_fame.csv").open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["Complexity", "Loss", "Equation"])
-        writer.writerows(front)
-    with (out / "data.csv").open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["x0", "y"])
-        writer.writerows(zip(X[:, 0].tolist(), y.tolist(), strict=True))
-    print(f"wrote {out / 'hall_of_fame.csv'} and {out / 'data.csv'} (PySR's format)")
-    argv = ["explore", str(out / "hall_of_fame.csv"), "--data", str(out / "data.csv"),
-            "--target-column", "y", "--precision", "ap_fixed<16,6>", "--precision",
-            "ap_fixed<18,2>", "--precision", "auto:1e-3", "--precision", "auto:1e-4",
-            "--tables", '{"*": {"interpolation": "none"}, "exp": {"reduction": "none"}}',
-            "--clock-ns", "10",
+    paths = write(fronts, out / "fit", settings)
+    for name, X_part, y_part in (("train", data.X_train, data.y_train),
+                                 ("test", data.X_test, data.y_test)):
+        path = out / f"{name}.csv"
+        with path.open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow([*names, "label"])
+            for row, label in zip(X_part.tolist(), y_part.tolist(), strict=True):
+                writer.writerow([repr(v) for v in row] + [int(label)])
+        paths.append(path)
+    scaling = {"inputs": names, "features": list(data.features), "mean": list(data.mean),
+               "std": list(data.std), "input": "x_i = (feature_i - mean_i) / std_i"}
+    (out / "standardization.json").write_text(json.dumps(scaling, indent=2) + "\n")
+    paths.append(out / "standardization.json")
+    for path in paths:
+        print(f"wrote {path}")
+    # The hardware serves every standardized value of the data, not only the test rows'.
+    import numpy as np
+
+    every = np.vstack([data.X_train, data.X_test])
+    ranges = ",".join(f"{n}={math.floor(lo)}:{math.ceil(hi)}" for n, lo, hi in
+                      zip(names, every.min(axis=0), every.max(axis=0), strict=True))
+    argv = ["explore", *(str(p) for p in paths if p.name.startswith("hall_of_fame")),
+            "--data", str(out / "test.csv"), "--target-column", "label", "--ranges", ranges,
+            "--precision", "ap_fixed<16,6>", "--precision", "ap_fixed<10,4>",
+            "--precision", "auto:0.05", "--precision", "auto:0.01",
+            "--tables", '{"*": {"interpolation": "none"}}', "--clock-ns", "5",
             "--max-lut", str(args.max_lut), "--verify", "1000", "-o", str(out / "report")]
     if args.quiet:
         argv.append("--quiet")
-    print("symc " + " ".join(a if " " not in a and "{" not in a else repr(a) for a in argv))
+    print("symc " + " ".join(a if not set(a) & set(' <>{}"') else f"'{a}'" for a in argv))
     explore_args = build_parser().parse_args(argv)
-    return explore_args.run(explore_args)
+    code = explore_args.run(explore_args)
+    print(f"demo: done in {time.perf_counter() - start:.0f} s")
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -289,13 +320,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quiet(comp)
     comp.set_defaults(run=_compile_command)
 
+    add_fit_parser(sub)
+    sub.choices["fit"].formatter_class = HelpFormatter
     add_explore_parser(sub)
     sub.choices["explore"].formatter_class = HelpFormatter
 
-    demo = sub.add_parser("demo", help="the whole workflow on embedded data: a front, a "
-                          "sweep, a report, a verified design", formatter_class=HelpFormatter)
+    demo = sub.add_parser("demo", help="the whole workflow on real data: fit fronts, sweep "
+                          "them, choose, verify, report", formatter_class=HelpFormatter)
     demo.add_argument("-o", "--output", default="symc-demo", help="output folder")
-    demo.add_argument("--max-lut", type=int, default=300, help="LUT budget of the chosen design")
+    demo.add_argument("--max-lut", type=int, default=500, help="LUT budget of the chosen design")
+    demo.add_argument("--generations", type=int, default=30,
+                      help="the search's generations per class")
+    demo.add_argument("--seed", type=int, default=0, help="the search's seed")
     demo.add_argument("--quiet", action="store_true",
                       help="no progress bar and no status lines of tool runs")
     demo.set_defaults(run=_demo_command)

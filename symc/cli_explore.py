@@ -97,6 +97,9 @@ def add_parser(sub: Any) -> None:
     ex.add_argument("--precision", dest="precisions", action="append", metavar="P",
                     help="a precision to sweep (repeatable): ap_fixed<W,I>, auto, "
                          "auto:<max_error>, auto:f<frac_bits> (default: symc's presets)")
+    ex.add_argument("--ranges", metavar="RANGES", default=None,
+                    help="input ranges the hardware serves, x0=-4:4,x1=-1:1 (some or all "
+                         "inputs; default: each column's min and max in --data)")
     ex.add_argument("--metric", default=None, choices=("mse", "accuracy", "auc", "agreement"),
                     help="default: mse for one front; for one front per class, accuracy with "
                          "--target, else agreement with the float model")
@@ -158,8 +161,24 @@ def explore_command(args: argparse.Namespace) -> int:
         import pandas as pd
 
         X = pd.DataFrame(X, columns=header)
+    ranges = None
+    if args.ranges is not None:
+        from symc.cli import parse_inputs
+
+        ranges = parse_inputs(args.ranges)
+        if not isinstance(ranges, dict):
+            raise SymcError(f"--ranges {args.ranges!r}: expected name=lo:hi,...")
+        names = header or [f"x{i}" for i in range(X.shape[1])]
+        stray = [n for n in ranges if n not in names]
+        if stray:
+            raise SymcError(f"--ranges: {', '.join(stray)} is not a column of {args.data} "
+                            f"(columns: {', '.join(names)})")
+        ranges = {n: ranges.get(n, (float(np.min(np.asarray(X)[:, i])),
+                                    float(np.max(np.asarray(X)[:, i]))))
+                  for i, n in enumerate(names)}
     exploration = explore(
-        fronts, X, y, grid, metric=args.metric, measure=args.measure, functions=functions,
+        fronts, X, y, grid, inputs=ranges, metric=args.metric, measure=args.measure,
+        functions=functions,
         n_jobs=args.jobs, cache_dir=args.cache or out / ".cache",
         progress=not args.quiet and sys.stderr.isatty())
     print(exploration.summary())

@@ -38,8 +38,8 @@ def test_help_describes_and_gives_examples(capsys):
     text = capsys.readouterr().out
     assert "symc compiles symbolic expressions" in text
     examples = text.split("examples:", 1)[1]
-    assert len(re.findall(r"^  symc \w+", examples, re.MULTILINE)) == 3
-    for command in ("compile", "explore", "demo", "example"):
+    assert len(re.findall(r"^  symc \w+", examples, re.MULTILINE)) == 4
+    for command in ("compile", "fit", "explore", "demo", "example"):
         assert command in text
 
 
@@ -48,7 +48,7 @@ def _actions(parser: argparse.ArgumentParser, name: str) -> list[argparse.Action
     return sub.choices[name]._actions
 
 
-@pytest.mark.parametrize("command", ["compile", "example", "demo"])
+@pytest.mark.parametrize("command", ["compile", "example", "demo", "fit"])
 def test_every_option_shows_its_default(command):
     parser = cli.build_parser()
     formatter = cli.HelpFormatter("symc")

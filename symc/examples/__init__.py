@@ -36,41 +36,43 @@ EXAMPLES = {
 DEFAULT = "kinetic_energy"
 
 
-DEMO_LAW = "0.3989422804014327*exp(-x0*x0/2)"
-"""Feynman I.6.2a, the standard normal density exp(-theta**2/2)/sqrt(2*pi), theta = x0."""
-DEMO_RANGE = (1.0, 3.0)
-"""theta's range in the AI Feynman table."""
+DEMO_OPERATORS = "+,-,*"
+"""The operators the demo's search may use (PySR's defaults without division)."""
+DEMO_TRAIN_FRACTION = 2 / 3
 
 
-def demo_data(n: int = 20_000, seed: int = 0) -> tuple[object, object]:
-    """``(X, y)``: theta uniform over its range, and the law's value (float64)."""
+@dataclass(frozen=True)
+class DemoData:
+    """The wine data (scikit-learn's copy of the UCI data set: 178 wines of 3 cultivars, 13
+    chemical measurements each), standardized with the training rows' mean and deviation."""
+
+    X_train: object
+    y_train: object
+    X_test: object
+    y_test: object
+    features: tuple[str, ...]
+    """The measurements' names; the inputs are x0..x12 in this order."""
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+
+
+def demo_data(seed: int = 0) -> DemoData:
+    """The demo's data: a seeded two-thirds/one-third split of the wine data, standardized."""
     import numpy as np
 
-    X = np.random.default_rng(seed).uniform(*DEMO_RANGE, size=(n, 1))
-    return X, 0.3989422804014327 * np.exp(-X[:, 0] ** 2 / 2)
+    try:
+        from sklearn.datasets import load_wine
+    except ImportError as exc:
+        from symc.frontend.errors import SymcError
 
-
-def demo_front(X: object, y: object) -> list[tuple[int, float, str]]:
-    """A front as a symbolic-regression run would give it, from rough to exact: least-squares
-    polynomials of degree 0 to 4 in x0, then the law itself; complexity is PySR's node count
-    of each (its nodes), loss the mean squared error on ``(X, y)``."""
-    import numpy as np
-    import sympy
-
-    from symc.frontend.parse import parse_expression
-
-    def nodes(text: str) -> int:
-        return sum(1 for _ in sympy.preorder_traversal(parse_expression(text)))
-
-    x = np.asarray(X)[:, 0]
-    target = np.asarray(y)
-    front = []
-    for degree in range(5):
-        coef = np.polyfit(x, target, degree)[::-1]
-        terms = [f"{coef[0]:.6g}"] + [
-            f"{c:.6g}*" + "*".join(["x0"] * k) for k, c in enumerate(coef) if k > 0]
-        text = " + ".join(terms).replace("+ -", "- ")
-        fitted = sum(c * x**k for k, c in enumerate(coef))
-        front.append((nodes(text), float(np.mean((fitted - target) ** 2)), text))
-    front.append((nodes(DEMO_LAW), 0.0, DEMO_LAW))
-    return front
+        raise SymcError(f"symc demo reads the wine data from scikit-learn: pip install "
+                        f"'symc[sr]' ({exc})") from None
+    wine = load_wine()
+    X, y = np.asarray(wine.data, dtype=np.float64), np.asarray(wine.target)
+    order = np.random.default_rng(seed).permutation(len(X))
+    cut = round(len(X) * DEMO_TRAIN_FRACTION)
+    train, test = order[:cut], order[cut:]
+    mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+    Z = (X - mean) / std
+    return DemoData(Z[train], y[train], Z[test], y[test], tuple(wine.feature_names),
+                    tuple(mean.tolist()), tuple(std.tolist()))
