@@ -1,5 +1,6 @@
 """``symc explore``: a PySR run folder and a data file in, a report and a verified design out."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -95,3 +96,22 @@ def test_npy_is_never_unpickled(tmp_path):
     np.save(path, np.ones((3, 2)))
     values, header = load_table(str(path))
     assert values.shape == (3, 2) and header is None
+
+
+def test_ranges_set_what_the_hardware_serves(run, tmp_path, capsys):
+    folder, data = run
+    out = tmp_path / "out"
+    code = main(["explore", str(folder), "--data", str(data), "--target-column", "y",
+                 "--ranges", "x0=-8:8", "--precision", "auto:0.05", "-j", "1", "--quiet",
+                 "--verify", "0", "-o", str(out)])
+    assert code == 0
+    inputs = json.loads((out / "best" / "top.json").read_text())["inputs"]
+    X = load_table(str(data))[0]
+    assert inputs[0]["range"] == [-8.0, 8.0]                           # as given
+    assert inputs[1]["range"] == [X[:, 1].min(), X[:, 1].max()]        # from the data
+    for bad, message in (("x9=-1:1", "--ranges: x9 is not a column"),
+                         ("x0", "expected name=lo:hi")):
+        assert main(["explore", str(folder), "--data", str(data), "--target-column", "y",
+                     "--ranges", bad, "-o", str(tmp_path / "bad")]) == 2
+        assert message in capsys.readouterr().err
+        assert not (tmp_path / "bad").exists()
