@@ -150,7 +150,6 @@ def check(X: Any, y: Any, names: Sequence[str] | None = None, classes: bool = Fa
     """:func:`fit`'s arguments checked (a :class:`SymcError` naming the first bad one): the
     settings, X as float64, and the targets of each front by name."""
     from symc.exploration import _data  # the explorer's checks of X, with its messages
-    from symc.fixed import parse_precision
 
     if engine not in ENGINES:
         raise SymcError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
@@ -171,8 +170,9 @@ def check(X: Any, y: Any, names: Sequence[str] | None = None, classes: bool = Fa
         raise SymcError(f"clock_ns must be a positive number, not {clock_ns!r}")
     if cost == "hardware":
         from symc.costs import family_luts_per_dsp
+        from symc.exploration import precision_options
 
-        parse_precision(precision)  # a bad precision fails here, with the parser's message
+        precision_options(precision)  # ap_fixed<W,I>, auto, auto:<max_error>, auto:f<bits>
         if dsp_lut is None:
             dsp_lut = family_luts_per_dsp(family)  # an unknown family fails here
     if dsp_lut is None:

@@ -88,6 +88,15 @@ def test_hardware_cost_prices_the_formula_at_the_precision(law):
     assert fronts[0].best.complexity >= prices["*"] + 2 * prices["c*x"] - 1   # x0*x1 and x0
 
 
+def test_hardware_cost_at_auto_precision(law):
+    X, y = law
+    settings, arr, targets = check(X, y, cost="hardware", precision="auto:0.01", **SMALL)
+    fronts, settings = _search(arr, targets, settings)
+    costs = symc.operator_costs("auto:0.01", operators=["+", "c*x"])
+    assert dict(settings.prices)["c*x"] == costs["c*x"].lut_equivalent(costs.luts_per_dsp)
+    assert fronts[0].best.loss < 1e-6
+
+
 def _search(arr, targets, settings):
     from symc.fit import search
 
