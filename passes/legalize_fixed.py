@@ -29,6 +29,7 @@ in the ``sym.cast`` ops this pass inserts. Two modes:
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -49,6 +50,7 @@ from symc.fixed import (
     quantize_scalar,
 )
 from symc.frontend.errors import SymcError
+from symc.overflow import OverflowWarning
 from symc.passes.canonicalize import location_suffix
 
 MAX_AUTO_FRAC_BITS = 96
@@ -118,6 +120,21 @@ def input_raw_bounds(lo: float, hi: float, frac_bits: int) -> tuple[int, int] | 
 def _raw_range(lo: Fraction, hi: Fraction, frac_bits: int) -> tuple[int, int]:
     scale = Fraction(2) ** frac_bits
     return math.floor(lo * scale), math.floor(hi * scale)
+
+
+def _warn_if_outside(op: sym.ConstOp, raw: int, precision: Precision) -> None:
+    """A constant the type cannot hold takes the type's overflow mode, as in hls4ml's C++:
+    say so, since every value computed from it is then far from the expression's."""
+    fmt = precision.format
+    value = op.real_value
+    held = raw * 2.0**-fmt.frac_bits
+    if abs(held - value) <= 2.0**-fmt.frac_bits:
+        return
+    warnings.warn(
+        f"the constant {float(value)!r}{location_suffix(op)} is outside {precision} "
+        f"([{fmt.min_raw * 2.0**-fmt.frac_bits:g}, {fmt.max_raw * 2.0**-fmt.frac_bits:g}]): "
+        f"it becomes {held:g} ({precision.overflow.name}, as in hls4ml); widen the integer "
+        "bits or rescale the expression", OverflowWarning, stacklevel=2)
 
 
 class _NoGridPoint(Exception):
@@ -231,6 +248,7 @@ class SymLegalizeFixedPass(ModulePass):
         for op in kernel.body.ops:
             if isinstance(op, sym.ConstOp):
                 raw = quantize_scalar(op.real_value, precision)
+                _warn_if_outside(op, raw, precision)
                 rb.emit(sym.ConstOp(raw, ftype), op)
             elif isinstance(op, _EXACT):
                 rb.emit(rb.exact(op), op)

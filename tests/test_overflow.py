@@ -84,3 +84,27 @@ def test_symc_warnings_print_as_one_line():
         "symc: warning: wraps\n"
     assert warnings.formatwarning("other", UserWarning, "x.py", 3).startswith(
         "x.py:3: UserWarning: other")
+
+
+def test_a_constant_outside_the_type_says_it_wraps():
+    # 32.2 is beyond ap_fixed<16,6>'s 31.999: it wraps to 31.8 as in hls4ml's C++, and every
+    # value computed from it is far from the expression's. Said, not silent.
+    import warnings
+
+    import numpy as np
+
+    import symc
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        design = symc.compile("(x0 - 32.2)*(0.03*x0 + 0.02)", inputs={"x0": (-1.7, 2.5)},
+                              precision="ap_fixed<16,6>")
+    messages = [str(w.message) for w in caught]
+    assert any(m.startswith("the constant -32.2 is outside ap_fixed<16,6> ([-32, 31.999]): it "
+                            "becomes 31.7998 (AP_WRAP, as in hls4ml)") for m in messages), messages
+    assert design.predict(np.array([[0.0]]))[0, 0] > 0 > (0 - 32.2) * 0.02   # the wrapped value
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        symc.compile("(x0 - 31.5)*(0.03*x0 + 0.02)", inputs={"x0": (-1.7, 2.5)},
+                     precision="ap_fixed<16,6>")
+    assert not any("outside ap_fixed" in str(w.message) for w in caught)
