@@ -324,7 +324,10 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, settings: FitSettings,
         names[h] = settings.inputs[int(name[1:]) - 1]  # Operon's X1, X2, ... in column order
     rows = []
     for solution in model.pareto_front_:
-        expr = parse_expression(op.InfixFormatter.Format(solution["tree"], names, 12))
+        try:
+            expr = parse_expression(op.InfixFormatter.Format(solution["tree"], names, 12))
+        except SymcError:  # a coefficient that is not a finite number (nan, inf)
+            continue
         complexity = (solution["objective_values"][1] if prices is not None
                       else solution["length"])
         if not expr.free_symbols:  # a tree the least-squares scale zeroed: a constant
