@@ -72,6 +72,7 @@ from symc.exploration import precision_options
 from symc.fixed import parse_precision
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import definitions
+from symc.frontend.lower import fraction_factors
 from symc.frontend.pysr import parse_equation
 from symc.options import CompileOptions
 from symc.report import model_path_ns
@@ -398,13 +399,7 @@ def _count(expr: sympy.Expr, counts: dict[str, int], seen: set[sympy.Expr],
             add(neg)
             count(-coeff * rest)
             return
-        numerator, denominator = [], []
-        for factor in expr.args:
-            base, exponent = factor.as_base_exp()
-            if exponent.is_Integer and exponent < 0 and not factor.is_Number:
-                denominator.append(base ** (-exponent))
-            else:
-                numerator.append(factor)
+        numerator, denominator = fraction_factors(expr)
         constants = [f for f in numerator if not f.free_symbols]
         if len(constants) > 1:  # sym-canonicalize folds them into one constant
             numerator = [f for f in numerator if f.free_symbols] + [sympy.Mul(*constants)]

@@ -276,13 +276,9 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, settings: FitSettings,
 
     node_price: dict[Any, float] = {}
     if prices is not None:
-        by_symbol = {OPERATORS[o]: p for o, p in prices.items() if o in OPERATORS}
-        symbols = {"add": op.NodeType.Add, "sub": op.NodeType.Sub, "mul": op.NodeType.Mul,
-                   "div": op.NodeType.Div, "sin": op.NodeType.Sin, "cos": op.NodeType.Cos,
-                   "tan": op.NodeType.Tan, "tanh": op.NodeType.Tanh, "exp": op.NodeType.Exp,
-                   "log": op.NodeType.Log, "sqrt": op.NodeType.Sqrt, "abs": op.NodeType.Abs,
-                   "square": op.NodeType.Square}
-        node_price = {symbols[s]: p for s, p in by_symbol.items()}
+        # Operon's node types are its symbol names capitalized (add: Add, tanh: Tanh).
+        node_price = {getattr(op.NodeType, OPERATORS[o].capitalize()): prices[o]
+                      for o in settings.operators}
         node_price[op.NodeType.Constant] = prices["constant"]
         node_price[op.NodeType.Variable] = prices["c*x"]  # Operon's variables are weighted
 

@@ -44,6 +44,20 @@ SUPPORTED_FUNCTIONS = (
 )
 
 
+
+def fraction_factors(expr: sympy.Mul) -> tuple[list[sympy.Expr], list[sympy.Expr]]:
+    """A product's factors as symc builds them: the numerator's, and the denominator's (each
+    ``b**-n`` of a symbolic ``b`` as ``b**n``, divided by)."""
+    numerator: list[sympy.Expr] = []
+    denominator: list[sympy.Expr] = []
+    for factor in expr.args:
+        base, exponent = factor.as_base_exp()
+        if exponent.is_Integer and exponent < 0 and not factor.is_Number:
+            denominator.append(base ** (-exponent))
+        else:
+            numerator.append(factor)
+    return numerator, denominator
+
 class _Builder:
     def __init__(self, block: Block, symbols: dict[str, SSAValue],
                  functions: dict[str, str] | None = None):
@@ -167,14 +181,7 @@ class _Builder:
         if coeff.is_Number and coeff < 0:
             # ``-2.5*x`` prints as ``-T(2.5)*x``: the magnitude is the constant.
             return self.emit(sym.NegOp(self.value(-coeff * rest)))
-        numerator: list[sympy.Expr] = []
-        denominator: list[sympy.Expr] = []
-        for factor in expr.args:
-            base, exponent = factor.as_base_exp()
-            if exponent.is_Integer and exponent < 0 and not factor.is_Number:
-                denominator.append(base ** (-exponent))
-            else:
-                numerator.append(factor)
+        numerator, denominator = fraction_factors(expr)
         acc = self.value(numerator[0]) if numerator else self.const(1.0)
         for factor in numerator[1:]:
             acc = self.emit(sym.MulOp(acc, self.value(factor)))
