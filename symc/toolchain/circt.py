@@ -38,16 +38,24 @@ TOOL = "circt"
 CIRCT_OPT_ENV = "SYMC_CIRCT_OPT"
 """Environment variable naming a ``circt-opt`` binary to use instead of the bindings."""
 
-LOWERING_OPTIONS = "locationInfoStyle=none,disallowLocalVariables"
+LOWERING_OPTIONS = (
+    "locationInfoStyle=none,disallowLocalVariables,disallowPackedArrays,noAlwaysComb"
+)
 """Verilog style: no ``// file:line`` comments (they would make the output depend on temp
-paths), and no ``automatic logic`` locals, which some synthesis tools reject."""
+paths), no ``automatic logic`` locals, which some synthesis tools reject, and no
+SystemVerilog-only constructs, so that yosys, Icarus Verilog and Verilator read the file as
+written: a table (``hw.array_get`` of a constant ``hw.array_create``) becomes a ``casez`` in
+an ``always @(*)`` block instead of a packed array initialized by an assignment pattern
+(``wire [7:0][15:0] t = '{...}``), which yosys and Icarus reject."""
 
 PASS_PIPELINE = (
-    "builtin.module(lower-seq-to-sv,hw.module(hw-cleanup,prettify-verilog),canonicalize,cse)"
+    "builtin.module(canonicalize,cse,hw.module(hw-legalize-modules),"
+    "lower-seq-to-sv{lower-to-always-ff=false},hw.module(hw-cleanup,prettify-verilog),canonicalize,cse)"
 )
 """Same pass names in CIRCT 1.62 and 1.162. ``lower-seq-to-sv`` must come first because
 ExportVerilog cannot print ``seq.compreg``; the hw-level passes only run nested in
-``hw.module``."""
+``hw.module``. ``hw-legalize-modules`` applies ``disallowPackedArrays``: it rewrites the
+array reads into case statements, and must see the lowering options, so it runs last."""
 
 # A Verilog module header in CIRCT's output; its absence means nothing was exported.
 _MODULE_RE = re.compile(r"^module\s+\w+", re.MULTILINE)
@@ -193,11 +201,12 @@ def _export_with_circt_opt(binary: str, mlir_text: str) -> str:
     # circt-opt runs flag-listed passes with implicit nesting, so hw.module passes can be
     # given as plain flags; --export-verilog writes Verilog to stdout and the IR to -o.
     passes = [
-        "--lower-seq-to-sv",
+        "--lower-seq-to-sv=lower-to-always-ff=false",
         "--hw-cleanup",
         "--prettify-verilog",
         "--canonicalize",
         "--cse",
+        "--hw-legalize-modules",
         "--export-verilog",
     ]
     with tempfile.TemporaryDirectory(prefix="symc-circt-") as workdir:

@@ -164,6 +164,11 @@ def synth_script(family: str, top: str, dsp: bool = True, output_json: str | Non
         "peepopt",
         "opt_clean",
         "techmap t:$bmux",
+        # The same for a table written as a case statement, which proc_rom (in proc) made a
+        # ROM: mapped to logic here, before synthesis can move its index flip-flops. Block
+        # ROMs (rom_style) stay memories.
+        "memory_collect",
+        "memory_map t:$mem_v2 a:rom_style %d",
     ]
     if family == "ecp5":
         lines.append(f"synth_ecp5 -top {top}{options}")
@@ -192,7 +197,7 @@ def synthesize(
     out_json = "netlist.json" if netlist else None
     _, texts = run(
         synth_script(family, top, dsp, out_json),
-        {"design.sv": for_yosys(verilog)},
+        {"design.sv": verilog},
         ("stat.json",) + ((out_json,) if out_json else ()),
         label=label,
     )
@@ -200,17 +205,6 @@ def synthesize(
     cells = _cells_of(stats, top)
     resources = count_resources(family, cells)
     return resources, (json.loads(texts[out_json]) if out_json else None)
-
-
-def for_yosys(verilog: str) -> str:
-    """CIRCT's Verilog in the subset yosys reads.
-
-    CIRCT initializes a packed array (a ROM: ``wire [3:0][9:0] t = '{a, b, c, d};``) with an
-    assignment pattern, which yosys accepts only for unpacked arrays. A packed array is one
-    vector with the first listed element in its top bits, so a concatenation ``{a, b, c, d}``
-    means the same; CIRCT writes ``'{`` nowhere else.
-    """
-    return verilog.replace("'{", "{")
 
 
 def _cells_of(stats: dict[str, Any], top: str) -> dict[str, int]:
