@@ -19,7 +19,7 @@ import math
 from abc import ABC
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from xdsl.dialects.builtin import (
     I64,
@@ -714,6 +714,8 @@ class LutOp(IRDLOperation):
     exp_bias = opt_prop_def(IntegerAttr[I64])
     exp_max = opt_prop_def(IntegerAttr[I64])
     value_type = opt_prop_def(FixedType)
+    octaves = opt_prop_def(DenseArrayBase)
+    """A normalized reciprocal: ``array<i64: octave_lo, octave_hi, norm_bias, negated>``."""
     max_error = opt_prop_def(FloatAttr)
     lipschitz = opt_prop_def(FloatAttr)
     margin = opt_prop_def(FloatAttr)
@@ -753,6 +755,11 @@ class LutOp(IRDLOperation):
             props["exp_bias"] = IntegerAttr(spec.exp_bias, i64)
             props["exp_max"] = IntegerAttr(spec.exp_max, i64)
             props["value_type"] = FixedType(spec.value_format)
+        if spec.normalized:
+            assert spec.value_format is not None
+            props["value_type"] = FixedType(spec.value_format)
+            props["octaves"] = DenseArrayBase.from_list(
+                i64, [spec.octave_lo, spec.octave_hi, spec.norm_bias, int(spec.negated)])
         if max_error is not None:
             props["max_error"] = FloatAttr(max_error, Float64Type())
         if lipschitz is not None:
@@ -785,7 +792,15 @@ class LutOp(IRDLOperation):
             exp_bias=self.exp_bias.value.data if self.exp_bias is not None else 0,
             exp_max=self.exp_max.value.data if self.exp_max is not None else 0,
             value_format=self.value_type.format if self.value_type is not None else None,
+            **self._octaves(),
         )
+
+    def _octaves(self) -> dict[str, Any]:
+        if self.octaves is None:
+            return {}
+        octave_lo, octave_hi, norm_bias, negated = self.octaves.get_values()
+        return {"normalized": True, "octave_lo": int(octave_lo), "octave_hi": int(octave_hi),
+                "norm_bias": int(norm_bias), "negated": bool(negated)}
 
     def verify_(self) -> None:
         _check_same_world(self)
@@ -796,6 +811,15 @@ class LutOp(IRDLOperation):
                               or self.exp_max is None):
             raise VerifyException(
                 "an exponent table (exp_bias) needs bits indexing, exp_max and value_type"
+            )
+        if self.octaves is not None and (
+                len(self.octaves.get_values()) != 4 or spec.indexing != "bits"
+                or spec.periodic or spec.exponent or spec.interp_bits or spec.value_format is None
+                or spec.value_format.signed or not 0 <= spec.octave_lo <= spec.octave_hi
+                or spec.norm_bias + spec.octave_lo < 1):
+            raise VerifyException(
+                "a normalized table (octaves) needs bits indexing without interpolation, an "
+                "unsigned value_type, 0 <= octave_lo <= octave_hi and norm_bias + octave_lo >= 1"
             )
         expected = spec.entries + (spec.interp_bits > 0 and not spec.periodic)
         if len(spec.values) != expected:

@@ -58,6 +58,7 @@ from symc.passes.range_analysis import analyze_kernel, table_read_range
 from symc.tables import (
     BUILTIN,
     MAX_ENTRIES,
+    MAX_TABLE_WIDTH,
     PERIODS,
     VECTOR,
     Table,
@@ -69,6 +70,7 @@ from symc.tables import (
     lipschitz,
     max_error,
     read_error,
+    reciprocal_table,
     round_precision,
     scalar_function,
     vector_function,
@@ -284,6 +286,7 @@ class SymApproximateLutPass(ModulePass):
         for key in keys:
             explicit.update(overrides.get(key, {}))
         settings.update(explicit)
+        settings["interpolation_given"] = "interpolation" in explicit
         if settings["indexing"] == "hls4ml" and "interpolation" not in explicit:
             settings["interpolation"] = "none"  # hls4ml's tables truncate: no default to lift
         if settings["indexing"] not in ("bits", "hls4ml"):
@@ -447,6 +450,11 @@ class SymApproximateLutPass(ModulePass):
         n = entries.bit_length() - 1
         interp = INTERP_BITS if settings["interpolation"] == "linear" else 0
         reduce = settings["domain"] is None and settings["reduction"] == "auto"
+        if (reduce and name == "recip" and (lo > 0 or hi < 0)
+                and not (settings["interpolation_given"] and interp)):
+            table = self._recip(precision, entries, lo, hi, target)
+            if table is not None:
+                return table
         if reduce and name == "exp" and hi - lo > math.log(2.0):
             table = self._exp(precision, entries, lo, hi, target, interp)
             if table is not None:
@@ -485,6 +493,31 @@ class SymApproximateLutPass(ModulePass):
                                           math.ceil(vmax * 2**out_frac) + 1, out_frac)
         return bits_table(name, func, in_format, round_precision(out_format), entries, start,
                           span_log2, use_period, interp_bits=interp, valid=valid)
+
+    @staticmethod
+    def _recip(precision: Precision | None, entries: int, lo: float, hi: float,
+               target: float | None) -> Table | None:
+        """``1/b`` by a normalized divisor, for ``b`` of one sign; None when no such table
+        fits (then a plain table over the range)."""
+        if precision is not None:
+            fmt = precision.format
+            return reciprocal_table(fmt, fmt, entries, lo, hi)
+        # auto: the divisor keeps the mantissa's index bits at its lowest octave, and enough
+        # bits that its truncation (times the slope 1/b**2 there) stays under the output's LSB.
+        n = entries.bit_length() - 1
+        target = target if target is not None else DEFAULT_MAX_ERROR
+        out_frac = max(0, math.ceil(-math.log2(target)) + 1)
+        least = min(abs(lo), abs(hi))
+        slope_bits = max(0, math.ceil(-2 * math.log2(least)))
+        in_frac = max(n + 2 - math.floor(math.log2(least)), out_frac + slope_bits, 0)
+        if in_frac > MAX_TABLE_WIDTH - 2:
+            return None
+        in_format = format_for_raw_range(math.floor(lo * 2**in_frac), math.ceil(hi * 2**in_frac),
+                                         in_frac)
+        ends = sorted((1 / lo, 1 / hi))
+        out_format = format_for_raw_range(math.floor(ends[0] * 2**out_frac) - 1,
+                                          math.ceil(ends[1] * 2**out_frac) + 1, out_frac)
+        return reciprocal_table(in_format, out_format, entries, lo, hi)
 
     @staticmethod
     def _exp(precision: Precision | None, entries: int, lo: float, hi: float,

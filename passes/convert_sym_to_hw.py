@@ -459,6 +459,8 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         index = self._round(product, position, dropped, Quant.AP_TRN_ZERO, f"{name}_idx")
         return self.b.rom(spec.values, spec.out_format.width,
                           self._clamp(index, spec.entries, index_bits, f"{name}_clamp"), name)
+    if spec.normalized:
+        return _reciprocal(self, op, x, name)
     # bits: t = x * scale; index = (t - start) >> shift, wrapped (periodic) or clamped.
     width = src.width + 1
     t = self.b.resize(x, width, src.signed)
@@ -485,6 +487,77 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
             index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
         entry = self.b.rom(spec.values, spec.entry_format.width, index, entry_name)
     return _exp_scale(self, op, diff, entry, name) if spec.exponent else entry
+
+
+def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) -> SSAValue:
+    """A normalized reciprocal (:meth:`symc.tables.Table.reciprocal`): a priority mux on the
+    divisor's leading one picks the index bits below it and, after the ROM read, the entry
+    shifted back by that octave's constant amount; one rounding add, the saturation, the sign.
+    The clamp to the octaves takes no comparator: below them (or negative) is "no bit set from
+    the lowest octave up", above them "a bit set above the highest", two OR reductions.
+    Split over two stages (``rom_stage``), the index is registered with the leading-one bits."""
+    spec, src, out = op.spec, _fmt(op.operand), op.spec.out_format
+    n = spec.entries.bit_length() - 1
+    first, last = spec.octave_lo, spec.octave_hi
+    width = max(src.width + 1, last + 3)
+    b = self.b.resize(x, width, src.signed)
+    if spec.negated:
+        b = self.b.sub(self.b.constant(0, width), b, f"{name}_neg")
+    sign = self.b.sign_bit(b)
+    above = self.b.and_(self.b.not_(sign),
+                        self.b.any_bits(self.b.extract(b, last + 1, width - last - 2)),
+                        f"{name}_above")
+    below = self.b.or_(sign, self.b.not_(self.b.any_bits(
+        self.b.extract(b, first, last - first + 1))), f"{name}_below")
+
+    def below_lead(value: SSAValue | int, q: int) -> SSAValue:  # n bits below a lead at q
+        if isinstance(value, int):
+            return self.b.constant((((value << n) >> q) - (1 << n)) & ((1 << n) - 1), n)
+        if q >= n:
+            return self.b.extract(value, q - n, n)
+        if q == 0:
+            return self.b.constant(0, n)
+        return self.b.concat([self.b.extract(value, 0, q), self.b.constant(0, n - q)])
+
+    leads = [self.b.extract(b, q, 1) for q in range(first + 1, last + 1)]
+    index = below_lead(b, first)
+    for q, lead in zip(range(first + 1, last + 1), leads, strict=True):
+        index = self.b.mux(lead, below_lead(b, q), index)
+    index = self.b.mux(below, self.b.constant(0, n), index)
+    index = self.b.mux(above, below_lead((1 << (last + 1)) - 1, last), index, f"{name}_idx")
+    split = self.b.rom_index
+    if split is not None:
+        # The index stage ends here: the leading-one bits cross the register with the index.
+        held = split(self.b.concat([above, below, *reversed(leads), index]))
+        self.b.rom_index = None
+        index = self.b.extract(held, 0, n)
+        leads = [self.b.extract(held, n + i, 1) for i in range(len(leads))]
+        below = self.b.extract(held, n + len(leads), 1)
+        above = self.b.extract(held, n + len(leads) + 1, 1)
+    vw = spec.entry_format.width
+    entry = self.b.rom(spec.values, vw, index, f"{name}_entry")
+    self.b.rom_index = split
+
+    def halved(q: int) -> SSAValue:  # 2*entry >> s, s = norm_bias + q >= 1
+        drop = spec.norm_bias + q - 1
+        if drop >= vw:
+            return self.b.constant(0, vw + 1)
+        return self.b.resize(self.b.extract(entry, drop, vw - drop), vw + 1, False)
+
+    shifted = halved(first)
+    for q, lead in zip(range(first + 1, last + 1), leads, strict=True):
+        shifted = self.b.mux(lead, halved(q), shifted)
+    shifted = self.b.mux(below, halved(first), shifted)
+    shifted = self.b.mux(above, halved(last), shifted)
+    rounded = self.b.add(shifted, self.b.constant(1, vw + 1), f"{name}_round")
+    y = self.b.extract(rounded, 1, vw, f"{name}_scaled")
+    if spec.reciprocal_max > out.max_raw:
+        limit = self.b.constant(out.max_raw, vw)
+        y = self.b.mux(self.b.icmp("ugt", y, limit), limit, y, f"{name}_sat")
+    y = self.b.resize(y, out.width, False, None if spec.negated else name)
+    if spec.negated:
+        y = self.b.sub(self.b.constant(0, out.width), y, name)
+    return y
 
 
 def _exp_scale(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, entry: SSAValue,

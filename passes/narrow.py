@@ -137,9 +137,9 @@ def _cast_range(lo: int, hi: int, cast: sym.CastOp) -> tuple[int, int]:
 
 def _table_range(lo: int, hi: int, lut: sym.LutOp) -> tuple[int, int]:
     table = lut.spec
-    if table.exponent:
-        # Nondecreasing in its argument: its outputs at the ends of the interval.
-        return int(table.lookup(lo)), int(table.lookup(hi))
+    if table.exponent or table.normalized:
+        # Exact from the ends of the interval (and a normalized table's octave edges).
+        return table.raw_hull(lo, hi)
     # An entry, or an interpolation between two neighbours: within the entries' hull.
     return min(table.values), max(table.values)
 

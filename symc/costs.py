@@ -738,7 +738,8 @@ def _tables_note(design: Design) -> list[str]:
     luts = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
     notes = []
     for table, op in zip(design.tables, luts, strict=True):
-        form = {"period": "over one period", "exp2": "of 2**f over one octave, scaled by 2**k"}.get(
+        form = {"period": "over one period", "exp2": "of 2**f over one octave, scaled by 2**k",
+                "octave": "of 1/m over the divisor's mantissa, scaled by 2**-p"}.get(
             table["reduction"], f"over [{table['domain'][0]:.4g}, {table['domain'][1]:.4g}]")
         text = f"{table['function']} table of {table['entries']} entries {form}"
         if interp_bits(op):

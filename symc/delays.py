@@ -206,6 +206,8 @@ class DelayModel:
             return self._mul_delay(op)
         if isinstance(op, sym.CastOp):
             return self._cast_delay(op)
+        if op.name == "sym.lut" and "octaves" in op.properties:
+            return sum(self.reciprocal_parts(op))
         if op.name == "sym.lut":
             entries = table_entries(op)
             delay = self.delay(table_kind(op), math.log2(max(2, entries))) + self.fanout_ns(op)
@@ -334,13 +336,39 @@ class DelayModel:
             total += self.delay("saturate", src.width)
         return total
 
+    def reciprocal_parts(self, op: Operation) -> tuple[float, float]:
+        """A normalized reciprocal (convert-sym-to-hw's _reciprocal) as (index, ROM read and
+        scaling) delays. The index: the OR reductions that clamp the divisor (in parallel with)
+        the mux over its octaves, two more for the clamp (per bit a mux over that many inputs:
+        timed as a ROM read of that many entries, as the reductions are), after the negation
+        of a negative divisor. Then the ROM read, the shift back (a mux over the octaves), the
+        rounding add, the saturation if the output can overflow, and the sign."""
+        octave_lo, octave_hi, norm_bias, negated = op.properties["octaves"].get_values()
+        spec = op.spec  # type: ignore[attr-defined]
+        octaves = math.log2(octave_hi - octave_lo + 3)
+        width = _fmt(op.operands[0]).width
+        upper = math.log2(max(2, max(width - octave_hi - 2, octave_hi - octave_lo + 1)))
+        index_ns = self.fanout_ns(op) + max(self.delay("rom", upper), self.delay("rom", octaves))
+        index_ns += self.delay("rom", octaves)
+        entry_width = spec.entry_format.width
+        read_ns = self.delay("rom", math.log2(max(2, table_entries(op)))) + self.crowding_ns(op)
+        read_ns += self.delay("rom", octaves) + self.delay("add", entry_width + 1)
+        if spec.reciprocal_max > spec.out_format.max_raw:
+            read_ns += self.delay("minmax", entry_width)
+        if negated:
+            index_ns += self.delay("add", width)
+            read_ns += self.delay("add", spec.out_format.width)
+        return index_ns, read_ns
+
     def table_parts(self, op: Operation) -> tuple[float, float] | None:
         """A ``sym.lut`` as (index computation, ROM read) delays, for a table too slow for one
         stage: both measured apart (``table_index``/``table_index_mul`` by entries, and the bare
         ``rom``). None when the model lacks them."""
+        if "octaves" in op.properties and "rom" in self.ops and "add" in self.ops:
+            return self.reciprocal_parts(op)
         kind = table_kind(op).replace("table", "table_index")
         if kind not in self.ops or "rom" not in self.ops or interp_bits(op) or (
-                "exp_bias" in op.properties):
+                "exp_bias" in op.properties or "octaves" in op.properties):
             # An interpolating or exponent table computes after its ROM reads with values of
             # the index stage: it is never split.
             return None
@@ -361,12 +389,12 @@ class DelayModel:
 
     def block_rom_parts(self, op: Operation) -> tuple[float, float] | None:
         """A plain ``sym.lut`` read from block RAM: (index computation up to the address
-        register, RAM output in the next stage) in ns. None for an interpolating or exponent
-        table (they compute after the read with values of the index stage) or when the model
-        has no block RAM entry."""
+        register, RAM output in the next stage) in ns. None for an interpolating, exponent or
+        normalized table (they compute after the read with values of the index stage) or when
+        the model has no block RAM entry."""
         kind = table_kind(op).replace("table", "table_index")
         if self.block_rom is None or kind not in self.ops or interp_bits(op) or (
-                "exp_bias" in op.properties):
+                "exp_bias" in op.properties or "octaves" in op.properties):
             return None
         address_ns, read_ns = self.block_rom
         index_ns = self.delay(kind, math.log2(max(2, table_entries(op)))) + self.fanout_ns(op)

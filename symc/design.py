@@ -294,7 +294,8 @@ class Design:
         """Every lookup table: function, domain, entries, bits (output width), max_error
         (measured against float64 over the argument's range, within the domain), and how it is
         indexed and range-reduced (``"period"``: one period of a periodic function; ``"exp2"``:
-        ``2**f`` over one octave, scaled by ``2**k``; ``"none"``), and where its ROM is:
+        ``2**f`` over one octave, scaled by ``2**k``; ``"octave"``: ``1/m`` of a reciprocal's
+        normalized divisor, scaled by ``2**-p``; ``"none"``), and where its ROM is:
         ``"block"`` (block RAM, ``roms="block"``) or ``"logic"``."""
         from symc.dialects import sym
 
@@ -312,8 +313,8 @@ class Design:
                 "max_error": op.max_error.value.data if op.max_error is not None else None,
                 "indexing": spec.indexing,
                 "periodic": spec.periodic,
-                "reduction": ("period" if spec.periodic
-                              else "exp2" if spec.exponent else "none"),
+                "reduction": ("period" if spec.periodic else "exp2" if spec.exponent
+                              else "octave" if spec.normalized else "none"),
                 "input_format": str(spec.in_format),
                 "output_format": str(spec.out_format),
                 "rom": "block" if "rom_impl" in op.attributes else "logic",

@@ -48,6 +48,8 @@ def _widest(op: Operation) -> int:
                                                        abs(spec.start_raw)).bit_length())
         # (T[i+1] - T[i]) * frac, and an exponent table's 2 * entry before its shift.
         widths.append(spec.entry_format.width + 2 + spec.interp_bits)
+        if spec.normalized:  # the divisor shifted left by the index bits
+            widths.append(_fmt(op.operand).width + spec.entries.bit_length() + 1)
     return max(widths) + 1
 
 

@@ -96,6 +96,14 @@ def features(design: Design) -> dict[str, float]:
             counts["select_bits"] += 2 * _width_of(op.operand)  # the index's clamp
             if interp_bits(op):
                 counts["add_bits"] += 2 * entry_bits
+            if op.octaves is not None:
+                # A normalized reciprocal: the muxes over the octaves before the ROM (the index)
+                # and after it (the shift back), and the rounding add.
+                octave_lo, octave_hi, _, _ = op.octaves.get_values()
+                octaves = octave_hi - octave_lo
+                value_bits = op.spec.entry_format.width
+                counts["select_bits"] += octaves * (table_entries(op).bit_length() + value_bits)
+                counts["add_bits"] += value_bits
     counts["register_bits"] = float(sum(int(w) for w in _COMPREG.findall(design.mlir("hw"))))
     return counts
 

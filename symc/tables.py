@@ -35,6 +35,17 @@ scaled by ``2**k`` with a rounding right shift: ``y = ((2*v >> s) + 1) >> 1``, `
 entry shifts out to 0; ``exp_max`` is the first ``k`` at which every entry overflows the output
 format, which then saturates (``y = min(y, max_out)``). A table over one octave serves any argument
 range, so its size follows the error wanted, not the width of the range.
+
+Normalized reciprocal (a *normalized* table, ``bits`` only, for ``1/b`` with ``b`` of one sign):
+``b`` (negated first when its range is negative) is clamped to the octaves its range spans, raw
+``[2**lo, 2**(hi + 1) - 1]``; ``p``, the position of its leading one, splits it as ``b = m *
+2**(p - F_in)`` with the mantissa ``m`` in ``[1, 2)``. The table holds ``1/m`` over ``[1, 2)``, its
+cells indexed by the ``n`` bits below the leading one (``((b << n) >> p) - entries``), each entry
+the middle of ``1/m`` over its cell in an unsigned format of ``F_v`` fractional bits. The entry
+is scaled back by ``2**(F_in - p)`` with a rounding right shift, ``y = ((2*v >> s) + 1) >> 1``,
+``s = norm_bias + p`` (``norm_bias = F_v - F_in - F_out``, at least 1 - ``lo``), saturated to the
+output format and negated back. Its error is relative: one table serves a divisor over any
+number of octaves, where a plain table spends its cells evenly over a range that may hold 0.
 """
 
 from __future__ import annotations
@@ -249,7 +260,15 @@ class Table:
     exp_bias: int = 0
     exp_max: int = 0
     value_format: FixedFormat | None = None
-    """Format of the entries when it is not ``out_format`` (exponent tables)."""
+    """Format of the entries when it is not ``out_format`` (exponent and normalized tables)."""
+    normalized: bool = False
+    """A normalized reciprocal: entries hold ``1/m`` of the divisor's mantissa."""
+    octave_lo: int = 0
+    octave_hi: int = 0
+    """Normalized tables: the raw bit positions the divisor's leading one may take."""
+    norm_bias: int = 0
+    negated: bool = False
+    """Normalized tables: ``s = norm_bias + p``; the divisor (and the result) negated."""
 
     @property
     def t_frac(self) -> int:
@@ -297,14 +316,33 @@ class Table:
 
     def hull(self, lo: float, hi: float) -> tuple[float, float]:
         """Smallest and largest output for arguments in ``[lo, hi]``: the hull of the entries,
-        or, for an exponent table (nondecreasing), its outputs at the ends of the range."""
+        or, for an exponent table (nondecreasing), its outputs at the ends of the range, or,
+        for a normalized table, its outputs at the ends and the octave edges between them."""
         out = self.out_format
-        if not self.exponent:
+        if not (self.exponent or self.normalized):
             return out.to_float(min(self.values)), out.to_float(max(self.values))
         fmt = self.in_format
         first = min(max(math.floor(lo * 2.0**fmt.frac_bits), fmt.min_raw), fmt.max_raw)
         last = min(max(math.ceil(hi * 2.0**fmt.frac_bits), fmt.min_raw), fmt.max_raw)
+        if self.normalized:
+            low, high = self.raw_hull(first, last)
+            return out.to_float(low), out.to_float(high)
         return out.to_float(self.lookup(first)), out.to_float(self.lookup(last))
+
+    def raw_hull(self, first: int, last: int) -> tuple[int, int]:
+        """Exponent and normalized tables: the smallest and largest raw output for raw
+        arguments in ``[first, last]`` (exact)."""
+        if self.exponent:
+            return int(self.lookup(first)), int(self.lookup(last))
+        # Monotone within an octave (the entries are, and the shift is fixed there): the
+        # extremes lie at the ends of the interval or at an octave's edge inside it.
+        points = {first, last}
+        for q in range(self.octave_lo + 1, self.octave_hi + 1):
+            for edge in ((-(1 << q), -(1 << q) + 1) if self.negated else ((1 << q) - 1, 1 << q)):
+                if first <= edge <= last:
+                    points.add(edge)
+        outputs = [int(self.lookup(p)) for p in points]
+        return min(outputs), max(outputs)
 
     def cell(self, raw: Any) -> tuple[Any, Any]:
         """Interpolated tables: the cell index and the ``interp_bits`` position inside it.
@@ -339,8 +377,47 @@ class Table:
             return np.clip(index, 0, self.entries - 1)
         return min(max(index, 0), self.entries - 1)
 
+    def normalize(self, raw: Any) -> tuple[Any, Any]:
+        """Normalized tables: the entry index and the leading one's position ``p`` of raw
+        divisors (ints or integer arrays; exact)."""
+        b = -raw if self.negated else raw
+        low, high = 1 << self.octave_lo, (1 << (self.octave_hi + 1)) - 1
+        n = self.entries.bit_length() - 1
+        if isinstance(b, np.ndarray):
+            b = np.minimum(np.maximum(b, low), high)
+            p = np.full(b.shape, self.octave_lo, dtype=np.int64)
+            for q in range(self.octave_lo + 1, self.octave_hi + 1):
+                p += (b >= (1 << q)).astype(np.int64)
+            shifted = (b << n) >> (p if b.dtype != object else p.astype(object))
+            return shifted - self.entries, p
+        b = min(max(int(b), low), high)
+        p = b.bit_length() - 1
+        return ((b << n) >> p) - self.entries, p
+
+    @property
+    def reciprocal_max(self) -> int:
+        """Normalized tables: the largest scaled entry (the lowest octave) before saturation."""
+        return (((max(self.values) << 1) >> (self.norm_bias + self.octave_lo)) + 1) >> 1
+
+    def reciprocal(self, raw: Any) -> Any:
+        """Normalized tables: raw outputs for raw divisors (see the module's docstring)."""
+        index, p = self.normalize(raw)
+        values = np.asarray(self.values, dtype=np.int64)
+        top = self.out_format.max_raw
+        if isinstance(index, np.ndarray):
+            entry = values[index.astype(np.int64)]
+            if isinstance(raw, np.ndarray) and raw.dtype == object:
+                entry, p = entry.astype(object), p.astype(object)
+            y = np.minimum((((entry << 1) >> (self.norm_bias + p)) + 1) >> 1, top)
+        else:
+            entry = int(values[int(index)])
+            y = min((((entry << 1) >> (self.norm_bias + p)) + 1) >> 1, top)
+        return -y if self.negated else y
+
     def lookup(self, raw: Any) -> Any:
         """Raw outputs for raw operand values."""
+        if self.normalized:
+            return self.reciprocal(raw)
         entry = self._entry(raw)
         return self.scale_entry(raw, entry) if self.exponent else entry
 
@@ -543,6 +620,50 @@ def exp_table(in_format: FixedFormat, out_format: FixedFormat, entries: int,
         scale_frac=scale_frac, shift=shift, values=tuple(int(v) for v in values),
         interp_bits=min(interp_bits, shift), exponent=True, exp_bias=exp_bias,
         exp_max=exp_max, value_format=value_format,
+    )
+
+
+def reciprocal_table(in_format: FixedFormat, out_format: FixedFormat, entries: int,
+                     lo: float, hi: float) -> Table | None:
+    """``1/b`` by a normalized divisor (see the module's docstring) for ``b`` in ``[lo, hi]``,
+    an interval of one sign (0 excluded): ``entries`` (a power of two) cells of ``1/m`` over the
+    mantissa's ``[1, 2)``, scaled into ``out_format``. None when the range holds no nonzero
+    point of ``in_format``, or when the entries would be wider than :data:`MAX_TABLE_WIDTH`."""
+    _check_entries(entries)
+    n = entries.bit_length() - 1
+    if entries != 1 << n:
+        raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
+    if lo <= 0 <= hi:
+        raise SymcError("a normalized reciprocal needs a divisor range that excludes 0")
+    negated = hi < 0
+    a, b = (-hi, -lo) if negated else (lo, hi)
+    scale = 2.0**in_format.frac_bits
+    largest = -in_format.min_raw if negated else in_format.max_raw
+    first = max(1, math.ceil(a * scale))
+    last = min(largest, math.floor(b * scale))
+    if last < first:
+        if first > largest:
+            return None
+        last = first
+    # The lowest octave holds a itself (not only its first grid point), so the domain does.
+    octave_lo = max(1, min(first, math.floor(a * scale))).bit_length() - 1
+    octave_hi = last.bit_length() - 1
+    # A guard bit below the output's LSB at the lowest octave, and the cells' resolution.
+    value_frac = max(n + 2, in_format.frac_bits + out_format.frac_bits - octave_lo + 1)
+    if value_frac + 2 > MAX_TABLE_WIDTH:
+        return None
+    value_format = FixedFormat(value_frac, 0, signed=False)
+    edges = 1.0 + np.arange(entries + 1) / entries
+    middles = (1.0 / edges[:-1] + 1.0 / edges[1:]) / 2
+    values = quantize_real(middles, round_precision(value_format))
+    d_lo = 2.0 ** (octave_lo - in_format.frac_bits)
+    d_hi = 2.0 ** (octave_hi + 1 - in_format.frac_bits)
+    return Table(
+        function="recip", indexing="bits", in_format=in_format, out_format=out_format,
+        entries=entries, domain=(-d_hi, -d_lo) if negated else (d_lo, d_hi), start_raw=0,
+        values=tuple(int(v) for v in values), value_format=value_format, normalized=True,
+        octave_lo=octave_lo, octave_hi=octave_hi,
+        norm_bias=value_frac - in_format.frac_bits - out_format.frac_bits, negated=negated,
     )
 
 

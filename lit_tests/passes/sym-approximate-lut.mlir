@@ -23,18 +23,21 @@ sym.kernel @top(%x : !sym.real, %y : !sym.real) -> (s, q) attributes {input_rang
 
 // bits: sin is periodic, one turn indexed by the top bits of x * (1/2pi), the constant with
 // 3 + 4 + 3 fractional bits (8 entries, 4 guard bits, |x| < 8):
-// 163 / 1024; entries hold sin at the middle of each eighth of a turn. recip over [1, 2) is
-// bit-sliced.
+// 163 / 1024; entries hold sin at the middle of each eighth of a turn. recip of a divisor in
+// [1, 2] is normalized: its leading one at raw bit 6 or 7, entries of 1/m over [1, 2) with 7
+// fractional bits, shifted back by norm_bias + p.
 // BITS:      %s = sym.lut %x {{.*}}function = "sin", indexing = "bits", entries = 8 : i64, domain = #sym.interval<0.0, 6.283185307179586>
 // BITS-SAME:   scale = 163 : i64, scale_frac = 10 : i64
 // BITS-SAME:   shift = 13 : i64, periodic = 1 : i64, table = array<i64: 24, 59, 59, 24, -24, -59, -59, -24>, interp_bits = 0 : i64
-// BITS:      %q = sym.lut %y {{.*}}function = "recip", indexing = "bits", entries = 8 : i64, domain = #sym.interval<1.0, 2.0>
-// BITS-SAME:   start = 64 : i64
-// BITS-SAME:   shift = 3 : i64, periodic = 0 : i64, table = array<i64: 60, 54, 49, 45, 41, 38, 35, 33>
+// BITS:      %q = sym.lut %y {{.*}}function = "recip", indexing = "bits", entries = 8 : i64, domain = #sym.interval<1.0, 4.0>
+// BITS-SAME:   table = array<i64: 121, 108, 98, 89, 82, 76, 71, 66>
+// BITS-SAME:   value_type = !sym.fixed<7, 0, unsigned>, octaves = array<i64: 6, 7, -5, 0>
 
-// linear: entries at the cells' edges (9 for a clamping table of 8 cells), and after
-// legalization the tables read and return ap_fixed<10,4>.
+// linear: entries at the cells' edges, and after legalization the tables read and return
+// ap_fixed<10,4>. The normalized recip does not interpolate (its error is relative already);
+// a tables override {"recip": {"interpolation": "linear"}} would give a plain interpolated one.
 // LIN:      %s = sym.lut %x {{.*}}table = array<i64: 0, 45, 64, 45, 0, -45, -64, -45>, interp_bits = 12 : i64
 // LIN-SAME:   : (!sym.fixed<10, 4>) -> !sym.fixed<10, 4>
-// LIN:      %q = sym.lut %y {{.*}}table = array<i64: 64, 57, 51, 47, 43, 39, 37, 34, 32>, interp_bits = 3 : i64
+// LIN:      %q = sym.lut %y {{.*}}table = array<i64: 121, 108, 98, 89, 82, 76, 71, 66>, interp_bits = 0 : i64, value_type = !sym.fixed<7, 0, unsigned>, octaves = array<i64: 6, 7, -5, 0>
+// LIN-SAME:   : (!sym.fixed<10, 4>) -> !sym.fixed<10, 4>
 // LIN-NEXT: %q_1 = sym.mul %x, %q : (!sym.fixed<10, 4>, !sym.fixed<10, 4>) -> !sym.fixed<20, 8>

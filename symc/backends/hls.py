@@ -25,7 +25,7 @@ an op without a method is an error that names it. The project files around the p
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -339,6 +339,9 @@ class HLSPrinter:
                                self._hls4ml_index(base, x, spec, bits), f"ap_uint<{bits}>")
             self._define(op, f"{read}<{out} >({name}[{index}])")
             return
+        if spec.normalized:
+            self._define(op, self._reciprocal(base, name, x, spec))
+            return
         offset = self._bits_offset(base, x, spec, bits + 1)
         if spec.interp_bits:
             entry = self._interpolate(base, name, offset, spec, bits, spec.interp_bits)
@@ -349,6 +352,60 @@ class HLSPrinter:
         if spec.exponent:
             entry = self._exp_scale(base, offset, spec, entry)
         self._define(op, entry)
+
+    def _reciprocal(self, base: str, name: str, x: str, spec: Table) -> str:
+        """A normalized reciprocal (:meth:`symc.tables.Table.reciprocal`) on raw integers: the
+        divisor clamped to its octaves, its leading one found from the top, the bits below it
+        index the table, and the entry is shifted back with rounding, saturated, signed."""
+        src, out = spec.in_format, spec.out_format
+        n = spec.entries.bit_length() - 1
+        first, last = spec.octave_lo, spec.octave_hi
+        width = max(src.width + 1, last + 3)
+        wide = f"ap_int<{width}>"
+        raw = self._temp(f"{base}_raw", src, f"{wide}({x}.range({src.width - 1}, 0))" if
+                         not src.signed else f"{wide}(ap_int<{src.width}>({x}.range("
+                         f"{src.width - 1}, 0)))", wide)
+        if spec.negated:
+            raw = self._temp(f"{base}_neg", src, f"-{raw}", wide)
+        low, high = 1 << first, (1 << (last + 1)) - 1
+        b_type = f"ap_uint<{last + 1}>"
+        b = self._temp(f"{base}_divisor", src,
+                       f"({raw} < {low}) ? {b_type}({low}) : ({raw} > {high}LL) ? "
+                       f"{b_type}({high}LL) : {b_type}({raw}.range({last}, 0))", b_type)
+        vw = spec.entry_format.width
+        index_type, entry_type = f"ap_uint<{n}>", f"ap_uint<{vw + 1}>"
+
+        def below_lead(q: int) -> str:
+            if q >= n:
+                return f"{index_type}({b}.range({q - 1}, {q - n}))" if n else f"{index_type}(0)"
+            if q == 0:
+                return f"{index_type}(0)"
+            return f"{index_type}({index_type}({b}.range({q - 1}, 0)) << {n - q})"
+
+        def chain(pick: Callable[[int], str], fallback: str) -> str:
+            text = fallback
+            for q in range(first + 1, last + 1):
+                text = f"{b}[{q}] ? {pick(q)} : ({text})"
+            return text
+
+        index = self._temp(f"{base}_index", src, chain(below_lead, below_lead(first)),
+                           index_type)
+        entry = self._temp(f"{base}_entry", spec.entry_format,
+                           f"{entry_type}({name}[{index}])", entry_type)
+
+        def halved(q: int) -> str:
+            drop = spec.norm_bias + q - 1
+            return f"{entry_type}(0)" if drop >= vw else f"{entry_type}({entry} >> {drop})"
+
+        shifted = self._temp(f"{base}_shifted", src, chain(halved, halved(first)), entry_type)
+        y_type = f"ap_uint<{vw}>"
+        y = self._temp(f"{base}_scaled", src, f"{y_type}(({shifted} + 1) >> 1)", y_type)
+        if spec.reciprocal_max > out.max_raw:
+            y = self._temp(f"{base}_sat", src, f"({y} > {out.max_raw}ULL) ? "
+                           f"{y_type}({out.max_raw}ULL) : {y}", y_type)
+        signed = f"ap_int<{out.width}>(-ap_int<{out.width + 1}>({y}))" if spec.negated else (
+            f"ap_uint<{out.width}>({y})")
+        return f"{self._from_raw()}<{cpp_type(out)} >({signed})"
 
     def _exp_scale(self, base: str, offset: tuple[str, FixedFormat], spec: Table,
                    entry: str) -> str:
@@ -410,7 +467,9 @@ class HLSPrinter:
         out = spec.entry_format
         lo, hi = spec.domain
         rule = ("periodic, " if spec.periodic
-                else "2**f of t = x*log2(e), scaled by 2**k, " if spec.exponent else "")
+                else "2**f of t = x*log2(e), scaled by 2**k, " if spec.exponent
+                else "1/m of the divisor's mantissa m in [1, 2), scaled by 2**-p, "
+                if spec.normalized else "")
         self.tables.append(
             f"// {spec.function} on [{lo:.6g}, {hi:.6g}): {spec.entries} entries of {out} "
             f"(raw, value = raw * 2^{-out.frac_bits}), {rule}{spec.indexing} indexing"
