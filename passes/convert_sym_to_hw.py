@@ -479,14 +479,24 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         diff = self.b.resize(diff, spec.t_frac + 2, True)  # room for the power k
     entry_name = f"{name}_entry" if spec.exponent else name
     if spec.interp_bits:
-        entry = _interpolate(self, op, diff, index, entry_name)
+        entry, amount = _interpolate(self, op, diff, index, entry_name)
     else:
         if spec.wraps:
             index = self.b.resize(index, index_bits, False, f"{name}_idx")
         else:
             index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
+        # A table cut into pieces (segment_stages): the index ends the first.
+        index, diff = self.b.next_segment([index, diff])
         entry = self.b.rom(spec.values, spec.entry_format.width, index, entry_name)
-    return _exp_scale(self, op, diff, entry, name) if spec.exponent else entry
+        amount = None
+        if spec.exponent:
+            k = _exp_power(self, op, diff, name)
+            entry, k = self.b.next_segment([entry, k])
+            amount = _exp_amount(self, op, k, width_of(diff) - spec.t_frac, name)
+    if not spec.exponent:
+        return entry
+    assert amount is not None
+    return _exp_shift(self, op, entry, amount, name)
 
 
 def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) -> SSAValue:
@@ -495,7 +505,7 @@ def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) ->
     shifted back by that octave's constant amount; one rounding add, the saturation, the sign.
     The clamp to the octaves takes no comparator: below them (or negative) is "no bit set from
     the lowest octave up", above them "a bit set above the highest", two OR reductions.
-    Split over two stages (``rom_stage``), the index is registered with the leading-one bits."""
+    Cut into pieces (``segment_stages``): the index, the ROM read, the scaling."""
     spec, src, out = op.spec, _fmt(op.operand), op.spec.out_format
     n = spec.entries.bit_length() - 1
     first, last = spec.octave_lo, spec.octave_hi
@@ -525,18 +535,11 @@ def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) ->
         index = self.b.mux(lead, below_lead(b, q), index)
     index = self.b.mux(below, self.b.constant(0, n), index)
     index = self.b.mux(above, below_lead((1 << (last + 1)) - 1, last), index, f"{name}_idx")
-    split = self.b.rom_index
-    if split is not None:
-        # The index stage ends here: the leading-one bits cross the register with the index.
-        held = split(self.b.concat([above, below, *reversed(leads), index]))
-        self.b.rom_index = None
-        index = self.b.extract(held, 0, n)
-        leads = [self.b.extract(held, n + i, 1) for i in range(len(leads))]
-        below = self.b.extract(held, n + len(leads), 1)
-        above = self.b.extract(held, n + len(leads) + 1, 1)
+    # Cut into pieces (segment_stages): the leading-one bits cross the registers too.
+    index, below, above, *leads = self.b.next_segment([index, below, above, *leads])
     vw = spec.entry_format.width
     entry = self.b.rom(spec.values, vw, index, f"{name}_entry")
-    self.b.rom_index = split
+    entry, below, above, *leads = self.b.next_segment([entry, below, above, *leads])
 
     def halved(q: int) -> SSAValue:  # 2*entry >> s, s = norm_bias + q >= 1
         drop = spec.norm_bias + q - 1
@@ -560,27 +563,43 @@ def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) ->
     return y
 
 
-def _exp_scale(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, entry: SSAValue,
-               name: str) -> SSAValue:
-    """An exponent table's ``entry * 2**k``: ``k`` (the bits of ``t`` above its fraction)
-    clamped, a rounding right shift and saturation (:meth:`symc.tables.Table.scale_entry`)."""
-    spec, out = op.spec, op.spec.out_format
-    vw = spec.entry_format.width
+def _exp_power(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, name: str) -> SSAValue:
+    """An exponent table's power ``k`` (the bits of ``t`` above its fraction), clamped to at
+    most ``exp_max``; :func:`_exp_amount` clamps it below and makes it a shift amount."""
+    spec = op.spec
     k_bits = width_of(diff) - spec.t_frac
-    lowest = spec.exp_min
     width = spec.power_width(k_bits)
     k = self.b.resize(self.b.extract(diff, spec.t_frac, k_bits, f"{name}_pow"), width, True)
     if (1 << (k_bits - 1)) - 1 > spec.exp_max:
         top = self.b.constant(spec.exp_max, width)
         k = self.b.mux(self.b.icmp("sgt", k, top), top, k, f"{name}_pow_hi")
-    if -(1 << (k_bits - 1)) < lowest:
-        bottom = self.b.constant(lowest, width)
+    return k
+
+
+def _exp_amount(self: _KernelLowering, op: sym.LutOp, k: SSAValue, k_bits: int,
+                name: str) -> SSAValue:
+    """The shift amount ``exp_bias - k`` with ``k`` (``k_bits`` wide before it was widened)
+    clamped to at least ``exp_min`` (:meth:`symc.tables.Table.scale_entry`)."""
+    spec = op.spec
+    width = width_of(k)
+    if -(1 << (k_bits - 1)) < spec.exp_min:
+        bottom = self.b.constant(spec.exp_min, width)
         k = self.b.mux(self.b.icmp("slt", k, bottom), bottom, k, f"{name}_pow_lo")
     amount = self.b.sub(self.b.constant(spec.exp_bias, width), k, f"{name}_amount")  # 0..vw
+    return self.b.resize(amount, spec.entry_format.width + 1, False)
+
+
+def _exp_shift(self: _KernelLowering, op: sym.LutOp, entry: SSAValue, amount: SSAValue,
+               name: str) -> SSAValue:
+    """An exponent table's ``entry * 2**k``: a rounding right shift by the amount and the
+    saturation (:meth:`symc.tables.Table.scale_entry`), each a piece of a cut table."""
+    spec, out = op.spec, op.spec.out_format
+    vw = spec.entry_format.width
     wide = vw + 1
-    amount = self.b.resize(amount, wide, False)
+    entry, amount = self.b.next_segment([entry, amount])
     doubled = self.b.shift_left(entry, 1)  # 2 * entry: the bit below the result, for rounding
     shifted = self.b.shift_right(doubled, amount, f"{name}_shifted")
+    (shifted,) = self.b.next_segment([shifted])
     rounded = self.b.add(shifted, self.b.constant(1, wide), f"{name}_round")
     y = self.b.extract(rounded, 1, vw, f"{name}_scaled")
     if spec.scaled_max > out.max_raw:
@@ -590,8 +609,10 @@ def _exp_scale(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, entry: SSAV
 
 
 def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SSAValue,
-                 name: str) -> SSAValue:
-    """``T[i] + ((T[i+1] - T[i]) * frac) >> b`` (see :meth:`symc.tables.Table.lookup`)."""
+                 name: str) -> tuple[SSAValue, SSAValue | None]:
+    """``T[i] + ((T[i+1] - T[i]) * frac) >> b`` (see :meth:`symc.tables.Table.lookup`), and
+    an exponent table's shift amount. Cut into pieces (``segment_stages``): the index, the
+    ROM reads, the difference, the product, the sum."""
     spec = op.spec
     out = spec.entry_format
     bits = spec.interp_bits
@@ -616,14 +637,23 @@ def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SS
         index = self._clamp(index, spec.entries + 1, index_bits, f"{name}_clamp")
         following = values[1:] + values[-1:]
     width = out.width + 1
+    index, frac, diff = self.b.next_segment([index, frac, diff])
     low = self.b.resize(self.b.rom(values, out.width, index, f"{name}_lo"), width, out.signed)
     high = self.b.resize(self.b.rom(following, out.width, index, f"{name}_hi"), width,
                          out.signed)
+    base = name.removesuffix("_entry")
+    carried = [_exp_power(self, op, diff, base)] if spec.exponent else []
+    low, high, frac, *carried = self.b.next_segment([low, high, frac, *carried])
+    if spec.exponent:
+        carried = [_exp_amount(self, op, carried[0], width_of(diff) - spec.t_frac, base)]
     delta = self.b.sub(high, low, f"{name}_delta")
+    delta, low, frac, *carried = self.b.next_segment([delta, low, frac, *carried])
     product = self.b.mul(self.b.resize(delta, width + bits, True),
                          self.b.resize(frac, width + bits, False), f"{name}_weighted")
     step = self.b.extract(product, bits, width, f"{name}_step")  # floor(product / 2**bits)
-    return self.b.resize(self.b.add(low, step, f"{name}_sum"), out.width, out.signed, name)
+    step, low, *carried = self.b.next_segment([step, low, *carried])
+    total = self.b.resize(self.b.add(low, step, f"{name}_sum"), out.width, out.signed, name)
+    return total, (carried[0] if carried else None)
 
 
 def _clamp(self: _KernelLowering, value: SSAValue, entries: int, bits: int,

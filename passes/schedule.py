@@ -22,9 +22,13 @@ any logic (every op at stage 1 or later); with ``output_registers`` the outputs 
 after the last stage (latency + 1). An op whose delay alone exceeds the period is an error that
 names it and its delay: no stage can hold it. Three exceptions. A table (``sym.lut``) slower
 than a period is split when each half fits: its index is computed in one stage and the ROM read
-in the next (``rom_stage``). On ECP5, a DSP product slower than a period is cut likewise when
-each half fits (``DelayModel.mul_parts``): one-block partial products of 17-bit pieces in one
-stage, their sum in the next (``sum_stage``). And on the Xilinx families
+in the next (``rom_stage``); an interpolating, exponent or normalized table is cut into its
+pieces (``DelayModel.table_segments``: index, ROM reads, then the interpolation's difference,
+product and sum, the exponent's shift and rounding, or the reciprocal's shift back), chained
+while they fit, with registers between stages (``segment_stages``: the stage of each piece).
+On ECP5, a DSP product slower than a period is cut likewise when each half fits
+(``DelayModel.mul_parts``): one-block partial products of 17-bit pieces in one stage, their
+sum in the next (``sum_stage``). And on the Xilinx families
 (``DelayModel.dsp_pipeline``): a DSP multiplier too wide for one period (one that spans several
 DSP blocks) gets ``ceil(delay / period)`` stages to itself, and the registers after it are the
 DSP blocks' own pipeline registers (MREG/PREG and the cascade), where Vivado places a product's
@@ -234,7 +238,7 @@ class SymSchedulePass(PipelineOptions, ModulePass):
             inputs = [ready[v] for v in op.operands if ready[v] is not None]
             stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
             start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
-            for key in ("rom_impl", "rom_stage", "sum_stage"):
+            for key in ("rom_impl", "rom_stage", "sum_stage", "segment_stages"):
                 op.attributes.pop(key, None)
             block = (model.block_rom_parts(op) is not None if blocks is None
                      else op in blocks) and self.roms != "logic" and isinstance(op, sym.LutOp)
@@ -247,6 +251,23 @@ class SymSchedulePass(PipelineOptions, ModulePass):
                 if max(parts) > budget:
                     raise SymcError(_too_slow(op, sum(parts), clock_ns, model, parts))
             elif delay > budget:
+                segments = model.table_segments(op) if op.name == "sym.lut" else None
+                if segments is not None and max(segments) <= budget + 1e-9:
+                    # An interpolating or exponent table too slow for one stage: its pieces
+                    # in order, chained while they fit, registered between stages.
+                    stages = []
+                    for piece in segments:
+                        if start + piece > budget + 1e-9:
+                            stage, start = stage + 1, 0.0
+                        stages.append(stage)
+                        start += piece
+                        stage_ns[stage] = max(stage_ns.get(stage, 0.0), start)
+                    op.attributes["stage"] = IntegerAttr(stages[0], 64)
+                    op.attributes["segment_stages"] = ArrayAttr(
+                        [IntegerAttr(s, 64) for s in stages])
+                    for result in op.results:
+                        ready[result] = (stages[-1], start)
+                    continue
                 if op.name == "sym.lut":
                     parts = model.table_parts(op)
                 elif isinstance(op, sym.MulOp):
@@ -365,7 +386,11 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
     widths = ", ".join(str(v.type.format) for v in op.operands  # type: ignore[attr-defined]
                        if isinstance(v.type, sym.FixedType))
     split = ""
-    if parts is not None and op.name == "sym.lut":
+    segments = model.table_segments(op) if op.name == "sym.lut" else None
+    if segments is not None:
+        split = (" (cut into pieces of " + ", ".join(f"{t:.2f}" for t in segments)
+                 + " ns: index, ROM reads, then the rest)")
+    elif parts is not None and op.name == "sym.lut":
         split = f" (split, its index takes {parts[0]:.2f} ns and its ROM {parts[1]:.2f} ns)"
     elif parts is not None:
         split = (f" (split, its partial products take {parts[0]:.2f} ns and their sum "

@@ -336,12 +336,51 @@ class DelayModel:
             total += self.delay("saturate", src.width)
         return total
 
-    def reciprocal_parts(self, op: Operation) -> tuple[float, float]:
-        """A normalized reciprocal (convert-sym-to-hw's _reciprocal) as (index, ROM read and
+    def table_segments(self, op: Operation) -> list[float] | None:
+        """An interpolating, exponent or normalized ``sym.lut`` as the delays of its
+        consecutive pieces, for a table too slow for one stage (convert-sym-to-hw registers
+        between any two): the index; the ROM reads (for an exponent table, in parallel with
+        the power ``k``'s upper clamp); then, interpolating, the difference of the two entries
+        (in parallel with the lower clamp and the shift amount), its product by the position
+        in the cell and the sum; scaling by ``2**k``, the lower clamp and the shift amount
+        (unless interpolating), the barrel shifter, the rounding add with the saturation.
+        Normalized: :meth:`reciprocal_parts`. None for any other table, or when the model
+        lacks the pieces' measurements."""
+        if "octaves" in op.properties and "rom" in self.ops and "add" in self.ops:
+            return list(self.reciprocal_parts(op))
+        kind = table_kind(op).replace("table", "table_index")
+        bits = interp_bits(op)
+        exponent = "exp_bias" in op.properties
+        if not (bits or exponent) or kind not in self.ops or "rom" not in self.ops:
+            return None
+        log_entries = math.log2(max(2, table_entries(op)))
+        crowding = self.crowding_ns(op)
+        entry_width = _entry_width(op)
+        index_ns = self.delay(kind, log_entries) + self.fanout_ns(op) + crowding
+        rom_ns = self.delay("rom", log_entries) + crowding
+        k_width = 8
+        clamp_hi = self.delay("minmax", k_width)
+        amount = self.delay("minmax", k_width) + self.delay("add", k_width)
+        segments = [index_ns, max(rom_ns, clamp_hi) if exponent else rom_ns]
+        if bits:
+            width = entry_width + 1
+            delta = self.delay("add", width + bits)
+            segments += [max(delta, amount) if exponent else delta,
+                         self.delay("mul_dsp", self.dsp_blocks(width + bits, bits)),
+                         self.delay("add", width + bits)]
+        elif exponent:
+            segments.append(amount)
+        if exponent:
+            segments += [self.delay("rom", math.log2(entry_width + 1)),
+                         self.delay("add", entry_width + 1) + self.delay("minmax", entry_width)]
+        return segments
+
+    def reciprocal_parts(self, op: Operation) -> tuple[float, float, float]:
+        """A normalized reciprocal (convert-sym-to-hw's _reciprocal) as (index, ROM read,
         scaling) delays. The index: the OR reductions that clamp the divisor (in parallel with)
         the mux over its octaves, two more for the clamp (per bit a mux over that many inputs:
         timed as a ROM read of that many entries, as the reductions are), after the negation
-        of a negative divisor. Then the ROM read, the shift back (a mux over the octaves), the
+        of a negative divisor. The ROM read. The shift back (a mux over the octaves), the
         rounding add, the saturation if the output can overflow, and the sign."""
         octave_lo, octave_hi, norm_bias, negated = op.properties["octaves"].get_values()
         spec = op.spec  # type: ignore[attr-defined]
@@ -352,20 +391,18 @@ class DelayModel:
         index_ns += self.delay("rom", octaves)
         entry_width = spec.entry_format.width
         read_ns = self.delay("rom", math.log2(max(2, table_entries(op)))) + self.crowding_ns(op)
-        read_ns += self.delay("rom", octaves) + self.delay("add", entry_width + 1)
+        scale_ns = self.delay("rom", octaves) + self.delay("add", entry_width + 1)
         if spec.reciprocal_max > spec.out_format.max_raw:
-            read_ns += self.delay("minmax", entry_width)
+            scale_ns += self.delay("minmax", entry_width)
         if negated:
             index_ns += self.delay("add", width)
-            read_ns += self.delay("add", spec.out_format.width)
-        return index_ns, read_ns
+            scale_ns += self.delay("add", spec.out_format.width)
+        return index_ns, read_ns, scale_ns
 
     def table_parts(self, op: Operation) -> tuple[float, float] | None:
         """A ``sym.lut`` as (index computation, ROM read) delays, for a table too slow for one
         stage: both measured apart (``table_index``/``table_index_mul`` by entries, and the bare
         ``rom``). None when the model lacks them."""
-        if "octaves" in op.properties and "rom" in self.ops and "add" in self.ops:
-            return self.reciprocal_parts(op)
         kind = table_kind(op).replace("table", "table_index")
         if kind not in self.ops or "rom" not in self.ops or interp_bits(op) or (
                 "exp_bias" in op.properties or "octaves" in op.properties):

@@ -41,6 +41,13 @@ class HWBuilder:
         self.block_rom: Callable[..., SSAValue] | None = None
         # ... or register a product's partial products before their sum.
         self.stage_break: Callable[[list[SSAValue]], list[SSAValue]] | None = None
+        # ... or register the values live between two pieces of a table (its segments).
+        self.segment_break: Callable[[list[SSAValue]], list[SSAValue]] | None = None
+
+    def next_segment(self, values: list[SSAValue]) -> list[SSAValue]:
+        """The end of one piece of a table: ``values`` (all that later pieces read) as the
+        next piece sees them, registered when the schedule put it in a later stage."""
+        return values if self.segment_break is None else self.segment_break(values)
 
     def _emit(self, op: Operation, name: str | None) -> SSAValue:
         self.block.add_op(op)

@@ -25,7 +25,7 @@ through the same number of registers to the output ``valid_out``).
 from __future__ import annotations
 
 from xdsl.dialects import hw, seq
-from xdsl.dialects.builtin import IntegerAttr, IntegerType, StringAttr
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, IntegerType, StringAttr
 from xdsl.ir import Block, Operation, SSAValue
 
 from symc.backends.block_rom import BlockRoms
@@ -100,6 +100,10 @@ class StagedValues:
             sum_stage = _int_attr(op, "sum_stage")
             self.builder.stage_break = (None if sum_stage is None
                                         else self._break_to(sum_stage))
+            segments = op.attributes.get("segment_stages")
+            self.builder.segment_break = (
+                None if not isinstance(segments, ArrayAttr)
+                else self._segments([a.value.data for a in segments.data]))  # type: ignore[attr-defined]
 
     def _split_table(self, rom_stage: int, register: bool):  # noqa: ANN202
         """A table whose index and ROM read sit in different stages: the index is registered
@@ -115,6 +119,19 @@ class StagedValues:
             return index
 
         return register_index
+
+    def _segments(self, stages: list[int]):  # noqa: ANN202
+        """A table cut into pieces (``segment_stages``: the stage of each): at the end of each
+        piece, the values the next ones read are registered up to the next piece's stage."""
+        pending = iter(stages[1:])
+
+        def register(values: list[SSAValue]) -> list[SSAValue]:
+            stage = next(pending)
+            held = [self.delayed(v, self.stage, stage) for v in values]
+            self.stage = stage
+            return held
+
+        return register
 
     def _break_to(self, stage: int):  # noqa: ANN202
         """A product cut over two stages: its partial products are registered up to
