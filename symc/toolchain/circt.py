@@ -38,24 +38,18 @@ TOOL = "circt"
 CIRCT_OPT_ENV = "SYMC_CIRCT_OPT"
 """Environment variable naming a ``circt-opt`` binary to use instead of the bindings."""
 
-LOWERING_OPTIONS = (
-    "locationInfoStyle=none,disallowLocalVariables,disallowPackedArrays,noAlwaysComb"
-)
+LOWERING_OPTIONS = "locationInfoStyle=none,disallowLocalVariables"
 """Verilog style: no ``// file:line`` comments (they would make the output depend on temp
-paths), no ``automatic logic`` locals, which some synthesis tools reject, and no
-SystemVerilog-only constructs, so that yosys, Icarus Verilog and Verilator read the file as
-written: a table (``hw.array_get`` of a constant ``hw.array_create``) becomes a ``casez`` in
-an ``always @(*)`` block instead of a packed array initialized by an assignment pattern
-(``wire [7:0][15:0] t = '{...}``), which yosys and Icarus reject."""
+paths), and no ``automatic logic`` locals, which some synthesis tools reject."""
 
 PASS_PIPELINE = (
-    "builtin.module(canonicalize,cse,hw.module(hw-legalize-modules),"
-    "lower-seq-to-sv{lower-to-always-ff=false},hw.module(hw-cleanup,prettify-verilog),canonicalize,cse)"
+    "builtin.module(lower-seq-to-sv{lower-to-always-ff=false},hw.module(hw-cleanup,"
+    "prettify-verilog),canonicalize,cse)"
 )
 """Same pass names in CIRCT 1.62 and 1.162. ``lower-seq-to-sv`` must come first because
 ExportVerilog cannot print ``seq.compreg``; the hw-level passes only run nested in
-``hw.module``. ``hw-legalize-modules`` applies ``disallowPackedArrays``: it rewrites the
-array reads into case statements, and must see the lowering options, so it runs last."""
+``hw.module``. Registers are written ``always @(posedge clk)``, not SystemVerilog's
+``always_ff``."""
 
 # A Verilog module header in CIRCT's output; its absence means nothing was exported.
 _MODULE_RE = re.compile(r"^module\s+\w+", re.MULTILINE)
@@ -161,7 +155,7 @@ def _export_with_bindings(mlir_text: str) -> str:
             "export_verilog produced no Verilog module (does the input contain an hw.module?)",
             "\n".join(diagnostics),
         )
-    return verilog
+    return verilog_2005_roms(verilog)
 
 
 def _format_diagnostic(diagnostic) -> str:
@@ -206,7 +200,6 @@ def _export_with_circt_opt(binary: str, mlir_text: str) -> str:
         "--prettify-verilog",
         "--canonicalize",
         "--cse",
-        "--hw-legalize-modules",
         "--export-verilog",
     ]
     with tempfile.TemporaryDirectory(prefix="symc-circt-") as workdir:
@@ -232,7 +225,44 @@ def _export_with_circt_opt(binary: str, mlir_text: str) -> str:
         )
     if not _MODULE_RE.search(result.stdout):
         raise ToolError(TOOL, f"{binary} produced no Verilog module", log_tail(result.stderr))
-    return result.stdout
+    return verilog_2005_roms(result.stdout)
+
+
+# A table as CIRCT writes it: a packed constant array (SystemVerilog), e.g.
+#   wire [7:0][15:0] _GEN =
+#     '{16'h3C4, 16'h365, ...};
+_PACKED_ROM_RE = re.compile(
+    r"^(?P<indent>[ \t]*)wire\s+\[(?P<last>\d+):0\]\[(?P<msb>\d+):0\]\s+(?P<name>\w+)\s*=\s*"
+    r"'\{(?P<items>[^{}]*)\};[ \t]*$",
+    re.MULTILINE,
+)
+_LITERAL_RE = re.compile(r"\d+'h[0-9A-Fa-f]+")
+
+
+def verilog_2005_roms(verilog: str) -> str:
+    """CIRCT's tables as Verilog-2005 memories.
+
+    CIRCT prints a table (``hw.array_get`` of a constant ``hw.array_create``) as a packed
+    array initialized by an assignment pattern, ``wire [7:0][15:0] t = '{a, ..., h};``, which
+    yosys and Icarus Verilog reject. The same ROM in Verilog-2005 is a memory with an
+    ``initial`` block, ``reg [15:0] t [0:7];``, read with the same ``t[index]`` syntax. (The
+    pattern lists the highest index first.) CIRCT's own alternative, the lowering option
+    ``disallowPackedArrays``, writes each table as a ``case`` statement, which Verilator
+    compiles for many minutes on a design of 18 tables of 1024 entries.
+    """
+
+    def memory(match: re.Match[str]) -> str:
+        indent, name = match["indent"], match["name"]
+        items = [item.strip() for item in match["items"].split(",")]
+        if len(items) != int(match["last"]) + 1 or not all(map(_LITERAL_RE.fullmatch, items)):
+            raise ToolError(TOOL, f"unexpected table form in CIRCT's Verilog for {name}")
+        lines = [f"{indent}reg  [{match['msb']}:0] {name} [0:{len(items) - 1}];",
+                 f"{indent}initial begin"]
+        lines += [f"{indent}  {name}[{i}] = {item};" for i, item in enumerate(reversed(items))]
+        lines.append(f"{indent}end")
+        return "\n".join(lines)
+
+    return _PACKED_ROM_RE.sub(memory, verilog)
 
 
 @functools.cache

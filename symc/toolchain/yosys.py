@@ -164,9 +164,9 @@ def synth_script(family: str, top: str, dsp: bool = True, output_json: str | Non
         "peepopt",
         "opt_clean",
         "techmap t:$bmux",
-        # The same for a table written as a case statement, which proc_rom (in proc) made a
-        # ROM: mapped to logic here, before synthesis can move its index flip-flops. Block
-        # ROMs (rom_style) stay memories.
+        # The same for a table written as a memory with an initial block (Verilog-2005, see
+        # symc.toolchain.circt.verilog_2005_roms): mapped to logic here, before synthesis can
+        # move its index flip-flops. Block ROMs (rom_style) stay memories.
         "memory_collect",
         "memory_map t:$mem_v2 a:rom_style %d",
     ]

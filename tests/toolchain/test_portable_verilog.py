@@ -1,7 +1,8 @@
 """The Verilog symc saves is read, as written, by yosys, Icarus Verilog and Verilator.
 
-Tables are the construct most likely to need SystemVerilog (a packed array initialized by an
-assignment pattern), so every design here has some: plain and interpolated LUT tables, hls4ml
+Tables are the construct most likely to need SystemVerilog (CIRCT writes a packed array
+initialized by an assignment pattern; symc saves a memory with an initial block), so every
+design here has some: plain and interpolated LUT tables, hls4ml
 indexing, block ROMs, a pipeline with reset and valid. The saved ``.sv`` file is given to
 each tool unchanged: yosys ``read_verilog`` with and without ``-sv`` (then ``proc`` and
 ``check -assert``), Icarus with ``-g2005`` (Verilog-2005, no SystemVerilog), Verilator
@@ -13,6 +14,7 @@ Icarus is Debian's ``iverilog``; its checks skip when it is not installed.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -61,6 +63,7 @@ def test_no_systemverilog_tables(saved):
     _, path = saved
     text = path.read_text()
     assert "'{" not in text
+    assert re.search(r"\b(wire|reg)\s+\[\d+:\d+\]\[", text) is None  # no packed arrays
     assert "always_comb" not in text and "always_ff" not in text
 
 
