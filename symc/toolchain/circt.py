@@ -247,8 +247,8 @@ def verilog_2005_roms(verilog: str) -> str:
     yosys and Icarus Verilog reject. The same ROM in Verilog-2005 is a memory with an
     ``initial`` block, ``reg [15:0] t [0:7];``, read with the same ``t[index]`` syntax. (The
     pattern lists the highest index first.) CIRCT's own alternative, the lowering option
-    ``disallowPackedArrays``, writes each table as a ``case`` statement, which Verilator
-    compiles for many minutes on a design of 18 tables of 1024 entries.
+    ``disallowPackedArrays``, writes each table as a ``case`` statement: for 200 tables of
+    1024 entries the export took minutes and Verilator longer (docs/tables.md).
     """
 
     def memory(match: re.Match[str]) -> str:
