@@ -365,11 +365,15 @@ def _cse_key(op: Operation, number: dict[SSAValue, int]) -> tuple[object, ...]:
     operands = [number[v] for v in op.operands]
     if isinstance(op, COMMUTATIVE):
         operands.sort()
+    # Two constants of one value are one constant, whatever their rounding bounds (the merge
+    # keeps the larger: see _cse_block).
+    attributes = {k: v for k, v in op.attributes.items()
+                  if not (isinstance(op, ConstOp) and k == "rounding")}
     return (
         op.name,
         tuple(operands),
         tuple(sorted(op.properties.items())),
-        tuple(sorted(op.attributes.items())),
+        tuple(sorted(attributes.items())),
         tuple(op.result_types),
     )
 
@@ -388,6 +392,10 @@ def _cse_block(block: Block) -> bool:
             known[key] = op
             number[op.results[0]] = len(number)
             continue
+        if isinstance(op, ConstOp) and isinstance(first, ConstOp) and (
+                op.rounding > first.rounding):
+            # The survivor stands for either number: it keeps the larger bound.
+            first.attributes["rounding"] = op.attributes["rounding"]
         op.results[0].replace_all_uses_with(first.results[0])
         op.detach()
         op.erase()

@@ -498,3 +498,20 @@ def test_canonicalize_keeps_the_values(t0, t1, combine, seed):
         diff = np.abs(a[finite] - b[finite])
         bound = 1e-12 * (np.abs(b[finite]) + scale[finite])
         assert np.all(diff <= bound), text(module)
+
+
+def test_equal_constants_with_different_bounds_merge_keeping_the_larger():
+    # 2/-2.5 - 2/-2.5 folds to 0.0 within the two quotients' rounding; 0*x0 to an exact 0.0.
+    # They are one constant, which keeps the larger bound.
+    tree = ("sub", ("div", ("c", 2.0), -2.5), ("div", ("c", 2.0), -2.5))
+
+    def body(emit, args):
+        y0 = _build(tree, emit, args, mirror=False)
+        return [y0, emit(BINARY["mul"](_build(tree, emit, args, mirror=True),
+                                       _build(("x", 0), emit, args, mirror=False)))]
+
+    module = make_module(3, body)
+    canonicalize(module)
+    consts = [op for op in body_ops(module) if isinstance(op, sym.ConstOp)]
+    assert len(consts) == 1 and consts[0].real_value == 0.0
+    assert consts[0].rounding > 0
