@@ -478,7 +478,7 @@ class SymApproximateLutPass(ModulePass):
                               start, span_log2, use_period, interp_bits=interp, valid=valid)
         # auto: the input keeps the index bits plus a guard; the output meets the target.
         target = target if target is not None else DEFAULT_MAX_ERROR
-        out_frac = max(0, math.ceil(-math.log2(target)) + 1)
+        out_frac = _output_frac_bits(target)
         in_frac = max(index_frac + 2 + interp, out_frac)
         d_lo, d_hi = (lo, hi) if use_period is not None else (start, start + 2.0**span_log2)
         lo_raw = math.floor(min(lo, d_lo) * 2**in_frac)
@@ -506,7 +506,7 @@ class SymApproximateLutPass(ModulePass):
         # bits that its truncation (times the slope 1/b**2 there) stays under the output's LSB.
         n = entries.bit_length() - 1
         target = target if target is not None else DEFAULT_MAX_ERROR
-        out_frac = max(0, math.ceil(-math.log2(target)) + 1)
+        out_frac = _output_frac_bits(target)
         least = min(abs(lo), abs(hi))
         slope_bits = max(0, math.ceil(-2 * math.log2(least)))
         in_frac = max(n + 2 - math.floor(math.log2(least)), out_frac + slope_bits, 0)
@@ -531,7 +531,7 @@ class SymApproximateLutPass(ModulePass):
         # auto: the index comes from t = x * log2(e); x keeps the index bits plus a guard (as a
         # periodic table's does); the output holds [e**lo, e**hi] with the target's bits.
         target = target if target is not None else DEFAULT_MAX_ERROR
-        out_frac = max(0, math.ceil(-math.log2(target)) + 1)
+        out_frac = _output_frac_bits(target)
         in_frac = max(n + 2 + interp, out_frac)
         in_format = format_for_raw_range(math.floor(lo * 2**in_frac),
                                          math.ceil(hi * 2**in_frac), in_frac)
@@ -633,6 +633,12 @@ def _erase_dead(op: Operation) -> None:
     for owner in operands:
         if isinstance(owner, sym.MulOp | sym.SinOp | sym.CosOp) and owner.parent is not None:
             _erase_dead(owner)
+
+
+def _output_frac_bits(target: float) -> int:
+    """Fractional bits of an auto-precision table's output for the error ``target``: half an
+    LSB of rounding within it, and a bit to spare."""
+    return max(0, math.ceil(-math.log2(target)) + 1)
 
 
 def _is_constant(value: SSAValue) -> bool:

@@ -382,8 +382,8 @@ class DelayModel:
         timed as a ROM read of that many entries, as the reductions are), after the negation
         of a negative divisor. The ROM read. The shift back (a mux over the octaves), the
         rounding add, the saturation if the output can overflow, and the sign."""
-        octave_lo, octave_hi, norm_bias, negated = op.properties["octaves"].get_values()
         spec = op.spec  # type: ignore[attr-defined]
+        octave_lo, octave_hi = spec.octave_lo, spec.octave_hi
         octaves = math.log2(octave_hi - octave_lo + 3)
         width = _fmt(op.operands[0]).width
         upper = math.log2(max(2, max(width - octave_hi - 2, octave_hi - octave_lo + 1)))
@@ -394,7 +394,7 @@ class DelayModel:
         scale_ns = self.delay("rom", octaves) + self.delay("add", entry_width + 1)
         if spec.reciprocal_max > spec.out_format.max_raw:
             scale_ns += self.delay("minmax", entry_width)
-        if negated:
+        if spec.negated:
             index_ns += self.delay("add", width)
             scale_ns += self.delay("add", spec.out_format.width)
         return index_ns, read_ns, scale_ns

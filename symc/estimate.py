@@ -99,9 +99,9 @@ def features(design: Design) -> dict[str, float]:
             if op.octaves is not None:
                 # A normalized reciprocal: the muxes over the octaves before the ROM (the index)
                 # and after it (the shift back), and the rounding add.
-                octave_lo, octave_hi, _, _ = op.octaves.get_values()
-                octaves = octave_hi - octave_lo
-                value_bits = op.spec.entry_format.width
+                spec = op.spec
+                octaves = spec.octave_hi - spec.octave_lo
+                value_bits = spec.entry_format.width
                 counts["select_bits"] += octaves * (table_entries(op).bit_length() + value_bits)
                 counts["add_bits"] += value_bits
     counts["register_bits"] = float(sum(int(w) for w in _COMPREG.findall(design.mlir("hw"))))

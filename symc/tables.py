@@ -324,10 +324,8 @@ class Table:
         fmt = self.in_format
         first = min(max(math.floor(lo * 2.0**fmt.frac_bits), fmt.min_raw), fmt.max_raw)
         last = min(max(math.ceil(hi * 2.0**fmt.frac_bits), fmt.min_raw), fmt.max_raw)
-        if self.normalized:
-            low, high = self.raw_hull(first, last)
-            return out.to_float(low), out.to_float(high)
-        return out.to_float(self.lookup(first)), out.to_float(self.lookup(last))
+        low, high = self.raw_hull(first, last)
+        return out.to_float(low), out.to_float(high)
 
     def raw_hull(self, first: int, last: int) -> tuple[int, int]:
         """Exponent and normalized tables: the smallest and largest raw output for raw
