@@ -48,6 +48,8 @@ CHAIN_SHAPES = ((22, 30), (22, 52), (23, 54), (24, 86), (20, 103))
 """Products built as chains of DSP blocks (``symc.delays.Cascade``, Xilinx only): 2 to 6
 blocks, the whole operand on the wide port."""
 CSD_CONSTANTS = (0x40, 0x48, 0x4A4, 0x5294, 0x52A5, 0x2AAA)  # 1 .. 6 nonzero signed digits
+MUX_INPUTS = (2, 4, 8, 16)
+"""Inputs of the mux probes (16 bits each): the choice among a table's banks read apart."""
 TABLES = ((64, 16), (256, 16), (1024, 16), (256, 12), (1024, 12))
 """(entries, width) of the table probes: sin on [-8, 8] at ap_fixed<width, 6>. (At fewer integer
 bits, hls4ml's index factor 16 overflows the type and wraps: not a table anyone builds.)"""
@@ -345,6 +347,9 @@ def probes() -> list[Probe]:
                     f"({_fixed(16)}, {_fixed(16)}) -> {t(m)}")
             out.append(Probe(f"const_{impl}", k, f"const_{impl}_{k}digits",
                              _kernel([16], body, "%y", t(m))))
+    for inputs in MUX_INPUTS:
+        out.append(Probe("mux", math.log2(inputs), f"mux{inputs}x16", table=(inputs, 16),
+                         mlir="mux"))
     for entries, width in TABLES:
         out.append(Probe("rom", math.log2(entries), f"rom{entries}x{width}",
                          table=(entries, width), mlir="rom"))
@@ -381,6 +386,31 @@ def rom_verilog(entries: int, width: int) -> tuple[str, list, list]:
     return module_to_verilog(module), [("x0", bits)], [("y", width)]
 
 
+def mux_verilog(inputs: int, width: int) -> tuple[str, list, list]:
+    """A mux among ``inputs`` values (the choice among a table's banks), as symc's HWBuilder
+    emits it: a tree of 2:1 muxes on the select bits."""
+    from xdsl.dialects import hw
+    from xdsl.dialects.builtin import ArrayAttr, IntegerType, ModuleOp, StringAttr
+    from xdsl.ir import Block, Region
+
+    from symc.backends.hw_builder import HWBuilder
+    from symc.backends.verilog import module_to_verilog
+
+    bits = max(1, (inputs - 1).bit_length())
+    block = Block(arg_types=[IntegerType(bits)] + [IntegerType(width)] * inputs)
+    out = HWBuilder(block).select(list(block.args[1:]), block.args[0], "y")
+    block.add_op(hw.OutputOp([out]))
+    ins = [("s", bits)] + [(f"d{i}", width) for i in range(inputs)]
+    ports = ArrayAttr(
+        [hw.ModulePort(StringAttr(n), IntegerType(w), hw.DirectionAttr(hw.Direction.INPUT))
+         for n, w in ins]
+        + [hw.ModulePort(StringAttr("y"), IntegerType(width),
+                         hw.DirectionAttr(hw.Direction.OUTPUT))])
+    module = ModuleOp([hw.HWModuleOp(StringAttr("probe"), hw.ModuleType(ports),
+                                     Region(block))])
+    return module_to_verilog(module), ins, [("y", width)]
+
+
 def table_probe_design(probe: Probe):  # noqa: ANN201
     import symc
 
@@ -404,6 +434,8 @@ def probe_verilog(probe: Probe) -> tuple[str, list[tuple[str, int]], list[tuple[
     """Combinational Verilog of a probe, exactly as symc lowers it, and its ports."""
     if probe.kind == "rom":
         return rom_verilog(*probe.table)  # type: ignore[misc]
+    if probe.kind == "mux":
+        return mux_verilog(*probe.table)  # type: ignore[misc]
     if probe.kind == "table_index":
         # The index computation alone: the ROM read replaced by the index itself.
         from unittest import mock
@@ -558,7 +590,8 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
             r["delay_ns"] = r["path_ns"]
     # Table probes no longer in the list (an older TABLES) are not refitted.
     results = [r for r in results
-               if not (r["kind"].startswith(("table", "rom")) and r["label"] not in by_label)]
+               if not (r["kind"].startswith(("table", "rom", "mux"))
+                       and r["label"] not in by_label)]
     bits_points = []
     for r in results:
         # Features that depend on the family or on the compiled table are derived here.
@@ -577,6 +610,7 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
                 "mul_dsp_chain": "DSP blocks in the chain",
                 "mul_lut": "lhs width + rhs width", "table": "log2(entries)",
                 "table_mul": "log2(entries)", "rom": "log2(entries)",
+                "mux": "log2(inputs)",
                 "table_index": "log2(entries)", "table_index_mul": "log2(entries)",
                 "mul_shift_add": "adder tree depth (32-bit product)",
                 "saturate": "source width"}
@@ -587,7 +621,8 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
             r["depth"] = math.ceil(math.log2(r["x"])) if r["x"] > 1 else 0
     for kind in ("add", "abs", "minmax", "saturate", "mul_dsp", "mul_dsp_bits", "mul_dsp_chain",
                  "mul_lut",
-                 "mul_shift_add", "table", "table_mul", "table_index", "table_index_mul", "rom"):
+                 "mul_shift_add", "table", "table_mul", "table_index", "table_index_mul", "rom",
+                 "mux"):
         if kind == "mul_shift_add":
             points = [(r["depth"], r["delay_ns"]) for r in results
                       if r["kind"] == "const_shift_add"]

@@ -201,6 +201,21 @@ class HWBuilder:
             return if_true if cond else if_false
         return self._emit(comb.MuxOp(cond, if_true, if_false), name)
 
+    def select(self, values: Sequence[SSAValue], index: SSAValue,
+               name: str | None = None) -> SSAValue:
+        """``values[index]`` of equally wide values: a tree of 2:1 muxes on ``index``'s bits,
+        lowest first (``len(values)`` a power of two, at most ``2**width(index)``)."""
+        level = list(values)
+        assert level and len(level) & (len(level) - 1) == 0, len(level)
+        bit = 0
+        while len(level) > 1:
+            sel = self.extract(index, bit, 1)
+            last = len(level) == 2
+            level = [self.mux(sel, level[i + 1], level[i], name if last else None)
+                     for i in range(0, len(level), 2)]
+            bit += 1
+        return level[0]
+
     # --- bits, folded when known -------------------------------------------------------------
 
     def and_(self, a: Bit, b: Bit, name: str | None = None) -> Bit:
