@@ -23,6 +23,7 @@ location and the pass that would have removed it, before anything is rewritten.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,9 @@ from symc.delays import (
     constant_operand,
     mul_impl,
     product_pieces,
+    rom_index_bits,
+    table_entries,
+    table_kind,
 )
 from symc.dialects import sym
 from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie, round_raw
@@ -445,20 +449,35 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
     src = _fmt(op.operand)
     x = self.values[op.operand]
     index_bits = max(1, (spec.entries - 1).bit_length())
+    # With index_cut (sym-schedule), the index is itself cut into pieces: its product, the
+    # offset, the clamp (DelayModel.index_pieces).
+    index_cut = "index_cut" in op.attributes
+    multiplies = table_kind(op) == "table_mul"
+
+    def cut(values: list[SSAValue]) -> list[SSAValue]:
+        return self.b.next_segment(values) if index_cut else values
+
     if spec.indexing == "hls4ml":
         # index = int((x - start) * mult): C's conversion truncates toward zero.
         width = src.width + 1
         diff = self.b.sub(self.b.resize(x, width, src.signed),
                           self.b.constant(spec.start_raw, width),
                           f"{name}_off")
+        if multiplies:
+            (diff,) = cut([diff])
         width += abs(spec.mult_raw).bit_length() + 1
         product = self.b.mul(self.b.resize(diff, width, True),
                              self.b.constant(spec.mult_raw, width), f"{name}_scaled")
+        (product,) = cut([product])
         dropped = src.frac_bits + spec.mult_frac
         position = FixedFormat(width, width - dropped)
         index = self._round(product, position, dropped, Quant.AP_TRN_ZERO, f"{name}_idx")
-        return self.b.rom(spec.values, spec.out_format.width,
-                          self._clamp(index, spec.entries, index_bits, f"{name}_clamp"), name)
+        (index,) = cut([index])
+        index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
+        # A table cut into pieces (segment_stages): the index ends the first.
+        (index,) = self.b.next_segment([index])
+        (entry,), _ = _rom_read(self, op, [(spec.values, spec.out_format.width, name)], index, [])
+        return entry
     if spec.normalized:
         return _reciprocal(self, op, x, name)
     # bits: t = x * scale; index = (t - start) >> shift, wrapped (periodic) or clamped.
@@ -468,6 +487,8 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         width += spec.scale_raw.bit_length() + 1
         t = self.b.mul(self.b.resize(t, width, True), self.b.constant(spec.scale_raw, width),
                        f"{name}_turns")
+        if multiplies:
+            (t,) = cut([t])
     width = max(width, spec.start_raw.bit_length() + 2) + 1
     diff = self.b.sub(self.b.resize(t, width, True), self.b.constant(spec.start_raw, width),
                       f"{name}_off")
@@ -478,6 +499,8 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
     if spec.exponent and width_of(diff) < spec.t_frac + 2:
         diff = self.b.resize(diff, spec.t_frac + 2, True)  # room for the power k
     entry_name = f"{name}_entry" if spec.exponent else name
+    if not spec.wraps:
+        index, diff = cut([index, diff])  # the offset, then the clamp
     if spec.interp_bits:
         entry, amount = _interpolate(self, op, diff, index, entry_name)
     else:
@@ -487,12 +510,16 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
             index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
         # A table cut into pieces (segment_stages): the index ends the first.
         index, diff = self.b.next_segment([index, diff])
-        entry = self.b.rom(spec.values, spec.entry_format.width, index, entry_name)
+        (entry,), (diff,) = _rom_read(self, op, [(spec.values, spec.entry_format.width,
+                                                  entry_name)], index, [diff])
         amount = None
         if spec.exponent:
             k = _exp_power(self, op, diff, name)
             entry, k = self.b.next_segment([entry, k])
-            amount = _exp_amount(self, op, k, width_of(diff) - spec.t_frac, name)
+            k = _exp_floor(self, op, k, width_of(diff) - spec.t_frac, name)
+            if "tail_cut" in op.attributes:
+                entry, k = self.b.next_segment([entry, k])  # the clamp, then the amount
+            amount = _exp_amount(self, op, k, name)
     if not spec.exponent:
         return entry
     assert amount is not None
@@ -510,9 +537,12 @@ def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) ->
     n = spec.entries.bit_length() - 1
     first, last = spec.octave_lo, spec.octave_hi
     width = max(src.width + 1, last + 3)
+    index_cut, tail_cut = "index_cut" in op.attributes, "tail_cut" in op.attributes
     b = self.b.resize(x, width, src.signed)
     if spec.negated:
         b = self.b.sub(self.b.constant(0, width), b, f"{name}_neg")
+        if index_cut:
+            (b,) = self.b.next_segment([b])
     sign = self.b.sign_bit(b)
     above = self.b.and_(self.b.not_(sign),
                         self.b.any_bits(self.b.extract(b, last + 1, width - last - 2)),
@@ -533,13 +563,17 @@ def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) ->
     index = below_lead(b, first)
     for q, lead in zip(range(first + 1, last + 1), leads, strict=True):
         index = self.b.mux(lead, below_lead(b, q), index)
+    if index_cut:
+        # The octave mux, then the clamp's two muxes.
+        index, below, above, *leads = self.b.next_segment([index, below, above, *leads])
     index = self.b.mux(below, self.b.constant(0, n), index)
     index = self.b.mux(above, below_lead((1 << (last + 1)) - 1, last), index, f"{name}_idx")
     # Cut into pieces (segment_stages): the leading-one bits cross the registers too.
     index, below, above, *leads = self.b.next_segment([index, below, above, *leads])
     vw = spec.entry_format.width
-    entry = self.b.rom(spec.values, vw, index, f"{name}_entry")
-    entry, below, above, *leads = self.b.next_segment([entry, below, above, *leads])
+    (entry,), carried = _rom_read(self, op, [(spec.values, vw, f"{name}_entry")], index,
+                                  [below, above, *leads])
+    entry, below, above, *leads = self.b.next_segment([entry, *carried])
 
     def halved(q: int) -> SSAValue:  # 2*entry >> s, s = norm_bias + q >= 1
         drop = spec.norm_bias + q - 1
@@ -552,13 +586,18 @@ def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) ->
         shifted = self.b.mux(lead, halved(q), shifted)
     shifted = self.b.mux(below, halved(first), shifted)
     shifted = self.b.mux(above, halved(last), shifted)
+    # With tail_cut: the shift back, the rounding, the saturation, the sign, one piece each.
+    cut = self.b.next_segment if tail_cut else (lambda values: values)
+    (shifted,) = cut([shifted])
     rounded = self.b.add(shifted, self.b.constant(1, vw + 1), f"{name}_round")
     y = self.b.extract(rounded, 1, vw, f"{name}_scaled")
     if spec.reciprocal_max > out.max_raw:
+        (y,) = cut([y])
         limit = self.b.constant(out.max_raw, vw)
         y = self.b.mux(self.b.icmp("ugt", y, limit), limit, y, f"{name}_sat")
     y = self.b.resize(y, out.width, False, None if spec.negated else name)
     if spec.negated:
+        (y,) = cut([y])
         y = self.b.sub(self.b.constant(0, out.width), y, name)
     return y
 
@@ -576,17 +615,22 @@ def _exp_power(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, name: str) 
     return k
 
 
-def _exp_amount(self: _KernelLowering, op: sym.LutOp, k: SSAValue, k_bits: int,
-                name: str) -> SSAValue:
-    """The shift amount ``exp_bias - k`` with ``k`` (``k_bits`` wide before it was widened)
-    clamped to at least ``exp_min`` (:meth:`symc.tables.Table.scale_entry`)."""
+def _exp_floor(self: _KernelLowering, op: sym.LutOp, k: SSAValue, k_bits: int,
+               name: str) -> SSAValue:
+    """``k`` (``k_bits`` wide before it was widened) clamped to at least ``exp_min``."""
     spec = op.spec
-    width = width_of(k)
     if -(1 << (k_bits - 1)) < spec.exp_min:
-        bottom = self.b.constant(spec.exp_min, width)
+        bottom = self.b.constant(spec.exp_min, width_of(k))
         k = self.b.mux(self.b.icmp("slt", k, bottom), bottom, k, f"{name}_pow_lo")
-    amount = self.b.sub(self.b.constant(spec.exp_bias, width), k, f"{name}_amount")  # 0..vw
-    return self.b.resize(amount, spec.entry_format.width + 1, False)
+    return k
+
+
+def _exp_amount(self: _KernelLowering, op: sym.LutOp, k: SSAValue, name: str) -> SSAValue:
+    """The shift amount ``exp_bias - k`` of a clamped ``k`` (:meth:`symc.tables.Table.
+    scale_entry`)."""
+    spec = op.spec
+    amount = self.b.sub(self.b.constant(spec.exp_bias, width_of(k)), k, f"{name}_amount")
+    return self.b.resize(amount, spec.entry_format.width + 1, False)  # 0..vw
 
 
 def _exp_shift(self: _KernelLowering, op: sym.LutOp, entry: SSAValue, amount: SSAValue,
@@ -602,6 +646,8 @@ def _exp_shift(self: _KernelLowering, op: sym.LutOp, entry: SSAValue, amount: SS
     (shifted,) = self.b.next_segment([shifted])
     rounded = self.b.add(shifted, self.b.constant(1, wide), f"{name}_round")
     y = self.b.extract(rounded, 1, vw, f"{name}_scaled")
+    if "tail_cut" in op.attributes:
+        (y,) = self.b.next_segment([y])  # the rounding, then the saturation
     if spec.scaled_max > out.max_raw:
         limit = self.b.constant(out.max_raw, vw)
         y = self.b.mux(self.b.icmp("ugt", y, limit), limit, y, f"{name}_sat")
@@ -638,22 +684,62 @@ def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SS
         following = values[1:] + values[-1:]
     width = out.width + 1
     index, frac, diff = self.b.next_segment([index, frac, diff])
-    low = self.b.resize(self.b.rom(values, out.width, index, f"{name}_lo"), width, out.signed)
-    high = self.b.resize(self.b.rom(following, out.width, index, f"{name}_hi"), width,
-                         out.signed)
+    (low, high), (frac, diff) = _rom_read(
+        self, op, [(values, out.width, f"{name}_lo"), (following, out.width, f"{name}_hi")],
+        index, [frac, diff])
+    low = self.b.resize(low, width, out.signed)
+    high = self.b.resize(high, width, out.signed)
     base = name.removesuffix("_entry")
     carried = [_exp_power(self, op, diff, base)] if spec.exponent else []
     low, high, frac, *carried = self.b.next_segment([low, high, frac, *carried])
+    tail_cut = "tail_cut" in op.attributes
     if spec.exponent:
-        carried = [_exp_amount(self, op, carried[0], width_of(diff) - spec.t_frac, base)]
+        carried = [_exp_floor(self, op, carried[0], width_of(diff) - spec.t_frac, base)]
+        if not tail_cut:
+            carried = [_exp_amount(self, op, carried[0], base)]
     delta = self.b.sub(high, low, f"{name}_delta")
     delta, low, frac, *carried = self.b.next_segment([delta, low, frac, *carried])
+    if spec.exponent and tail_cut:
+        # The amount beside the product, in its first stage.
+        carried = [_exp_amount(self, op, carried[0], base)]
     product = self.b.mul(self.b.resize(delta, width + bits, True),
                          self.b.resize(frac, width + bits, False), f"{name}_weighted")
     step = self.b.extract(product, bits, width, f"{name}_step")  # floor(product / 2**bits)
     step, low, *carried = self.b.next_segment([step, low, *carried])
     total = self.b.resize(self.b.add(low, step, f"{name}_sum"), out.width, out.signed, name)
     return total, (carried[0] if carried else None)
+
+
+def _rom_read(self: _KernelLowering, op: sym.LutOp, roms: list[tuple[list[int], int, str]],
+              index: SSAValue, carried: list[SSAValue]
+              ) -> tuple[list[SSAValue], list[SSAValue]]:
+    """``values[index]`` of each ``(values, width, name)`` of ``roms``, and ``carried`` as the
+    next piece sees them. With ``rom_banks`` ``b`` (sym-schedule), each ROM is read as banks
+    of ``2**(ceil(log2(entries)) - b)`` entries at the index's low bits, the banks' outputs
+    are registered with its high bits and ``carried`` (a piece boundary), and the high bits
+    then pick a bank (DelayModel.rom_pieces)."""
+    attr = op.attributes.get("rom_banks")
+    banks = attr.value.data if isinstance(attr, IntegerAttr) else 0
+    if not banks:
+        return [self.b.rom(values, width, index, name) for values, width, name in roms], carried
+    n = width_of(index)
+    assert n == rom_index_bits(op), (n, rom_index_bits(op))
+    low_bits = math.ceil(math.log2(max(2, table_entries(op)))) - banks
+    size, count = 1 << low_bits, 1 << (n - low_bits)
+    low = self.b.extract(index, 0, low_bits)
+    high = self.b.extract(index, low_bits, n - low_bits)
+    read: list[list[SSAValue]] = []
+    for values, width, name in roms:
+        # The index never passes the last value: what pads the last bank is never read.
+        padded = list(values) + [values[-1]] * (count * size - len(values))
+        read.append([self.b.rom(padded[k * size:(k + 1) * size], width, low, f"{name}_bank{k}")
+                     for k in range(count)])
+    flat = [v for bank in read for v in bank]
+    held = self.b.next_segment([*flat, high, *carried])
+    high = held[len(flat)]
+    out = [self.b.select(held[i * count:(i + 1) * count], high, name)
+           for i, (_, _, name) in enumerate(roms)]
+    return out, held[len(flat) + 1:]
 
 
 def _clamp(self: _KernelLowering, value: SSAValue, entries: int, bits: int,

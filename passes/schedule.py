@@ -70,7 +70,15 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
-from symc.delays import DelayModel, constant_operand, csd_digits, load, mul_impl
+from symc.delays import (
+    DelayModel,
+    Piece,
+    constant_operand,
+    csd_digits,
+    load,
+    mul_impl,
+    table_entries,
+)
 from symc.dialects import sym
 from symc.frontend.errors import SymcError
 
@@ -238,7 +246,8 @@ class SymSchedulePass(PipelineOptions, ModulePass):
             inputs = [ready[v] for v in op.operands if ready[v] is not None]
             stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
             start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
-            for key in ("rom_impl", "rom_stage", "sum_stage", "segment_stages"):
+            for key in ("rom_impl", "rom_stage", "sum_stage", "segment_stages", "index_cut",
+                        "rom_banks", "tail_cut"):
                 op.attributes.pop(key, None)
             block = (model.block_rom_parts(op) is not None if blocks is None
                      else op in blocks) and self.roms != "logic" and isinstance(op, sym.LutOp)
@@ -251,25 +260,40 @@ class SymSchedulePass(PipelineOptions, ModulePass):
                 if max(parts) > budget:
                     raise SymcError(_too_slow(op, sum(parts), clock_ns, model, parts))
             elif delay > budget:
-                segments = model.table_segments(op) if op.name == "sym.lut" else None
-                if segments is not None and max(segments) <= budget + 1e-9:
-                    # An interpolating or exponent table too slow for one stage: its pieces
-                    # in order, chained while they fit, registered between stages.
-                    stages = []
-                    for piece in segments:
-                        if start + piece > budget + 1e-9:
-                            stage, start = stage + 1, 0.0
-                        stages.append(stage)
-                        start += piece
-                        stage_ns[stage] = max(stage_ns.get(stage, 0.0), start)
-                    op.attributes["stage"] = IntegerAttr(stages[0], 64)
-                    op.attributes["segment_stages"] = ArrayAttr(
-                        [IntegerAttr(s, 64) for s in stages])
-                    for result in op.results:
-                        ready[result] = (stages[-1], start)
-                    continue
                 if op.name == "sym.lut":
                     parts = model.table_parts(op)
+                    segments = None
+                    if parts is None or max(parts) > budget:
+                        parts = None
+                        segments = _cut_table(op, model, budget)
+                        if segments is None:
+                            raise SymcError(_too_slow(op, delay, clock_ns, model,
+                                                      model.table_parts(op)))
+                    if segments is not None:
+                        # A table too slow for one stage, even split in two: its pieces in
+                        # order, chained while they fit, registered between stages; a DSP
+                        # product's piece spans the stages it needs, alone in them.
+                        stages = []
+                        for piece in segments:
+                            if piece.ns > budget + 1e-9:
+                                stage += 1 if start > 0 else 0
+                                stages.append(stage)
+                                spans = math.ceil(piece.ns / budget - 1e-9)
+                                for extra in range(spans):
+                                    stage_ns[stage + extra] = budget
+                                stage, start = stage + spans - 1, budget
+                                continue
+                            if start + piece.ns > budget + 1e-9:
+                                stage, start = stage + 1, 0.0
+                            stages.append(stage)
+                            start += piece.ns
+                            stage_ns[stage] = max(stage_ns.get(stage, 0.0), start)
+                        op.attributes["stage"] = IntegerAttr(stages[0], 64)
+                        op.attributes["segment_stages"] = ArrayAttr(
+                            [IntegerAttr(s, 64) for s in stages])
+                        for result in op.results:
+                            ready[result] = (stages[-1], start)
+                        continue
                 elif isinstance(op, sym.MulOp):
                     parts = model.mul_parts(op)
                 if parts is not None and max(parts) <= budget:
@@ -326,6 +350,53 @@ class SymSchedulePass(PipelineOptions, ModulePass):
         if self.valid:
             kernel.attributes["pipeline_valid"] = UnitAttr()
         return ready, latency
+
+
+def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] | None:
+    """The pieces of a table too slow for one stage (``DelayModel.table_segments``), each one
+    fitting ``budget`` or a DSP product that may span stages; when they do not, a slow index
+    is cut itself (``index_cut``) and a slow ROM read into banks (``rom_banks``). None (no
+    attribute left) when even that does not fit."""
+
+    def fits(pieces: list[Piece] | None) -> bool:
+        return pieces is not None and all(p.ns <= budget + 1e-9 or p.dsp for p in pieces)
+
+    segments = model.table_segments(op)
+    if segments is None or fits(segments):
+        return segments
+    if segments[0].ns > budget + 1e-9:
+        op.attributes["index_cut"] = UnitAttr()
+    if ("exp_bias" in op.properties or "octaves" in op.properties) and any(
+            p.ns > budget + 1e-9 and not p.dsp for p in segments[2:]):
+        op.attributes["tail_cut"] = UnitAttr()
+    if model.bank_read_ns(op, 0) > budget + 1e-9:
+        banks = model.rom_bank_bits(op, budget)
+        if banks is not None:
+            op.attributes["rom_banks"] = IntegerAttr(banks, 64)
+    segments = model.table_segments(op)
+    if fits(segments):
+        return segments
+    for key in ("index_cut", "rom_banks", "tail_cut"):
+        op.attributes.pop(key, None)
+    return None
+
+
+def _finest_pieces(op: Operation, model: DelayModel, budget: float) -> list[Piece] | None:
+    """A table's pieces with its index cut and its ROM in banks (as far as the model can),
+    for the message of a refusal."""
+    op.attributes["index_cut"] = UnitAttr()
+    if "exp_bias" in op.properties or "octaves" in op.properties:
+        op.attributes["tail_cut"] = UnitAttr()
+    banks = model.rom_bank_bits(op, budget)
+    if banks is None and "mux" in model.ops:
+        banks = math.ceil(math.log2(max(2, table_entries(op)))) - 1
+    if banks:
+        op.attributes["rom_banks"] = IntegerAttr(banks, 64)
+    try:
+        return model.table_segments(op)
+    finally:
+        for key in ("index_cut", "rom_banks", "tail_cut"):
+            op.attributes.pop(key, None)
 
 
 def _mark_cascades(kernel: sym.KernelOp, model: DelayModel) -> None:
@@ -386,9 +457,12 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
     widths = ", ".join(str(v.type.format) for v in op.operands  # type: ignore[attr-defined]
                        if isinstance(v.type, sym.FixedType))
     split = ""
-    segments = model.table_segments(op) if op.name == "sym.lut" else None
-    if segments is not None:
-        split = (" (cut into pieces of " + ", ".join(f"{t:.2f}" for t in segments)
+    budget = clock_ns - model.register_ns
+    block = op.attributes.get("rom_impl") == StringAttr("block")
+    segments = (_finest_pieces(op, model, budget) if op.name == "sym.lut" and not block
+                else None)
+    if segments is not None and (parts is None or max(parts) > budget):
+        split = (" (cut into pieces of " + ", ".join(f"{p.ns:.2f}" for p in segments)
                  + " ns: index, ROM reads, then the rest)")
     elif parts is not None and op.name == "sym.lut":
         split = f" (split, its index takes {parts[0]:.2f} ns and its ROM {parts[1]:.2f} ns)"

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from xdsl.dialects.builtin import IntegerAttr
 from xdsl.ir import Operation
 
 from symc.dialects import sym
@@ -129,6 +130,16 @@ def dsp_blocks(shape: tuple[int, int], wa: int, wb: int) -> int:
         return 1 if width <= port else math.ceil(width / (b - 1))
 
     return pieces(wide, a) * pieces(narrow, b)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of a table cut across pipeline stages: its delay in ns, and whether it is a
+    DSP product that the family's DSP blocks pipeline, so that it may span several stages
+    (its registers being the blocks' own)."""
+
+    ns: float
+    dsp: bool = False
 
 
 @dataclass(frozen=True)
@@ -336,68 +347,184 @@ class DelayModel:
             total += self.delay("saturate", src.width)
         return total
 
-    def table_segments(self, op: Operation) -> list[float] | None:
-        """An interpolating, exponent or normalized ``sym.lut`` as the delays of its
-        consecutive pieces, for a table too slow for one stage (convert-sym-to-hw registers
-        between any two): the index; the ROM reads (for an exponent table, in parallel with
-        the power ``k``'s upper clamp); then, interpolating, the difference of the two entries
-        (in parallel with the lower clamp and the shift amount), its product by the position
-        in the cell and the sum; scaling by ``2**k``, the lower clamp and the shift amount
-        (unless interpolating), the barrel shifter, the rounding add with the saturation.
-        Normalized: :meth:`reciprocal_parts`. None for any other table, or when the model
-        lacks the pieces' measurements."""
-        if "octaves" in op.properties and "rom" in self.ops and "add" in self.ops:
-            return list(self.reciprocal_parts(op))
+    def table_segments(self, op: Operation) -> list[Piece] | None:
+        """A ``sym.lut`` as its consecutive pieces, for a table too slow for one stage
+        (convert-sym-to-hw registers between any two): the index; the ROM reads (for an
+        exponent table, in parallel with the power ``k``'s upper clamp); then, interpolating,
+        the difference of the two entries (in parallel with the lower clamp and the shift
+        amount), its product by the position in the cell and the sum; scaling by ``2**k``, the
+        lower clamp and the shift amount (unless interpolating), the barrel shifter, the
+        rounding add with the saturation. Normalized: :meth:`reciprocal_parts`.
+
+        With ``index_cut`` (set by sym-schedule), the index is itself cut: its product by the
+        scale, the offset subtraction (hls4ml: the rounding), the clamp. With ``rom_banks``
+        ``b``, each ROM read is ``2**b`` banks read apart, then a mux among them
+        (:meth:`rom_pieces`). A DSP product's piece may span several stages where the family's
+        DSP blocks pipeline (``Piece.dsp``). None when the model lacks the pieces'
+        measurements."""
+        if "rom" not in self.ops or "add" not in self.ops:
+            return None
+        if "octaves" in op.properties:
+            return self.reciprocal_pieces(op)
         kind = table_kind(op).replace("table", "table_index")
         bits = interp_bits(op)
         exponent = "exp_bias" in op.properties
-        if not (bits or exponent) or kind not in self.ops or "rom" not in self.ops:
+        if kind not in self.ops:
             return None
         log_entries = math.log2(max(2, table_entries(op)))
         crowding = self.crowding_ns(op)
         entry_width = _entry_width(op)
-        index_ns = self.delay(kind, log_entries) + self.fanout_ns(op) + crowding
+        if "index_cut" in op.attributes:
+            segments = self.index_pieces(op)
+        else:
+            segments = [Piece(self.delay(kind, log_entries) + self.fanout_ns(op) + crowding)]
         rom_ns = self.delay("rom", log_entries) + crowding
+        rom = self.rom_pieces(op, rom_ns)
         k_width = 8
         clamp_hi = self.delay("minmax", k_width)
         amount = self.delay("minmax", k_width) + self.delay("add", k_width)
-        segments = [index_ns, max(rom_ns, clamp_hi) if exponent else rom_ns]
+        if exponent:
+            rom[-1] = Piece(max(rom[-1].ns, clamp_hi))
+        segments += rom
+        tail_cut = "tail_cut" in op.attributes
+        floor, subtract = self.delay("minmax", k_width), self.delay("add", k_width)
         if bits:
             width = entry_width + 1
             delta = self.delay("add", width + bits)
-            segments += [max(delta, amount) if exponent else delta,
-                         self.delay("mul_dsp", self.dsp_blocks(width + bits, bits)),
-                         self.delay("add", width + bits)]
+            product = self.delay("mul_dsp", self.dsp_blocks(width + bits, bits))
+            if exponent and tail_cut:
+                # The lower clamp beside the difference, the amount beside the product.
+                delta, product = max(delta, floor), max(product, subtract)
+            elif exponent:
+                delta = max(delta, amount)
+            segments += [Piece(delta), Piece(product, self.dsp_pipeline),
+                         Piece(self.delay("add", width + bits))]
         elif exponent:
-            segments.append(amount)
+            segments += [Piece(floor), Piece(subtract)] if tail_cut else [Piece(amount)]
         if exponent:
-            segments += [self.delay("rom", math.log2(entry_width + 1)),
-                         self.delay("add", entry_width + 1) + self.delay("minmax", entry_width)]
+            # The barrel shifter: per output bit a mux over the shift amounts.
+            segments.append(Piece(self.mux_ns(math.log2(entry_width + 1))))
+            rounding = self.delay("add", entry_width + 1)
+            saturation = self.delay("minmax", entry_width)
+            segments += ([Piece(rounding), Piece(saturation)] if tail_cut
+                         else [Piece(rounding + saturation)])
         return segments
+
+    def index_pieces(self, op: Operation) -> list[Piece]:
+        """A table's index cut into pieces (``index_cut``): the product by the scale (hls4ml:
+        of the offset by its factor) when it multiplies, a DSP product; the offset
+        subtraction (hls4ml: the rounding toward zero); the clamp to the table (none for a
+        table whose index wraps). Each is a measured line of its own op kind."""
+        spec = op.spec  # type: ignore[attr-defined]
+        width = _fmt(op.operands[0]).width + 1
+        multiplies = table_kind(op) == "table_mul"
+        pieces = []
+        if spec.indexing == "hls4ml":
+            factor = abs(spec.mult_raw).bit_length() + 1
+            pieces.append(Piece(self.delay("add", width)))
+            if multiplies:
+                pieces.append(Piece(self._dsp_product_ns(width, factor) + self.fanout_ns(op),
+                                    self.dsp_pipeline))
+            pieces.append(Piece(self.delay("add", width + factor)))
+            pieces.append(Piece(self.delay("minmax", width + factor)))
+            return pieces
+        if spec.scale_raw != 1:
+            factor = spec.scale_raw.bit_length() + 1
+            if multiplies:
+                pieces.append(Piece(self._dsp_product_ns(width, factor) + self.fanout_ns(op),
+                                    self.dsp_pipeline))
+            width += factor
+        width = max(width, spec.start_raw.bit_length() + 2) + 1
+        pieces.append(Piece(self.delay("add", width)))
+        if not spec.wraps:
+            pieces.append(Piece(self.delay("minmax", max(2, width - spec.shift))))
+        return pieces
+
+    def rom_pieces(self, op: Operation, rom_ns: float) -> list[Piece]:
+        """A table's ROM read: one piece of ``rom_ns``, or with ``rom_banks`` ``b`` (set by
+        sym-schedule) the read of one bank of ``entries / 2**b`` and the mux among the
+        ``2**b`` banks."""
+        attr = op.attributes.get("rom_banks")
+        banks = attr.value.data if isinstance(attr, IntegerAttr) else 0
+        if not banks:
+            return [Piece(rom_ns)]
+        select = rom_index_bits(op) - (math.ceil(math.log2(max(2, table_entries(op)))) - banks)
+        return [Piece(self.bank_read_ns(op, banks)), Piece(self.mux_ns(select))]
+
+    def bank_read_ns(self, op: Operation, banks: int) -> float:
+        """The read of one of ``2**banks`` banks of table ``op``'s ROM."""
+        log_entries = max(1.0, math.log2(max(2, table_entries(op))) - banks)
+        return self.delay("rom", log_entries) + self.crowding_ns(op)
+
+    def rom_bank_bits(self, op: Operation, budget: float) -> int | None:
+        """The fewest ``b`` for which a bank of ``entries / 2**b`` and a mux of ``2**b``
+        both fit ``budget``; None when no ``b`` does or the model has no mux entry."""
+        if "mux" not in self.ops:
+            return None
+        log_entries = math.ceil(math.log2(max(2, table_entries(op))))
+        for banks in range(1, log_entries):
+            if (self.bank_read_ns(op, banks) <= budget + 1e-9
+                    and self.mux_ns(banks) <= budget + 1e-9):
+                return banks
+        return None
+
+    def mux_ns(self, select_bits: float) -> float:
+        """A choice among ``2**select_bits`` values: the ``mux`` line where measured, else a
+        ROM read of that many entries."""
+        kind = "mux" if "mux" in self.ops else "rom"
+        return self.delay(kind, select_bits)
 
     def reciprocal_parts(self, op: Operation) -> tuple[float, float, float]:
         """A normalized reciprocal (convert-sym-to-hw's _reciprocal) as (index, ROM read,
         scaling) delays. The index: the OR reductions that clamp the divisor (in parallel with)
-        the mux over its octaves, two more for the clamp (per bit a mux over that many inputs:
-        timed as a ROM read of that many entries, as the reductions are), after the negation
-        of a negative divisor. The ROM read. The shift back (a mux over the octaves), the
+        the mux over its octaves, two more for the clamp (per bit a mux over that many inputs,
+        :meth:`mux_ns`, as the reductions are timed), after the negation of a negative
+        divisor. The ROM read. The shift back (a mux over the octaves), the
         rounding add, the saturation if the output can overflow, and the sign."""
         spec = op.spec  # type: ignore[attr-defined]
         octave_lo, octave_hi = spec.octave_lo, spec.octave_hi
         octaves = math.log2(octave_hi - octave_lo + 3)
         width = _fmt(op.operands[0]).width
         upper = math.log2(max(2, max(width - octave_hi - 2, octave_hi - octave_lo + 1)))
-        index_ns = self.fanout_ns(op) + max(self.delay("rom", upper), self.delay("rom", octaves))
-        index_ns += self.delay("rom", octaves)
+        index_ns = self.fanout_ns(op) + max(self.mux_ns(upper), self.mux_ns(octaves))
+        index_ns += self.mux_ns(octaves)
         entry_width = spec.entry_format.width
         read_ns = self.delay("rom", math.log2(max(2, table_entries(op)))) + self.crowding_ns(op)
-        scale_ns = self.delay("rom", octaves) + self.delay("add", entry_width + 1)
+        scale_ns = self.mux_ns(octaves) + self.delay("add", entry_width + 1)
         if spec.reciprocal_max > spec.out_format.max_raw:
             scale_ns += self.delay("minmax", entry_width)
         if spec.negated:
             index_ns += self.delay("add", width)
             scale_ns += self.delay("add", spec.out_format.width)
         return index_ns, read_ns, scale_ns
+
+    def reciprocal_pieces(self, op: Operation) -> list[Piece]:
+        """A normalized reciprocal's pieces: :meth:`reciprocal_parts`, with ``index_cut``
+        its index cut after the negation and after the octave mux (the clamp's two muxes
+        last), with ``tail_cut`` its scaling after the shift back, the rounding and the
+        saturation (the sign last)."""
+        index_ns, read_ns, scale_ns = self.reciprocal_parts(op)
+        spec = op.spec  # type: ignore[attr-defined]
+        octaves = math.log2(spec.octave_hi - spec.octave_lo + 3)
+        width = _fmt(op.operands[0]).width
+        upper = math.log2(max(2, max(width - spec.octave_hi - 2,
+                                     spec.octave_hi - spec.octave_lo + 1)))
+        if "index_cut" in op.attributes:
+            index = [Piece(self.delay("add", width))] if spec.negated else []
+            index += [Piece(self.fanout_ns(op) + max(self.mux_ns(upper), self.mux_ns(octaves))),
+                      Piece(self.mux_ns(octaves))]
+        else:
+            index = [Piece(index_ns)]
+        if "tail_cut" in op.attributes:
+            entry_width = spec.entry_format.width
+            scale = [Piece(self.mux_ns(octaves)), Piece(self.delay("add", entry_width + 1))]
+            if spec.reciprocal_max > spec.out_format.max_raw:
+                scale.append(Piece(self.delay("minmax", entry_width)))
+            if spec.negated:
+                scale.append(Piece(self.delay("add", spec.out_format.width)))
+        else:
+            scale = [Piece(scale_ns)]
+        return [*index, *self.rom_pieces(op, read_ns), *scale]
 
     def table_parts(self, op: Operation) -> tuple[float, float] | None:
         """A ``sym.lut`` as (index computation, ROM read) delays, for a table too slow for one
@@ -524,6 +651,16 @@ def interp_bits(op: Operation) -> int:
     attr = op.properties.get("interp_bits") or op.attributes.get("interp_bits")
     value = getattr(attr, "value", None)
     return int(value.data) if value is not None else 0
+
+
+def rom_index_bits(op: Operation) -> int:
+    """Width of a ``sym.lut``'s ROM index as convert-sym-to-hw builds it: one more bit for an
+    interpolating table whose index is clamped (it reads the last edge too)."""
+    entries = table_entries(op)
+    spec = getattr(op, "spec", None)
+    if interp_bits(op) and spec is not None and not spec.wraps:
+        return max(1, entries.bit_length())
+    return max(1, (entries - 1).bit_length())
 
 
 def table_entries(op: Operation) -> int:
