@@ -5,18 +5,29 @@ An interpolating, exponent or normalized table was one operation the schedule co
 ``exp`` with its range reduction was refused at 5 ns on xcup and at 20 ns on ECP5. Now each is
 cut into its pieces (index, ROM reads, then the interpolation, the exponent's scaling or the
 reciprocal's shift back), chained while they fit a period, registered between stages.
+
+Where even a piece is longer than a period (2.5 ns on xcup), the schedule cuts further: the
+index after its product by the scale and after its offset (``index_cut``), the ROM read into
+banks read apart and a mux among them (``rom_banks``), exp's and the reciprocal's tails into
+their clamps, rounding and saturation (``tail_cut``); a DSP product's piece spans the stages
+it needs, its registers being the DSP block's own.
 """
 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import symc
+from symc.delays import load
 from symc.dialects import sym
 from symc.frontend.errors import SymcError
+
+JET = (Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "jet_tagging_pysr"
+       / "final_expressions.tsv")
 
 CASES = {
     "auto_sin_5ns": ("sin(x0)*x1", dict(inputs={"x0": (-3, 3), "x1": (-1, 1)},
@@ -34,6 +45,25 @@ CASES = {
     "negative_reciprocal_4ns": ("x1/x0", dict(inputs={"x0": (-6, -0.2), "x1": (-1, 1)},
                                               precision="ap_fixed<18,8>", clock_ns=4.0)),
 }
+
+FAST = {
+    "sin_2ns5": ("sin(x0)*x1", dict(inputs={"x0": (-3, 3), "x1": (-1, 1)}, clock_ns=2.5)),
+    "hls4ml_sin_2ns5": ("sin(x0)*x1", dict(inputs={"x0": (-3, 3), "x1": (-1, 1)},
+                                           clock_ns=2.5, tables={"*": {"indexing": "hls4ml"}},
+                                           reset=True)),
+    "tanh_2ns5": ("tanh(x0) + x1", dict(inputs={"x0": (-3, 3), "x1": (-1, 1)}, clock_ns=2.5)),
+    "auto_sin_2ns5": ("sin(x0)*x1", dict(inputs={"x0": (-3, 3), "x1": (-1, 1)},
+                                         precision="auto", max_error=1e-3, clock_ns=2.5)),
+    "exp_2ns5": ("exp(x0) + x1", dict(inputs={"x0": (-3, 3), "x1": (-1, 1)}, clock_ns=2.5)),
+    "auto_exp_2ns5": ("exp(x0)", dict(inputs={"x0": (-3, 3)}, precision="auto",
+                                      max_error=1e-2, clock_ns=2.5)),
+    "reciprocal_2ns5": ("x1/x0", dict(inputs={"x0": (0.5, 6), "x1": (-1, 1)},
+                                      precision="ap_fixed<18,8>", clock_ns=2.5)),
+    "negative_reciprocal_2ns5": ("x1/x0", dict(inputs={"x0": (-6, -0.2), "x1": (-1, 1)},
+                                               precision="ap_fixed<18,8>", clock_ns=2.5)),
+}
+"""Tables that need the finer cuts: every one of them at 2.5 ns on xcup."""
+CASES.update(FAST)
 
 
 def _pieces(design: symc.Design) -> list[list[int]]:
@@ -54,6 +84,46 @@ def test_a_table_too_slow_for_a_period_is_cut_into_pieces(case):
     # Every stage meets the period in the model.
     assert design.schedule is not None
     assert max(design.schedule.stage_ns) <= options["clock_ns"] + 1e-9
+
+
+@pytest.mark.parametrize("case", sorted(FAST))
+def test_at_2ns5_the_index_rom_and_tails_are_cut_further(case):
+    expr, options = FAST[case]
+    design = symc.compile(expr, **options)
+    luts = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
+    assert any("index_cut" in op.attributes or "rom_banks" in op.attributes
+               or "tail_cut" in op.attributes for op in luts)
+    model = load("xcup")
+    budget = options["clock_ns"] - model.register_ns
+    for op in luts:
+        pieces = model.table_segments(op)
+        stages = [a.value.data for a in op.attributes["segment_stages"].data]
+        assert pieces is not None and len(pieces) == len(stages)
+        for piece in pieces:
+            assert piece.ns <= budget + 1e-9 or piece.dsp
+    assert max(design.schedule.stage_ns) <= options["clock_ns"] + 1e-9
+
+
+def test_banks_cover_the_table():
+    # 1024 entries in banks of 256 on xcup (a 256-entry read fits 2.34 ns, 1024 does not).
+    design = symc.compile("sin(x0)", inputs={"x0": (-3, 3)}, clock_ns=2.5)
+    (lut,) = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
+    assert lut.attributes["rom_banks"].value.data == 2
+    model = load("xcup")
+    assert model.bank_read_ns(lut, 2) <= 2.34 < model.bank_read_ns(lut, 1)
+    for k in range(4):
+        assert f"_bank{k}" in design.verilog
+
+
+def test_the_jet_model_schedules_at_2ns5_on_xcup():
+    exprs = [line.split("\t")[1] for line in JET.read_text().splitlines()
+             if line and not line.startswith("#")] if JET.exists() else None
+    if exprs is None:
+        pytest.skip(f"{JET} is absent")
+    for options in (dict(), dict(precision="auto", max_error=1e-2)):
+        design = symc.compile(exprs, {f"x{i}": (-4.0, 4.0) for i in range(16)}, clock_ns=2.5,
+                              functions={"sc": "sin(x)*cos(x)"}, **options)
+        assert max(design.schedule.stage_ns) <= 2.5 + 1e-9
 
 
 def test_refusal_names_the_pieces():
