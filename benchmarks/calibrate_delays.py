@@ -48,6 +48,10 @@ CHAIN_SHAPES = ((22, 30), (22, 52), (23, 54), (24, 86), (20, 103))
 """Products built as chains of DSP blocks (``symc.delays.Cascade``, Xilinx only): 2 to 6
 blocks, the whole operand on the wide port."""
 CSD_CONSTANTS = (0x40, 0x48, 0x4A4, 0x5294, 0x52A5, 0x2AAA)  # 1 .. 6 nonzero signed digits
+MINMAX_IMPL = {"ecp5": "subtract", "xc7": "compare", "xcup": "compare"}
+"""How each family's min/max choose (symc.delays.DelayModel.minmax_impl), by measurement of
+both forms (16 bits): ECP5 2.74 ns by subtraction against 5.55 ns by comparison; xcup 2.02
+against 1.93 ns, xc7 5.07 against 4.26 ns."""
 MUX_INPUTS = (2, 4, 8, 16)
 """Inputs of the mux probes (16 bits each): the choice among a table's banks read apart."""
 TABLES = ((64, 16), (256, 16), (1024, 16), (256, 12), (1024, 12))
@@ -430,8 +434,10 @@ def table_kind(probe: Probe) -> str:
     return kind_of(lut)
 
 
-def probe_verilog(probe: Probe) -> tuple[str, list[tuple[str, int]], list[tuple[str, int]]]:
-    """Combinational Verilog of a probe, exactly as symc lowers it, and its ports."""
+def probe_verilog(probe: Probe, family: str = "xcup"
+                  ) -> tuple[str, list[tuple[str, int]], list[tuple[str, int]]]:
+    """Combinational Verilog of a probe, exactly as symc lowers it on ``family``, and its
+    ports."""
     if probe.kind == "rom":
         return rom_verilog(*probe.table)  # type: ignore[misc]
     if probe.kind == "mux":
@@ -455,7 +461,7 @@ def probe_verilog(probe: Probe) -> tuple[str, list[tuple[str, int]], list[tuple[
         return (design.verilog, [(p.name, p.format.width) for p in design.inputs],
                 [(p.name, p.format.width) for p in design.outputs])
     from xdsl.context import Context
-    from xdsl.dialects.builtin import Builtin
+    from xdsl.dialects.builtin import Builtin, StringAttr
     from xdsl.parser import Parser
 
     from symc.backends.verilog import module_to_verilog
@@ -468,6 +474,9 @@ def probe_verilog(probe: Probe) -> tuple[str, list[tuple[str, int]], list[tuple[
         ctx.load_dialect(factory())
     module = Parser(ctx, probe.mlir).parse_module()
     kernel = next(k for k in module.walk() if isinstance(k, sym.KernelOp))
+    for op in kernel.body.block.ops:
+        if isinstance(op, sym.MinOp | sym.MaxOp):
+            op.attributes["minmax_impl"] = StringAttr(MINMAX_IMPL[family])
     ins = [(n, a.type.format.width) for n, a in zip(kernel.inputs, kernel.body.block.args,
                                                     strict=True)]
     outs = [(n, v.type.format.width) for n, v in zip(kernel.outputs, kernel.output_op.operands,
@@ -489,7 +498,7 @@ def measure(args: tuple[Probe, str]) -> dict[str, Any]:
 def _measure(probe: Probe, family: str) -> dict[str, Any]:
     from symc.toolchain import nextpnr, yosys
 
-    verilog, ins, outs = probe_verilog(probe)
+    verilog, ins, outs = probe_verilog(probe, family)
     result: dict[str, Any] = {"kind": probe.kind, "x": probe.x, "label": probe.label}
     if family == "ecp5":
         harness, top = nextpnr.timing_harness("probe", ins, outs)
@@ -670,6 +679,7 @@ def fit(family: str, results: list[dict[str, Any]], source: str,
         # Vivado absorbs the registers after a product into the DSP blocks' MREG/PREG and
         # cascade (UG901, "Multipliers"); the ECP5 flow (yosys + nextpnr) does not.
         "dsp_pipeline": family != "ecp5",
+        "minmax_impl": MINMAX_IMPL[family],
         "dsp_shape": list(DSP_SHAPE[family]),
         "luts_per_dsp": round(LUTS_PER_DSP[family], 1),
         "csd_max_digits": max_digits,
@@ -753,7 +763,7 @@ def ecp5_table_crowding() -> dict[str, Any]:
     from symc.toolchain import nextpnr
 
     def period(probe: Probe, n: int) -> float:
-        verilog, ins, outs = probe_verilog(probe)
+        verilog, ins, outs = probe_verilog(probe, "ecp5")
         ports = ([f"input [{w * n - 1}:0] {name}" for name, w in ins]
                  + [f"output [{w * n - 1}:0] {name}" for name, w in outs])
         lines = [f"module crowd({', '.join(ports)});"]

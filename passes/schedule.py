@@ -156,6 +156,8 @@ class SymSchedulePass(PipelineOptions, ModulePass):
         clock)."""
         _check_fixed(kernel)
         for mul in kernel.body.block.ops:
+            if isinstance(mul, sym.MinOp | sym.MaxOp):
+                mul.attributes["minmax_impl"] = StringAttr(model.minmax_impl)
             if isinstance(mul, sym.MulOp):
                 mul.attributes["mul_impl"] = StringAttr(model.choose_mul_impl(mul, self.dsp))
                 # Shifts and adds too slow for one period: a DSP block, which can span
@@ -469,9 +471,17 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
     elif parts is not None:
         split = (f" (split, its partial products take {parts[0]:.2f} ns and their sum "
                  f"{parts[1]:.2f} ns)")
+    # The longest piece no cut divides (a DSP piece spans stages) is what bounds the clock.
+    if segments is not None and split.startswith(" (cut"):
+        longest = max([p.ns for p in segments if not p.dsp] or [0.0])
+    elif parts is not None:
+        longest = max(parts)
+    else:
+        longest = delay
     return (
         f"sym-schedule: a {clock_ns} ns clock is unreachable on {model.family}: {what} of "
         f"{widths} takes {delay:.2f} ns{split}, and a stage has "
         f"{clock_ns - model.register_ns:.2f} ns after the {model.register_ns:.2f} ns register "
-        "overhead; use a longer clock period or narrower formats"
+        f"overhead; its longest piece needs a {longest + model.register_ns:.2f} ns clock: use a "
+        "period at least that long, or narrower formats"
     )

@@ -180,6 +180,10 @@ class DelayModel:
     table_crowding: Linear | None = None
     """Extra delay of a table placed among other tables (of each half of a split one), in
     log2(tables in the kernel); None where not measured."""
+    minmax_impl: str = "compare"
+    """How ``sym.min``/``sym.max`` choose (their ``minmax_impl``): by a comparison, or by the
+    sign of a subtraction one bit wider (``subtract``, a carry chain), whichever the
+    calibration measured faster on the family; the ``minmax`` line is of that form."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DelayModel:
@@ -194,7 +198,8 @@ class DelayModel:
                     if "dsp_fanout" in data else None),
                    (Linear(float(data["table_crowding"]["a"]),
                            float(data["table_crowding"]["b"]))
-                    if "table_crowding" in data else None))
+                    if "table_crowding" in data else None),
+                   str(data.get("minmax_impl", "compare")))
 
     def delay(self, kind: str, x: float) -> float:
         if kind not in self.ops:
