@@ -366,9 +366,9 @@ def probes() -> list[Probe]:
     return out
 
 
-def rom_verilog(entries: int, width: int) -> tuple[str, list, list]:
-    """A bare ROM read (the last step of a table), as symc's HWBuilder emits it, filled with
-    a sine so that synthesis cannot simplify it away."""
+def _builder_probe(ins: list[tuple[str, int]], width: int, build) -> tuple[str, list, list]:  # noqa: ANN001
+    """Verilog of a module ``probe`` with input ports ``ins`` and one output ``y`` of
+    ``width`` bits, computed by ``build(builder, args)`` with symc's HWBuilder."""
     from xdsl.dialects import hw
     from xdsl.dialects.builtin import ArrayAttr, IntegerType, ModuleOp, StringAttr
     from xdsl.ir import Block, Region
@@ -376,43 +376,33 @@ def rom_verilog(entries: int, width: int) -> tuple[str, list, list]:
     from symc.backends.hw_builder import HWBuilder
     from symc.backends.verilog import module_to_verilog
 
-    bits = max(1, (entries - 1).bit_length())
-    block = Block(arg_types=[IntegerType(bits)])
-    values = [round((2 ** (width - 1) - 1) * math.sin(7 * i / entries)) for i in range(entries)]
-    out = HWBuilder(block).rom(values, width, block.args[0], "y")
-    block.add_op(hw.OutputOp([out]))
-    ports = ArrayAttr([
-        hw.ModulePort(StringAttr("x0"), IntegerType(bits), hw.DirectionAttr(hw.Direction.INPUT)),
-        hw.ModulePort(StringAttr("y"), IntegerType(width), hw.DirectionAttr(hw.Direction.OUTPUT)),
-    ])
+    block = Block(arg_types=[IntegerType(w) for _, w in ins])
+    block.add_op(hw.OutputOp([build(HWBuilder(block), list(block.args))]))
+    direction = hw.DirectionAttr
+    ports = ArrayAttr(
+        [hw.ModulePort(StringAttr(n), IntegerType(w), direction(hw.Direction.INPUT))
+         for n, w in ins]
+        + [hw.ModulePort(StringAttr("y"), IntegerType(width), direction(hw.Direction.OUTPUT))])
     module = ModuleOp([hw.HWModuleOp(StringAttr("probe"), hw.ModuleType(ports),
                                      Region(block))])
-    return module_to_verilog(module), [("x0", bits)], [("y", width)]
+    return module_to_verilog(module), ins, [("y", width)]
+
+
+def rom_verilog(entries: int, width: int) -> tuple[str, list, list]:
+    """A bare ROM read (the last step of a table), as symc's HWBuilder emits it, filled with
+    a sine so that synthesis cannot simplify it away."""
+    bits = max(1, (entries - 1).bit_length())
+    values = [round((2 ** (width - 1) - 1) * math.sin(7 * i / entries)) for i in range(entries)]
+    return _builder_probe([("x0", bits)], width,
+                          lambda b, args: b.rom(values, width, args[0], "y"))
 
 
 def mux_verilog(inputs: int, width: int) -> tuple[str, list, list]:
     """A mux among ``inputs`` values (the choice among a table's banks), as symc's HWBuilder
     emits it: a tree of 2:1 muxes on the select bits."""
-    from xdsl.dialects import hw
-    from xdsl.dialects.builtin import ArrayAttr, IntegerType, ModuleOp, StringAttr
-    from xdsl.ir import Block, Region
-
-    from symc.backends.hw_builder import HWBuilder
-    from symc.backends.verilog import module_to_verilog
-
     bits = max(1, (inputs - 1).bit_length())
-    block = Block(arg_types=[IntegerType(bits)] + [IntegerType(width)] * inputs)
-    out = HWBuilder(block).select(list(block.args[1:]), block.args[0], "y")
-    block.add_op(hw.OutputOp([out]))
     ins = [("s", bits)] + [(f"d{i}", width) for i in range(inputs)]
-    ports = ArrayAttr(
-        [hw.ModulePort(StringAttr(n), IntegerType(w), hw.DirectionAttr(hw.Direction.INPUT))
-         for n, w in ins]
-        + [hw.ModulePort(StringAttr("y"), IntegerType(width),
-                         hw.DirectionAttr(hw.Direction.OUTPUT))])
-    module = ModuleOp([hw.HWModuleOp(StringAttr("probe"), hw.ModuleType(ports),
-                                     Region(block))])
-    return module_to_verilog(module), ins, [("y", width)]
+    return _builder_probe(ins, width, lambda b, args: b.select(args[1:], args[0], "y"))
 
 
 def table_probe_design(probe: Probe):  # noqa: ANN201

@@ -23,7 +23,6 @@ location and the pass that would have removed it, before anything is rewritten.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -50,11 +49,10 @@ from symc.backends.shift_add import shift_add_product
 from symc.delays import (
     PIECE_BITS,
     Cascade,
+    bank_bits,
     constant_operand,
     mul_impl,
     product_pieces,
-    rom_index_bits,
-    table_entries,
     table_kind,
 )
 from symc.dialects import sym
@@ -466,15 +464,16 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
     def cut(values: list[SSAValue]) -> list[SSAValue]:
         return self.b.next_segment(values) if index_cut else values
 
+    product_width, offset_width = spec.index_widths(src.width)
     if spec.indexing == "hls4ml":
         # index = int((x - start) * mult): C's conversion truncates toward zero.
-        width = src.width + 1
+        width = offset_width
         diff = self.b.sub(self.b.resize(x, width, src.signed),
                           self.b.constant(spec.start_raw, width),
                           f"{name}_off")
         if multiplies:
             (diff,) = cut([diff])
-        width += abs(spec.mult_raw).bit_length() + 1
+        width = product_width
         product = self.b.mul(self.b.resize(diff, width, True),
                              self.b.constant(spec.mult_raw, width), f"{name}_scaled")
         (product,) = cut([product])
@@ -493,12 +492,12 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
     width = src.width + 1
     t = self.b.resize(x, width, src.signed)
     if spec.scale_raw != 1:
-        width += spec.scale_raw.bit_length() + 1
+        width = product_width
         t = self.b.mul(self.b.resize(t, width, True), self.b.constant(spec.scale_raw, width),
                        f"{name}_turns")
         if multiplies:
             (t,) = cut([t])
-    width = max(width, spec.start_raw.bit_length() + 2) + 1
+    width = offset_width
     diff = self.b.sub(self.b.resize(t, width, True), self.b.constant(spec.start_raw, width),
                       f"{name}_off")
     if spec.shift >= width:
@@ -731,12 +730,11 @@ def _rom_read(self: _KernelLowering, op: sym.LutOp, roms: list[tuple[list[int], 
     banks = attr.value.data if isinstance(attr, IntegerAttr) else 0
     if not banks:
         return [self.b.rom(values, width, index, name) for values, width, name in roms], carried
-    n = width_of(index)
-    assert n == rom_index_bits(op), (n, rom_index_bits(op))
-    low_bits = math.ceil(math.log2(max(2, table_entries(op)))) - banks
-    size, count = 1 << low_bits, 1 << (n - low_bits)
+    low_bits, select_bits = bank_bits(op, banks)
+    assert width_of(index) == low_bits + select_bits, (width_of(index), low_bits, select_bits)
+    size, count = 1 << low_bits, 1 << select_bits
     low = self.b.extract(index, 0, low_bits)
-    high = self.b.extract(index, low_bits, n - low_bits)
+    high = self.b.extract(index, low_bits, select_bits)
     read: list[list[SSAValue]] = []
     for values, width, name in roms:
         # The index never passes the last value: what pads the last bank is never read.

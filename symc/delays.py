@@ -386,13 +386,14 @@ class DelayModel:
         rom_ns = self.delay("rom", log_entries) + crowding
         rom = self.rom_pieces(op, rom_ns)
         k_width = 8
-        clamp_hi = self.delay("minmax", k_width)
-        amount = self.delay("minmax", k_width) + self.delay("add", k_width)
+        # k's clamps (each a minmax of k) and the shift amount (an add).
+        clamp_hi = floor = self.delay("minmax", k_width)
+        subtract = self.delay("add", k_width)
+        amount = floor + subtract
         if exponent:
             rom[-1] = Piece(max(rom[-1].ns, clamp_hi))
         segments += rom
         tail_cut = "tail_cut" in op.attributes
-        floor, subtract = self.delay("minmax", k_width), self.delay("add", k_width)
         if bits:
             width = entry_width + 1
             delta = self.delay("add", width + bits)
@@ -421,28 +422,18 @@ class DelayModel:
         subtraction (hls4ml: the rounding toward zero); the clamp to the table (none for a
         table whose index wraps). Each is a measured line of its own op kind."""
         spec = op.spec  # type: ignore[attr-defined]
-        width = _fmt(op.operands[0]).width + 1
-        multiplies = table_kind(op) == "table_mul"
-        pieces = []
+        src_width = _fmt(op.operands[0]).width
+        product_width, offset_width = spec.index_widths(src_width)
+        factor = product_width - (src_width + 1)
+        product = [Piece(self._dsp_product_ns(src_width + 1, factor) + self.fanout_ns(op),
+                         self.dsp_pipeline)] if table_kind(op) == "table_mul" else []
         if spec.indexing == "hls4ml":
-            factor = abs(spec.mult_raw).bit_length() + 1
-            pieces.append(Piece(self.delay("add", width)))
-            if multiplies:
-                pieces.append(Piece(self._dsp_product_ns(width, factor) + self.fanout_ns(op),
-                                    self.dsp_pipeline))
-            pieces.append(Piece(self.delay("add", width + factor)))
-            pieces.append(Piece(self.delay("minmax", width + factor)))
-            return pieces
-        if spec.scale_raw != 1:
-            factor = spec.scale_raw.bit_length() + 1
-            if multiplies:
-                pieces.append(Piece(self._dsp_product_ns(width, factor) + self.fanout_ns(op),
-                                    self.dsp_pipeline))
-            width += factor
-        width = max(width, spec.start_raw.bit_length() + 2) + 1
-        pieces.append(Piece(self.delay("add", width)))
+            return [Piece(self.delay("add", offset_width)), *product,
+                    Piece(self.delay("add", product_width)),
+                    Piece(self.delay("minmax", product_width))]
+        pieces = [*product, Piece(self.delay("add", offset_width))]
         if not spec.wraps:
-            pieces.append(Piece(self.delay("minmax", max(2, width - spec.shift))))
+            pieces.append(Piece(self.delay("minmax", max(2, offset_width - spec.shift))))
         return pieces
 
     def rom_pieces(self, op: Operation, rom_ns: float) -> list[Piece]:
@@ -453,8 +444,7 @@ class DelayModel:
         banks = attr.value.data if isinstance(attr, IntegerAttr) else 0
         if not banks:
             return [Piece(rom_ns)]
-        select = rom_index_bits(op) - (math.ceil(math.log2(max(2, table_entries(op)))) - banks)
-        return [Piece(self.bank_read_ns(op, banks)), Piece(self.mux_ns(select))]
+        return [Piece(self.bank_read_ns(op, banks)), Piece(self.mux_ns(bank_bits(op, banks)[1]))]
 
     def bank_read_ns(self, op: Operation, banks: int) -> float:
         """The read of one of ``2**banks`` banks of table ``op``'s ROM."""
@@ -462,14 +452,15 @@ class DelayModel:
         return self.delay("rom", log_entries) + self.crowding_ns(op)
 
     def rom_bank_bits(self, op: Operation, budget: float) -> int | None:
-        """The fewest ``b`` for which a bank of ``entries / 2**b`` and a mux of ``2**b``
-        both fit ``budget``; None when no ``b`` does or the model has no mux entry."""
+        """The fewest ``b`` for which a bank of ``entries / 2**b`` and the mux among the banks
+        (:func:`bank_bits`) both fit ``budget``; None when no ``b`` does or the model has no
+        mux entry."""
         if "mux" not in self.ops:
             return None
         log_entries = math.ceil(math.log2(max(2, table_entries(op))))
         for banks in range(1, log_entries):
             if (self.bank_read_ns(op, banks) <= budget + 1e-9
-                    and self.mux_ns(banks) <= budget + 1e-9):
+                    and self.mux_ns(bank_bits(op, banks)[1]) <= budget + 1e-9):
                 return banks
         return None
 
@@ -481,54 +472,49 @@ class DelayModel:
 
     def reciprocal_parts(self, op: Operation) -> tuple[float, float, float]:
         """A normalized reciprocal (convert-sym-to-hw's _reciprocal) as (index, ROM read,
-        scaling) delays. The index: the OR reductions that clamp the divisor (in parallel with)
-        the mux over its octaves, two more for the clamp (per bit a mux over that many inputs,
-        :meth:`mux_ns`, as the reductions are timed), after the negation of a negative
-        divisor. The ROM read. The shift back (a mux over the octaves), the
-        rounding add, the saturation if the output can overflow, and the sign."""
-        spec = op.spec  # type: ignore[attr-defined]
-        octave_lo, octave_hi = spec.octave_lo, spec.octave_hi
-        octaves = math.log2(octave_hi - octave_lo + 3)
-        width = _fmt(op.operands[0]).width
-        upper = math.log2(max(2, max(width - octave_hi - 2, octave_hi - octave_lo + 1)))
-        index_ns = self.fanout_ns(op) + max(self.mux_ns(upper), self.mux_ns(octaves))
-        index_ns += self.mux_ns(octaves)
-        entry_width = spec.entry_format.width
+        scaling) delays: the sums of :meth:`reciprocal_index` and :meth:`reciprocal_scale`,
+        and the ROM read."""
         read_ns = self.delay("rom", math.log2(max(2, table_entries(op)))) + self.crowding_ns(op)
-        scale_ns = self.mux_ns(octaves) + self.delay("add", entry_width + 1)
-        if spec.reciprocal_max > spec.out_format.max_raw:
-            scale_ns += self.delay("minmax", entry_width)
-        if spec.negated:
-            index_ns += self.delay("add", width)
-            scale_ns += self.delay("add", spec.out_format.width)
-        return index_ns, read_ns, scale_ns
+        return (sum(p.ns for p in self.reciprocal_index(op)), read_ns,
+                sum(p.ns for p in self.reciprocal_scale(op)))
 
-    def reciprocal_pieces(self, op: Operation) -> list[Piece]:
-        """A normalized reciprocal's pieces: :meth:`reciprocal_parts`, with ``index_cut``
-        its index cut after the negation and after the octave mux (the clamp's two muxes
-        last), with ``tail_cut`` its scaling after the shift back, the rounding and the
-        saturation (the sign last)."""
-        index_ns, read_ns, scale_ns = self.reciprocal_parts(op)
+    def reciprocal_index(self, op: Operation) -> list[Piece]:
+        """A normalized reciprocal's index, cut where ``index_cut`` cuts it: the negation of
+        a negative divisor; the OR reductions that clamp the divisor (in parallel with) the mux
+        over its octaves; the clamp's two muxes (per bit a mux over that many inputs,
+        :meth:`mux_ns`, as the reductions are timed)."""
         spec = op.spec  # type: ignore[attr-defined]
         octaves = math.log2(spec.octave_hi - spec.octave_lo + 3)
         width = _fmt(op.operands[0]).width
         upper = math.log2(max(2, max(width - spec.octave_hi - 2,
                                      spec.octave_hi - spec.octave_lo + 1)))
-        if "index_cut" in op.attributes:
-            index = [Piece(self.delay("add", width))] if spec.negated else []
-            index += [Piece(self.fanout_ns(op) + max(self.mux_ns(upper), self.mux_ns(octaves))),
-                      Piece(self.mux_ns(octaves))]
-        else:
-            index = [Piece(index_ns)]
-        if "tail_cut" in op.attributes:
-            entry_width = spec.entry_format.width
-            scale = [Piece(self.mux_ns(octaves)), Piece(self.delay("add", entry_width + 1))]
-            if spec.reciprocal_max > spec.out_format.max_raw:
-                scale.append(Piece(self.delay("minmax", entry_width)))
-            if spec.negated:
-                scale.append(Piece(self.delay("add", spec.out_format.width)))
-        else:
-            scale = [Piece(scale_ns)]
+        pieces = [Piece(self.delay("add", width))] if spec.negated else []
+        return pieces + [Piece(self.fanout_ns(op) + max(self.mux_ns(upper),
+                                                        self.mux_ns(octaves))),
+                         Piece(self.mux_ns(octaves))]
+
+    def reciprocal_scale(self, op: Operation) -> list[Piece]:
+        """A normalized reciprocal after its ROM read, cut where ``tail_cut`` cuts it: the
+        shift back (a mux over the octaves), the rounding add, the saturation if the output
+        can overflow, and the sign."""
+        spec = op.spec  # type: ignore[attr-defined]
+        entry_width = spec.entry_format.width
+        pieces = [Piece(self.mux_ns(math.log2(spec.octave_hi - spec.octave_lo + 3))),
+                  Piece(self.delay("add", entry_width + 1))]
+        if spec.reciprocal_max > spec.out_format.max_raw:
+            pieces.append(Piece(self.delay("minmax", entry_width)))
+        if spec.negated:
+            pieces.append(Piece(self.delay("add", spec.out_format.width)))
+        return pieces
+
+    def reciprocal_pieces(self, op: Operation) -> list[Piece]:
+        """A normalized reciprocal's pieces: its index (whole, or cut with ``index_cut``), its
+        ROM read (:meth:`rom_pieces`), its scaling (whole, or cut with ``tail_cut``)."""
+        index_ns, read_ns, scale_ns = self.reciprocal_parts(op)
+        index = (self.reciprocal_index(op) if "index_cut" in op.attributes
+                 else [Piece(index_ns)])
+        scale = (self.reciprocal_scale(op) if "tail_cut" in op.attributes
+                 else [Piece(scale_ns)])
         return [*index, *self.rom_pieces(op, read_ns), *scale]
 
     def table_parts(self, op: Operation) -> tuple[float, float] | None:
@@ -666,6 +652,13 @@ def rom_index_bits(op: Operation) -> int:
     if interp_bits(op) and spec is not None and not spec.wraps:
         return max(1, entries.bit_length())
     return max(1, (entries - 1).bit_length())
+
+
+def bank_bits(op: Operation, banks: int) -> tuple[int, int]:
+    """A ``sym.lut``'s ROM read in ``2**banks`` banks: (index bits each bank reads: banks of
+    ``2**(ceil(log2(entries)) - banks)`` entries, the index bits above them that pick one)."""
+    low = math.ceil(math.log2(max(2, table_entries(op)))) - banks
+    return low, rom_index_bits(op) - low
 
 
 def table_entries(op: Operation) -> int:

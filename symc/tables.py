@@ -283,6 +283,19 @@ class Table:
         """The index keeps only its low bits (periodic and exponent tables)."""
         return self.periodic or self.exponent
 
+    def index_widths(self, src_width: int) -> tuple[int, int]:
+        """The signed widths the index is computed in from a ``src_width``-bit argument
+        (convert-sym-to-hw; each holds its value exactly): (the product, the offset). ``bits``:
+        ``t = x * scale_raw`` first, then ``t - start_raw``; ``hls4ml``: ``x - start`` first,
+        then its product by ``mult_raw``."""
+        if self.indexing == "hls4ml":
+            offset = src_width + 1
+            return offset + abs(self.mult_raw).bit_length() + 1, offset
+        product = src_width + 1
+        if self.scale_raw != 1:
+            product += self.scale_raw.bit_length() + 1
+        return product, max(product, self.start_raw.bit_length() + 2) + 1
+
     @property
     def exp_min(self) -> int:
         """Exponent tables: the lowest ``k`` kept (``exp_bias - W_v``: every entry shifts out)."""
