@@ -737,6 +737,67 @@ def ecp5_dsp_fanout() -> dict[str, Any]:
                        + ", ".join(measured) + " ns")
 
 
+REGISTERED_FANOUT = (2, 4, 8, 16)
+"""Products sharing one operand in the ECP5 registered-DSP measurement."""
+
+
+def ecp5_dsp_registered(register_ns: float, add: Any) -> dict[str, Any]:
+    """The ECP5 product with the DSP block's input, pipeline and output registers on
+    (``symc.backends.ecp5_dsp``), measured by nextpnr between fabric registers.
+
+    Alone, the period bounds the paths inside the block (``inner_ns``); with an 18-bit adder
+    before an operand, what is left beyond the register overhead and the adder is the setup of
+    the block's input register (``in_ns``); with a 36-bit adder after the product, the
+    clock-to-output of its output register (``out_ns``). One operand shared by n products is
+    routed to n blocks: the extra delay of the input path, against log2(n), is ``fanout``.
+    """
+    from symc.backends import ecp5_dsp
+    from symc.toolchain import nextpnr
+
+    module = ecp5_dsp.module_name("probe")
+
+    def period(n: int = 1, before: bool = False, after: bool = False) -> float:
+        lines = [f"module probe(input clk, input [17:0] x, input [{18 * n - 1}:0] y, "
+                 f"input [35:0] z, output [{36 * n - 1}:0] q);",
+                 f"  wire [17:0] a = {'x + y[17:0]' if before else 'x'};"]
+        for i in range(n):
+            lines.append(f"  wire [35:0] p{i};")
+            lines.append(f"  {module} m{i}(.clk(clk), .rst(1'b0), .a(a), "
+                         f".b(y[{18 * i + 17}:{18 * i}]), .p(p{i}));")
+            lines.append(f"  assign q[{36 * i + 35}:{36 * i}] = "
+                         f"{f'p{i} + z' if after else f'p{i}'};")
+        lines.append("endmodule")
+        harness, wrapper = nextpnr.timing_harness(
+            "probe", [("x", 18), ("y", 18 * n), ("z", 36)], [("q", 36 * n)], clock="clk")
+        verilog = ecp5_dsp.wrapper_verilog(module) + "\n".join(lines) + "\n" + harness
+        from symc.toolchain import yosys
+
+        _, netlist = yosys.synthesize(verilog, wrapper, "ecp5", netlist=True)
+        assert netlist is not None
+        return 1000.0 / nextpnr.place_and_route(netlist, freq_mhz=250).fmax_mhz
+
+    alone = period()
+    before = period(before=True)
+    after = period(after=True)
+    points, measured = [], []
+    for n in REGISTERED_FANOUT:
+        shared = period(n)
+        points.append((math.log2(n), round(max(0.0, shared - alone), 3)))
+        measured.append(f"x{n}: {shared:.2f}")
+    fanout = _extra_line(points, "log2(products the shared operand feeds)", "")
+    return {
+        "cycles": ecp5_dsp.CYCLES,
+        "inner_ns": round(max(0.0, alone - register_ns), 3),
+        "in_ns": round(max(0.0, before - register_ns - add(19)), 3),
+        "out_ns": round(max(0.0, after - register_ns - add(37)), 3),
+        "fanout": {k: fanout[k] for k in ("a", "b", "x", "points")},
+        "source": f"nextpnr-ecp5 ({nextpnr.SPEED} speed), a registered MULT18X18D between fabric "
+                  f"registers: alone {alone:.3f} ns; an 18-bit adder before it {before:.3f} ns; "
+                  f"a 36-bit adder after it {after:.3f} ns; one operand shared by "
+                  + ", ".join(measured) + " ns",
+    }
+
+
 CROWDING_PROBES = (("rom256x16", (1, 4, 16, 32)), ("table64x16_bits", (1, 4, 16, 32)),
                    ("table256x16_hls4ml", (1, 4, 16, 32)))
 """(probe label, copies) of the ECP5 table crowding measurement."""
@@ -779,6 +840,13 @@ def ecp5_table_crowding() -> dict[str, Any]:
                        "speed): " + ", ".join(measured) + " ns")
 
 
+def registered_dsp(data: dict[str, Any]) -> dict[str, Any]:
+    from symc.delays import Linear
+
+    add = data["ops"]["add"]
+    return ecp5_dsp_registered(data["register_ns"], Linear(add["a"], add["b"]))
+
+
 def block_rom(family: str, data: dict[str, Any]) -> dict[str, Any]:
     if family == "ecp5":
         from symc.delays import Linear
@@ -800,6 +868,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure only the block RAM read and update that entry")
     parser.add_argument("--dsp-fanout", action="store_true",
                         help="measure only the ECP5 DSP fan-out and update that entry")
+    parser.add_argument("--dsp-registered", action="store_true",
+                        help="measure only the ECP5 registered DSP product and update that "
+                             "entry")
     parser.add_argument("--table-crowding", action="store_true",
                         help="measure only the ECP5 table crowding and update that entry")
     parser.add_argument("--only", nargs="*", default=None, metavar="PREFIX",
@@ -810,6 +881,7 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(args.out) / f"delays_{family}.json"
         # One entry measured again, the rest of the file kept.
         entry = next((key for key, on in (("dsp_fanout", args.dsp_fanout),
+                                          ("dsp_registered", args.dsp_registered),
                                           ("table_crowding", args.table_crowding),
                                           ("block_rom", args.block_rom)) if on), None)
         if entry is not None:
@@ -818,6 +890,8 @@ def main(argv: list[str] | None = None) -> int:
             data = json.loads(path.read_text())
             if entry == "block_rom":
                 data[entry] = block_rom(family, data)
+            elif entry == "dsp_registered":
+                data[entry] = registered_dsp(data)
             else:
                 data[entry] = {"dsp_fanout": ecp5_dsp_fanout,
                                "table_crowding": ecp5_table_crowding}[entry]()
@@ -835,7 +909,7 @@ def main(argv: list[str] | None = None) -> int:
                 results = [r for r in results if r["label"] not in labels]
                 results += [r for r in fresh if "error" not in r]
             data = fit(family, results, old["source"], old["tools"])
-            for key in ("block_rom", "dsp_fanout", "table_crowding"):
+            for key in ("block_rom", "dsp_fanout", "dsp_registered", "table_crowding"):
                 if key in old:
                     data[key] = old[key]
         else:
@@ -843,6 +917,7 @@ def main(argv: list[str] | None = None) -> int:
             data["block_rom"] = block_rom(family, data)
             if family == "ecp5":
                 data["dsp_fanout"] = ecp5_dsp_fanout()
+                data["dsp_registered"] = registered_dsp(data)
                 data["table_crowding"] = ecp5_table_crowding()
         path.write_text(json.dumps(data, indent=1) + "\n")
         print(f"wrote {path}")

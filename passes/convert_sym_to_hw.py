@@ -43,6 +43,7 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
+from symc.backends import ecp5_dsp
 from symc.backends.hw_builder import Bit, HWBuilder, width_of
 from symc.backends.pipeline import StagedValues
 from symc.backends.shift_add import shift_add_product
@@ -80,6 +81,9 @@ class ConvertSymToHWPass(ModulePass):
             Rewriter.replace_op(kernel, module, new_results=[])
             for extern in lowering.values.externs:  # block ROMs (symc/backends/block_rom.py)
                 op.body.block.insert_op_before(extern, module)
+            if lowering.values.dsp_registered:  # symc/backends/ecp5_dsp.py
+                op.body.block.insert_op_before(ecp5_dsp.extern(lowering.values.dsp_module),
+                                               module)
 
 
 # --- totality ---------------------------------------------------------------------------------
@@ -217,6 +221,8 @@ class _KernelLowering:
             x = op.rhs if const[0] == 0 else op.lhs
             return shift_add_product(self.b, self.values[x], _fmt(x).signed, const[1],
                                      fmt.width, name)
+        if "dsp_registers" in op.attributes:
+            return _registered_product(self, op, name)
         if self.b.stage_break is not None:
             return _split_product(self, op, name)
         if "cascade_pieces" in op.attributes:
@@ -399,6 +405,59 @@ def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
         pairs = [self.b.add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
         terms = pairs + terms[len(terms) - len(terms) % 2:]
     return terms[0]
+
+
+def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
+    """A product in DSP blocks with their own registers (``dsp_registers``, see sym-schedule
+    and :mod:`symc.backends.ecp5_dsp`): each operand whole when it fits a block's signed
+    18-bit port, else in 17-bit pieces (``symc.delays.product_pieces``); each pair of pieces
+    multiplied by one block, its operands read in the op's stage, its 36-bit signed product
+    ``cycles`` stages later, where the products, shifted to their places, are summed as
+    ``_split_product`` sums them. Exact modulo ``2**width``."""
+    attr = op.attributes["dsp_registers"]
+    if not (isinstance(attr, IntegerAttr) and attr.value.data == ecp5_dsp.CYCLES):
+        raise SymcError(f"convert-sym-to-hw: dsp_registers on {op.name} must be "
+                        f"{ecp5_dsp.CYCLES}, the registers of symc's DSP block")
+    width = _fmt(op.result).width
+
+    def pieces(value: SSAValue) -> list[tuple[SSAValue, bool, int]]:
+        fmt, raw = _fmt(value), self.values[value]
+        port = ecp5_dsp.PORT_BITS - (not fmt.signed)
+        sizes = [fmt.width] if fmt.width <= port else product_pieces(fmt.width)
+        out, low = [], 0
+        for i, size in enumerate(sizes):
+            top = i == len(sizes) - 1
+            out.append((self.b.extract(raw, low, size), fmt.signed and top, low))
+            low += size
+        return out
+
+    lhs, rhs = pieces(op.lhs), pieces(op.rhs)
+    terms = []
+    for a, a_signed, a_shift in lhs:
+        for b, b_signed, b_shift in rhs:
+            if a_shift + b_shift >= width:
+                continue
+            product = self.values.registered_product(
+                self.b.resize(a, ecp5_dsp.PORT_BITS, a_signed),
+                self.b.resize(b, ecp5_dsp.PORT_BITS, b_signed), f"{name}_dsp")
+            # The block's 36 bits hold the exact product in two's complement.
+            terms.append(self.b.resize(product, width, True, shift=a_shift + b_shift))
+    stage = self.values.stage + ecp5_dsp.CYCLES
+    sums = op.attributes.get("sum_stages")
+    levels = ([a.value.data for a in sums.data]  # type: ignore[attr-defined]
+              if isinstance(sums, ArrayAttr) else [])
+    levels_needed = (len(terms) - 1).bit_length()
+    if len(levels) != levels_needed:
+        raise SymcError(f"convert-sym-to-hw: {op.name} sums {len(terms)} block products in "
+                        f"{levels_needed} levels; sum_stages gives {len(levels)}")
+    self.values.stage = stage
+    for level in levels:  # a balanced tree of adders, as sym-schedule times it
+        if level > self.values.stage:
+            terms = [self.values.delayed(t, self.values.stage, level) for t in terms]
+            self.values.stage = level
+        pairs = [self.b.add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
+        terms = pairs + terms[len(terms) - len(terms) % 2:]
+    return self.b.resize(terms[0], width, True, name)
 
 
 def _cascade_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:

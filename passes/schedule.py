@@ -28,12 +28,18 @@ product and sum, the exponent's shift and rounding, or the reciprocal's shift ba
 while they fit, with registers between stages (``segment_stages``: the stage of each piece).
 On ECP5, a DSP product slower than a period is cut likewise when each half fits
 (``DelayModel.mul_parts``): one-block partial products of 17-bit pieces in one stage, their
-sum in the next (``sum_stage``). And on the Xilinx families
-(``DelayModel.dsp_pipeline``): a DSP multiplier too wide for one period (one that spans several
-DSP blocks) gets ``ceil(delay / period)`` stages to itself, and the registers after it are the
-DSP blocks' own pipeline registers (MREG/PREG and the cascade), where Vivado places a product's
-pipeline registers (UG901, "Multipliers"); ECP5 has no such absorption in its flow (its
-products are cut, above).
+sum in the next (``sum_stage``). When even a piece is too slow, the product uses the blocks'
+own input, pipeline and output registers (``DelayModel.dsp_registered``, instantiated by
+:mod:`symc.backends.ecp5_dsp`): ``dsp_registers = 3`` on the op, its operands chained into the
+input registers at the end of its ``stage`` (their setup, with the fan-out of a shared
+operand, must fit what is left of it), its result ready three stages later, after the output
+registers and, for a product wider than one block, the sum of the blocks' products (its adder
+levels in ``sum_stages``, registered between stages where two levels do not fit). And on the
+Xilinx families (``DelayModel.dsp_pipeline``): a DSP multiplier too wide for one period (one
+that spans several DSP blocks) gets ``ceil(delay / period)`` stages to itself, and the
+registers after it are the DSP blocks' own pipeline registers (MREG/PREG and the cascade),
+where Vivado places a product's pipeline registers (UG901, "Multipliers"); yosys makes no such
+absorption on ECP5, hence the instances there.
 
 Tables in block RAM (``roms``): with ``block`` every plain table (no interpolation, no exponent
 scaling) is split at the RAM's address register: its index (plus the RAM's address setup
@@ -249,7 +255,7 @@ class SymSchedulePass(PipelineOptions, ModulePass):
             stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
             start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
             for key in ("rom_impl", "rom_stage", "sum_stage", "segment_stages", "index_cut",
-                        "rom_banks", "tail_cut"):
+                        "rom_banks", "tail_cut", "dsp_registers", "sum_stages"):
                 op.attributes.pop(key, None)
             block = (model.block_rom_parts(op) is not None if blocks is None
                      else op in blocks) and self.roms != "logic" and isinstance(op, sym.LutOp)
@@ -300,6 +306,41 @@ class SymSchedulePass(PipelineOptions, ModulePass):
                     parts = model.mul_parts(op)
                 if parts is not None and max(parts) <= budget:
                     pass  # index / partial products in one stage, ROM / sum in the next
+                elif (registered := model.dsp_registered) is not None and (
+                        model.registered_pieces(op) is not None):
+                    # The DSP blocks' own registers (ECP5): the operands enter the input
+                    # registers at the end of this stage (chained while their setup fits),
+                    # the result leaves the output registers ``cycles`` stages later.
+                    # Wider than one block: the blocks' products summed after the output
+                    # registers, a register between adder levels where two do not fit.
+                    in_ns, levels = model.registered_in_ns(op), model.registered_sum_levels(op)
+                    out_ns = registered.out_ns
+                    if max([in_ns, out_ns, registered.inner_ns, *levels]) > budget + 1e-9:
+                        raise SymcError(_too_slow(op, delay, clock_ns, model,
+                                                  (in_ns, out_ns + max(levels, default=0.0)),
+                                                  registered=True))
+                    if start + in_ns > budget + 1e-9:
+                        stage, start = stage + 1, 0.0
+                    op.attributes["stage"] = IntegerAttr(stage, 64)
+                    op.attributes["dsp_registers"] = IntegerAttr(registered.cycles, 64)
+                    stage_ns[stage] = max(stage_ns.get(stage, 0.0), start + in_ns)
+                    for extra in range(1, registered.cycles):
+                        stage_ns[stage + extra] = max(stage_ns.get(stage + extra, 0.0),
+                                                      registered.inner_ns)
+                    done, end = stage + registered.cycles, out_ns
+                    sums = []
+                    for level in levels:
+                        if end + level > budget + 1e-9:
+                            done, end = done + 1, 0.0
+                        sums.append(done)
+                        end += level
+                        stage_ns[done] = max(stage_ns.get(done, 0.0), end)
+                    stage_ns[done] = max(stage_ns.get(done, 0.0), end)
+                    if sums:
+                        op.attributes["sum_stages"] = ArrayAttr([IntegerAttr(v, 64) for v in sums])
+                    for result in op.results:
+                        ready[result] = (done, end)
+                    continue
                 elif model.dsp_pipeline and isinstance(op, sym.MulOp) and mul_impl(op) == "dsp":
                     spans = math.ceil(delay / budget - 1e-9)
                 else:
@@ -453,7 +494,7 @@ def _check_fixed(kernel: sym.KernelOp) -> None:
 
 
 def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
-              parts: tuple[float, float] | None = None) -> str:
+              parts: tuple[float, float] | None = None, registered: bool = False) -> str:
     hint = op.results[0].name_hint if op.results and op.results[0].name_hint else None
     what = f"'{op.name}'" + (f" (%{hint})" if hint else "")
     widths = ", ".join(str(v.type.format) for v in op.operands  # type: ignore[attr-defined]
@@ -468,6 +509,9 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
                  + " ns: index, ROM reads, then the rest)")
     elif parts is not None and op.name == "sym.lut":
         split = f" (split, its index takes {parts[0]:.2f} ns and its ROM {parts[1]:.2f} ns)"
+    elif parts is not None and registered:
+        split = (f" (in the DSP blocks' registers, the path into them takes {parts[0]:.2f} ns "
+                 f"and the path out {parts[1]:.2f} ns)")
     elif parts is not None:
         split = (f" (split, its partial products take {parts[0]:.2f} ns and their sum "
                  f"{parts[1]:.2f} ns)")

@@ -154,6 +154,29 @@ class Linear:
 
 
 @dataclass(frozen=True)
+class RegisteredDsp:
+    """A DSP product with the block's own input, pipeline and output registers
+    (:mod:`symc.backends.ecp5_dsp`): its operands enter the input registers at the end of
+    one stage and its result leaves the output register ``cycles`` stages later."""
+
+    cycles: int
+    in_ns: float
+    """Setup of the block's input register beyond a fabric register's."""
+    out_ns: float
+    """Clock-to-output of its output register beyond a fabric register's."""
+    inner_ns: float
+    """The paths inside the block, register to register."""
+    fanout: Linear
+    """Extra input delay when the operand also feeds other products, in log2(products)."""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RegisteredDsp:
+        return cls(int(data["cycles"]), float(data["in_ns"]), float(data["out_ns"]),
+                   float(data["inner_ns"]),
+                   Linear(float(data["fanout"]["a"]), float(data["fanout"]["b"])))
+
+
+@dataclass(frozen=True)
 class DelayModel:
     """The delays of one family; see the module docstring."""
 
@@ -180,6 +203,9 @@ class DelayModel:
     table_crowding: Linear | None = None
     """Extra delay of a table placed among other tables (of each half of a split one), in
     log2(tables in the kernel); None where not measured."""
+    dsp_registered: RegisteredDsp | None = None
+    """Where the flow does not pipeline DSP products itself (ECP5), a product slower than a
+    period may instead use the block's own registers; None where not measured."""
     minmax_impl: str = "compare"
     """How ``sym.min``/``sym.max`` choose (their ``minmax_impl``): by a comparison, or by the
     sign of a subtraction one bit wider (``subtract``, a carry chain), whichever the
@@ -199,6 +225,8 @@ class DelayModel:
                    (Linear(float(data["table_crowding"]["a"]),
                            float(data["table_crowding"]["b"]))
                     if "table_crowding" in data else None),
+                   (RegisteredDsp.from_json(data["dsp_registered"])
+                    if "dsp_registered" in data else None),
                    str(data.get("minmax_impl", "compare")))
 
     def delay(self, kind: str, x: float) -> float:
@@ -298,12 +326,49 @@ class DelayModel:
         depth = math.ceil(math.log2(count))
         return one + self.fanout_ns(op), depth * self.delay("add", _fmt(op.result).width)
 
+    def registered_pieces(self, op: Operation) -> tuple[list[int], list[int]] | None:
+        """The operand pieces of a DSP product built from registered blocks
+        (``dsp_registered``): each operand whole when it fits the block's signed port (a
+        signed one of up to 18 bits, an unsigned one of up to 17), else its
+        :func:`product_pieces`; one block per pair of pieces. None where the model has no
+        registered blocks, or for any other op."""
+        if (self.dsp_registered is None or not isinstance(op, sym.MulOp)
+                or mul_impl(op) != "dsp"):
+            return None
+
+        def pieces(fmt: FixedFormat) -> list[int]:
+            port = self.dsp_shape[0] - (not fmt.signed)
+            return [fmt.width] if fmt.width <= port else product_pieces(fmt.width)
+
+        return pieces(_fmt(op.lhs)), pieces(_fmt(op.rhs))
+
+    def registered_in_ns(self, op: Operation) -> float:
+        """The input setup of a registered product (``registered_pieces``), with the
+        fan-out of an operand shared with other DSP products."""
+        assert self.dsp_registered is not None
+        fed = max(self.dsp_fed(op), self.dsp_blocks_of(op))
+        extra = self.dsp_registered.fanout(math.log2(fed)) if fed > 1 else 0.0
+        return self.dsp_registered.in_ns + extra
+
+    def registered_sum_levels(self, op: Operation) -> list[float]:
+        """After the output registers of a registered product: the levels of the balanced
+        tree of adders summing its blocks' shifted products (none for one block), each
+        level's delay in ns."""
+        pieces = self.registered_pieces(op)
+        assert pieces is not None
+        count = len(pieces[0]) * len(pieces[1])
+        depth = math.ceil(math.log2(count)) if count > 1 else 0
+        return [self.delay("add", _fmt(op.results[0]).width)] * depth
+
     def dsp_blocks_of(self, op: Operation) -> int:
         """DSP blocks ``op`` takes: a DSP product's, one for a table whose index multiplies
         (a value by a constant scale, one block), none otherwise."""
         if isinstance(op, sym.MulOp) and mul_impl(op) == "dsp":
             if (chain := self.cascade(op)) is not None:
                 return len(chain.pieces)
+            if "dsp_registers" in op.attributes and (
+                    pieces := self.registered_pieces(op)) is not None:
+                return len(pieces[0]) * len(pieces[1])
             return self.dsp_blocks(_fmt(op.lhs).width, _fmt(op.rhs).width)
         if op.name == "sym.lut" and table_kind(op) == "table_mul":
             return 1

@@ -28,6 +28,7 @@ from xdsl.dialects import hw, seq
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, IntegerType, StringAttr
 from xdsl.ir import Block, Operation, SSAValue
 
+from symc.backends import ecp5_dsp
 from symc.backends.block_rom import BlockRoms
 from symc.backends.hw_builder import HWBuilder
 from symc.dialects import sym
@@ -72,6 +73,8 @@ class StagedValues:
         self._control: list[tuple[str, SSAValue]] = []
         self.block_roms = BlockRoms(kernel.sym_name.data)
         self.externs: list[hw.HWModuleExternOp] = []
+        self.dsp_module = ecp5_dsp.module_name(kernel.sym_name.data)
+        self.dsp_registered = False  # instances of it made
 
     # --- the dict interface the lowering uses ------------------------------------------------
 
@@ -143,6 +146,17 @@ class StagedValues:
             return held
 
         return register
+
+    def registered_product(self, a: SSAValue, b: SSAValue, name: str) -> SSAValue:
+        """The 36-bit signed product of the 18-bit ``a`` and ``b`` from a DSP block with its
+        own registers (:mod:`symc.backends.ecp5_dsp`): ``a`` and ``b`` as read in the current
+        stage, the result ``CYCLES`` stages later. Cleared by the pipeline's reset."""
+        assert self.builder is not None
+        reset = self.reset_port if self.reset else self.builder.constant(0, 1)
+        instance = ecp5_dsp.instance(self.dsp_module, name, self.clock, reset, a, b)
+        self.block.add_op(instance)
+        self.dsp_registered = True
+        return instance.results[0]
 
     # --- registers ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
 from symc.backends.block_rom import block_rom_verilog
+from symc.backends.ecp5_dsp import dsp_verilog
 from symc.toolchain.circt import export_verilog
 
 
@@ -25,6 +26,7 @@ def print_module(module: ModuleOp) -> str:
 
 def module_to_verilog(module: ModuleOp, text: str | None = None) -> str:
     """SystemVerilog for a module holding one ``hw.module`` (``text``: the module already
-    printed), followed by the block ROM modules it instantiates, which symc prints itself."""
-    return export_verilog(print_module(module) if text is None else text) + block_rom_verilog(
-        module)
+    printed), followed by the block ROM and DSP modules it instantiates, which symc prints
+    itself."""
+    return (export_verilog(print_module(module) if text is None else text)
+            + block_rom_verilog(module) + dsp_verilog(module))

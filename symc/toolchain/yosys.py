@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from symc.backends import ecp5_dsp
 from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
 from symc.toolchain.status import step
@@ -195,6 +196,9 @@ def synthesize(
     """Synthesize ``verilog`` for ``family``; return its resources and, if asked, the netlist
     (yosys JSON, for nextpnr or for timing a Xilinx netlist). ``label``: see :func:`run`."""
     out_json = "netlist.json" if netlist else None
+    if family != "ecp5":
+        # The ECP5 DSP primitive of a design scheduled for ECP5, as symc models it.
+        verilog = ecp5_dsp.with_model(verilog)
     _, texts = run(
         synth_script(family, top, dsp, out_json),
         {"design.sv": verilog},
