@@ -407,42 +407,52 @@ def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
     return terms[0]
 
 
-def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
-    """A product in DSP blocks with their own registers (``dsp_registers``, see sym-schedule
-    and :mod:`symc.backends.ecp5_dsp`): each operand whole when it fits a block's signed
-    18-bit port, else in 17-bit pieces (``symc.delays.product_pieces``); each pair of pieces
-    multiplied by one block, its operands read in the op's stage, its 36-bit signed product
-    ``cycles`` stages later, where the products, shifted to their places, are summed as
-    ``_split_product`` sums them. Exact modulo ``2**width``."""
-    attr = op.attributes["dsp_registers"]
-    if not (isinstance(attr, IntegerAttr) and attr.value.data == ecp5_dsp.CYCLES):
-        raise SymcError(f"convert-sym-to-hw: dsp_registers on {op.name} must be "
-                        f"{ecp5_dsp.CYCLES}, the registers of symc's DSP block")
-    width = _fmt(op.result).width
+def _registered_terms(self: _KernelLowering, a: SSAValue, a_signed: bool, b: SSAValue,
+                      b_signed: bool, width: int, name: str) -> list[SSAValue]:
+    """The products of DSP blocks with their own registers (:mod:`symc.backends.ecp5_dsp`)
+    whose sum is ``a * b`` modulo ``2**width``: each operand (raw, as read in the current
+    stage) whole when it fits a block's signed 18-bit port, else in 17-bit pieces
+    (``symc.delays.product_pieces``: the low ones unsigned, the top one signed when its
+    operand is); one block per pair of pieces, its 36-bit two's-complement product shifted to
+    its place. They are ready ``ecp5_dsp.CYCLES`` stages after the current one."""
 
-    def pieces(value: SSAValue) -> list[tuple[SSAValue, bool, int]]:
-        fmt, raw = _fmt(value), self.values[value]
-        port = ecp5_dsp.PORT_BITS - (not fmt.signed)
-        sizes = [fmt.width] if fmt.width <= port else product_pieces(fmt.width)
+    def pieces(raw: SSAValue, signed: bool) -> list[tuple[SSAValue, bool, int]]:
+        port = ecp5_dsp.PORT_BITS - (not signed)
+        sizes = [width_of(raw)] if width_of(raw) <= port else product_pieces(width_of(raw))
         out, low = [], 0
         for i, size in enumerate(sizes):
             top = i == len(sizes) - 1
-            out.append((self.b.extract(raw, low, size), fmt.signed and top, low))
+            out.append((self.b.extract(raw, low, size), signed and top, low))
             low += size
         return out
 
-    lhs, rhs = pieces(op.lhs), pieces(op.rhs)
     terms = []
-    for a, a_signed, a_shift in lhs:
-        for b, b_signed, b_shift in rhs:
-            if a_shift + b_shift >= width:
+    for x, x_signed, x_shift in pieces(a, a_signed):
+        for y, y_signed, y_shift in pieces(b, b_signed):
+            if x_shift + y_shift >= width:
                 continue
             product = self.values.registered_product(
-                self.b.resize(a, ecp5_dsp.PORT_BITS, a_signed),
-                self.b.resize(b, ecp5_dsp.PORT_BITS, b_signed), f"{name}_dsp")
-            # The block's 36 bits hold the exact product in two's complement.
-            terms.append(self.b.resize(product, width, True, shift=a_shift + b_shift))
-    stage = self.values.stage + ecp5_dsp.CYCLES
+                self.b.resize(x, ecp5_dsp.PORT_BITS, x_signed),
+                self.b.resize(y, ecp5_dsp.PORT_BITS, y_signed), f"{name}_dsp")
+            terms.append(self.b.resize(product, width, True, shift=x_shift + y_shift))
+    return terms
+
+
+def _sum_level(self: _KernelLowering, terms: list[SSAValue]) -> list[SSAValue]:
+    """One level of the balanced tree of adders that sym-schedule times."""
+    pairs = [self.b.add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
+    return pairs + terms[len(terms) - len(terms) % 2:]
+
+
+def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
+    """A product in DSP blocks with their own registers (``dsp_registers``, see sym-schedule):
+    :func:`_registered_terms` of its operands, read in the op's stage; their sum after the
+    blocks' output registers, its adder levels in ``sum_stages`` (registered between two
+    stages). Exact modulo ``2**width``."""
+    _check_dsp_registers(op)
+    width = _fmt(op.result).width
+    terms = _registered_terms(self, self.values[op.lhs], _fmt(op.lhs).signed,
+                              self.values[op.rhs], _fmt(op.rhs).signed, width, name)
     sums = op.attributes.get("sum_stages")
     levels = ([a.value.data for a in sums.data]  # type: ignore[attr-defined]
               if isinstance(sums, ArrayAttr) else [])
@@ -450,14 +460,45 @@ def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAV
     if len(levels) != levels_needed:
         raise SymcError(f"convert-sym-to-hw: {op.name} sums {len(terms)} block products in "
                         f"{levels_needed} levels; sum_stages gives {len(levels)}")
-    self.values.stage = stage
-    for level in levels:  # a balanced tree of adders, as sym-schedule times it
+    self.values.stage += ecp5_dsp.CYCLES
+    for level in levels:
         if level > self.values.stage:
             terms = [self.values.delayed(t, self.values.stage, level) for t in terms]
             self.values.stage = level
-        pairs = [self.b.add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
-        terms = pairs + terms[len(terms) - len(terms) % 2:]
+        terms = _sum_level(self, terms)
     return self.b.resize(terms[0], width, True, name)
+
+
+def _table_product(self: _KernelLowering, op: sym.LutOp, a: SSAValue, a_signed: bool,
+                   b: SSAValue | int, b_signed: bool, width: int, name: str) -> SSAValue:
+    """A table's DSP product in blocks with their own registers (the table's
+    ``dsp_registers``): :func:`_registered_terms`, summed in the stage they arrive in; the
+    result is marked produced there, where the table's next piece reads it. A constant
+    factor ``b`` (an int) is multiplied without its trailing zero bits, which shift the
+    sum (as ``symc.delays.registered_constant`` counts its width)."""
+    _check_dsp_registers(op)
+    shift = 0
+    if isinstance(b, int):
+        shift = (b & -b).bit_length() - 1 if b else 0
+        b = _constant_operand(self, b >> shift)
+    terms = _registered_terms(self, a, a_signed, b, b_signed, width, name)
+    while len(terms) > 1:
+        terms = _sum_level(self, terms)
+    result = self.b.resize(terms[0], width, True, name, shift=shift)
+    self.values.mark_late(result, self.values.stage + ecp5_dsp.CYCLES)
+    return result
+
+
+def _constant_operand(self: _KernelLowering, value: int) -> SSAValue:
+    """A constant factor as the narrowest operand holding it (signed when negative)."""
+    return self.b.constant(value, abs(value).bit_length() + (value < 0) or 1)
+
+
+def _check_dsp_registers(op: Operation) -> None:
+    attr = op.attributes["dsp_registers"]
+    if not (isinstance(attr, IntegerAttr) and attr.value.data == ecp5_dsp.CYCLES):
+        raise SymcError(f"convert-sym-to-hw: dsp_registers on {op.name} must be "
+                        f"{ecp5_dsp.CYCLES}, the registers of symc's DSP block")
 
 
 def _cascade_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
@@ -533,8 +574,12 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         if multiplies:
             (diff,) = cut([diff])
         width = product_width
-        product = self.b.mul(self.b.resize(diff, width, True),
-                             self.b.constant(spec.mult_raw, width), f"{name}_scaled")
+        if "dsp_registers" in op.attributes:
+            product = _table_product(self, op, diff, True, spec.mult_raw, spec.mult_raw < 0,
+                                     width, f"{name}_scaled")
+        else:
+            product = self.b.mul(self.b.resize(diff, width, True),
+                                 self.b.constant(spec.mult_raw, width), f"{name}_scaled")
         (product,) = cut([product])
         dropped = src.frac_bits + spec.mult_frac
         position = FixedFormat(width, width - dropped)
@@ -552,8 +597,13 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
     t = self.b.resize(x, width, src.signed)
     if spec.scale_raw != 1:
         width = product_width
-        t = self.b.mul(self.b.resize(t, width, True), self.b.constant(spec.scale_raw, width),
-                       f"{name}_turns")
+        if "dsp_registers" in op.attributes and multiplies:
+            # x itself (t is x with room for one more bit).
+            t = _table_product(self, op, x, src.signed, spec.scale_raw, spec.scale_raw < 0,
+                               width, f"{name}_turns")
+        else:
+            t = self.b.mul(self.b.resize(t, width, True),
+                           self.b.constant(spec.scale_raw, width), f"{name}_turns")
         if multiplies:
             (t,) = cut([t])
     width = offset_width
@@ -769,9 +819,14 @@ def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SS
     if spec.exponent and tail_cut:
         # The amount beside the product, in its first stage.
         carried = [_exp_amount(self, op, carried[0], base)]
-    product = self.b.mul(self.b.resize(delta, width + bits, True),
-                         self.b.resize(frac, width + bits, False), f"{name}_weighted")
+    if "dsp_registers" in op.attributes:
+        product = _table_product(self, op, delta, True, frac, False, width + bits,
+                                 f"{name}_weighted")
+    else:
+        product = self.b.mul(self.b.resize(delta, width + bits, True),
+                             self.b.resize(frac, width + bits, False), f"{name}_weighted")
     step = self.b.extract(product, bits, width, f"{name}_step")  # floor(product / 2**bits)
+    self.values.mark_late(step, self.values.produced(product))
     step, low, *carried = self.b.next_segment([step, low, *carried])
     total = self.b.resize(self.b.add(low, step, f"{name}_sum"), out.width, out.signed, name)
     return total, (carried[0] if carried else None)

@@ -84,6 +84,7 @@ from symc.delays import (
     load,
     mul_impl,
     table_entries,
+    table_kind,
 )
 from symc.dialects import sym
 from symc.frontend.errors import SymcError
@@ -283,6 +284,22 @@ class SymSchedulePass(PipelineOptions, ModulePass):
                         # product's piece spans the stages it needs, alone in them.
                         stages = []
                         for piece in segments:
+                            if piece.registered:
+                                # In DSP blocks with their own registers (ECP5): chained into
+                                # their input registers, out of them ``cycles`` stages later.
+                                assert model.dsp_registered is not None
+                                cycles = model.dsp_registered.cycles
+                                if start + piece.ns > budget + 1e-9:
+                                    stage, start = stage + 1, 0.0
+                                stages.append(stage)
+                                stage_ns[stage] = max(stage_ns.get(stage, 0.0), start + piece.ns)
+                                for extra in range(1, cycles):
+                                    stage_ns[stage + extra] = max(
+                                        stage_ns.get(stage + extra, 0.0),
+                                        model.dsp_registered.inner_ns)
+                                stage, start = stage + cycles, piece.after_ns
+                                stage_ns[stage] = max(stage_ns.get(stage, 0.0), start)
+                                continue
                             if piece.ns > budget + 1e-9:
                                 stage += 1 if start > 0 else 0
                                 stages.append(stage)
@@ -402,7 +419,9 @@ def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] |
     attribute left) when even that does not fit."""
 
     def fits(pieces: list[Piece] | None) -> bool:
-        return pieces is not None and all(p.ns <= budget + 1e-9 or p.dsp for p in pieces)
+        return pieces is not None and all(
+            (p.ns <= budget + 1e-9 and p.after_ns <= budget + 1e-9) or (p.dsp and not p.registered)
+            for p in pieces)
 
     segments = model.table_segments(op)
     if segments is None or fits(segments):
@@ -419,7 +438,16 @@ def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] |
     segments = model.table_segments(op)
     if fits(segments):
         return segments
-    for key in ("index_cut", "rom_banks", "tail_cut"):
+    if model.dsp_registered is not None and segments is not None:
+        # A DSP product no stage holds: in blocks with their own registers (ECP5), an index
+        # product in its own piece of the index.
+        op.attributes["dsp_registers"] = IntegerAttr(model.dsp_registered.cycles, 64)
+        if table_kind(op) == "table_mul":
+            op.attributes["index_cut"] = UnitAttr()
+        segments = model.table_segments(op)
+        if fits(segments):
+            return segments
+    for key in ("index_cut", "rom_banks", "tail_cut", "dsp_registers"):
         op.attributes.pop(key, None)
     return None
 

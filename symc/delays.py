@@ -65,6 +65,15 @@ def product_pieces(width: int) -> list[int]:
     return [PIECE_BITS] * (count - 1) + [width - PIECE_BITS * (count - 1)]
 
 
+def registered_constant(value: int) -> tuple[int, bool]:
+    """A constant factor of a registered product as it enters the block: without its trailing
+    zero bits (a shift of the result), in the fewest bits, signed when negative. (width,
+    signed)."""
+    if value:
+        value >>= (value & -value).bit_length() - 1
+    return max(1, abs(value).bit_length() + (value < 0)), value < 0
+
+
 @dataclass(frozen=True)
 class Cascade:
     """A product built as a chain of DSP blocks (Xilinx), as UG579 describes wide products
@@ -140,6 +149,12 @@ class Piece:
 
     ns: float
     dsp: bool = False
+    registered: bool = False
+    """A DSP product in blocks with their own registers (``dsp_registers``): ``ns`` is the
+    path into the input registers, the result comes ``DelayModel.dsp_registered.cycles``
+    stages later, ``after_ns`` into that stage (the output registers and the sum of the
+    blocks' products)."""
+    after_ns: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -335,12 +350,8 @@ class DelayModel:
         if (self.dsp_registered is None or not isinstance(op, sym.MulOp)
                 or mul_impl(op) != "dsp"):
             return None
-
-        def pieces(fmt: FixedFormat) -> list[int]:
-            port = self.dsp_shape[0] - (not fmt.signed)
-            return [fmt.width] if fmt.width <= port else product_pieces(fmt.width)
-
-        return pieces(_fmt(op.lhs)), pieces(_fmt(op.rhs))
+        lhs, rhs = _fmt(op.lhs), _fmt(op.rhs)
+        return self.port_pieces(lhs.width, lhs.signed), self.port_pieces(rhs.width, rhs.signed)
 
     def registered_in_ns(self, op: Operation) -> float:
         """The input setup of a registered product (``registered_pieces``), with the
@@ -349,6 +360,26 @@ class DelayModel:
         fed = max(self.dsp_fed(op), self.dsp_blocks_of(op))
         extra = self.dsp_registered.fanout(math.log2(fed)) if fed > 1 else 0.0
         return self.dsp_registered.in_ns + extra
+
+    def registered_piece(self, op: Operation, a: tuple[int, bool], b: tuple[int, bool],
+                         width: int) -> Piece:
+        """A table's DSP product (``a`` and ``b``: operand width and signedness) in blocks
+        with their own registers: the path into them, with the fan-out of the table's
+        argument; after them, the sum of the blocks' ``width``-bit products in one stage."""
+        assert self.dsp_registered is not None
+        blocks = len(self.port_pieces(*a)) * len(self.port_pieces(*b))
+        fed = max(self.dsp_fed(op), blocks)
+        into = self.dsp_registered.in_ns + (
+            self.dsp_registered.fanout(math.log2(fed)) if fed > 1 else 0.0)
+        depth = math.ceil(math.log2(blocks)) if blocks > 1 else 0
+        return Piece(into, True, True,
+                     self.dsp_registered.out_ns + depth * self.delay("add", width))
+
+    def port_pieces(self, width: int, signed: bool) -> list[int]:
+        """An operand of a registered product: whole when it fits the block's signed port
+        (signed, up to 18 bits; unsigned, up to 17), else its :func:`product_pieces`."""
+        port = self.dsp_shape[0] - (not signed)
+        return [width] if width <= port else product_pieces(width)
 
     def registered_sum_levels(self, op: Operation) -> list[float]:
         """After the output registers of a registered product: the levels of the balanced
@@ -468,8 +499,13 @@ class DelayModel:
                 delta, product = max(delta, floor), max(product, subtract)
             elif exponent:
                 delta = max(delta, amount)
-            segments += [Piece(delta), Piece(product, self.dsp_pipeline),
-                         Piece(self.delay("add", width + bits))]
+            if "dsp_registers" in op.attributes and self.dsp_registered is not None:
+                weighted = self.registered_piece(op, (width, True), (bits, False), width + bits)
+                if exponent and tail_cut:
+                    weighted = Piece(max(weighted.ns, subtract), True, True, weighted.after_ns)
+            else:
+                weighted = Piece(product, self.dsp_pipeline)
+            segments += [Piece(delta), weighted, Piece(self.delay("add", width + bits))]
         elif exponent:
             segments += [Piece(floor), Piece(subtract)] if tail_cut else [Piece(amount)]
         if exponent:
@@ -492,6 +528,13 @@ class DelayModel:
         factor = product_width - (src_width + 1)
         product = [Piece(self._dsp_product_ns(src_width + 1, factor) + self.fanout_ns(op),
                          self.dsp_pipeline)] if table_kind(op) == "table_mul" else []
+        if product and "dsp_registers" in op.attributes and self.dsp_registered is not None:
+            # hls4ml: the offset argument times its factor; bits: the argument itself.
+            hls4ml = spec.indexing == "hls4ml"
+            scale = spec.mult_raw if hls4ml else spec.scale_raw
+            argument = (src_width + 1, True) if hls4ml else (src_width, _fmt(op.operands[0]).signed)
+            product = [self.registered_piece(op, argument, registered_constant(scale),
+                                             product_width)]
         if spec.indexing == "hls4ml":
             return [Piece(self.delay("add", offset_width)), *product,
                     Piece(self.delay("add", product_width)),

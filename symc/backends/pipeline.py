@@ -73,6 +73,9 @@ class StagedValues:
         self._control: list[tuple[str, SSAValue]] = []
         self.block_roms = BlockRoms(kernel.sym_name.data)
         self.externs: list[hw.HWModuleExternOp] = []
+        # Values inside a table's lowering that are produced later than the stage being
+        # lowered: the results of DSP blocks with their own registers (registered_product).
+        self._late: dict[SSAValue, int] = {}
         self.dsp_module = ecp5_dsp.module_name(kernel.sym_name.data)
         self.dsp_registered = False  # instances of it made
 
@@ -130,7 +133,11 @@ class StagedValues:
 
         def register(values: list[SSAValue]) -> list[SSAValue]:
             stage = next(pending)
-            held = [self.delayed(v, self.stage, stage) for v in values]
+            held = []
+            for value in values:
+                produced = self.produced(value)
+                assert produced <= stage, "a DSP block's result read before it is ready"
+                held.append(self.delayed(value, produced, stage))
             self.stage = stage
             return held
 
@@ -157,6 +164,15 @@ class StagedValues:
         self.block.add_op(instance)
         self.dsp_registered = True
         return instance.results[0]
+
+    def mark_late(self, value: SSAValue, stage: int) -> None:
+        """``value`` (inside a table's lowering) is produced in ``stage``, after the current
+        one: a registered product's result, which the table's next piece reads there."""
+        self._late[value] = stage
+
+    def produced(self, value: SSAValue) -> int:
+        """The stage a value inside the op being lowered is produced in."""
+        return self._late.get(value, self.stage)
 
     # --- registers ---------------------------------------------------------------------------
 
