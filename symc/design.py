@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
+from symc.backends import ecp5_dsp
 from symc.emulator import Emulator
 from symc.fixed import FixedFormat, Precision, quantize_real
 from symc.frontend.errors import SymcError
@@ -338,11 +339,16 @@ class Design:
         }
 
     def save(self, directory: str | Path) -> list[Path]:
-        """Write ``<name>.sv``, ``<name>.<stage>.mlir`` and ``<name>.json``; returns the paths."""
+        """Write ``<name>.sv``, ``<name>.<stage>.mlir`` and ``<name>.json``; returns the paths.
+        A design with ECP5 DSP primitives (:mod:`symc.backends.ecp5_dsp`) also gets
+        ``MULT18X18D_sim.v``, symc's simulation model of the primitive, for simulators."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         paths = [out / f"{self.name}.sv"]
         paths[0].write_text(self.verilog)
+        if ecp5_dsp.uses_dsp(self.verilog):
+            paths.append(out / ecp5_dsp.SIMULATION_MODEL.name)
+            paths[-1].write_text(ecp5_dsp.SIMULATION_MODEL.read_text())
         for stage in STAGES:
             path = out / f"{self.name}.{stage}.mlir"
             path.write_text(self.mlir(stage))

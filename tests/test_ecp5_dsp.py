@@ -129,3 +129,11 @@ def test_nextpnr_meets_the_clock_and_counts_the_blocks():
 def test_a_xilinx_report_of_an_ecp5_design_synthesizes_the_model():
     result = _compile("product").report("xcup", show=False)
     assert result["dsp"] == 1
+
+
+def test_a_saved_ecp5_design_comes_with_the_model(tmp_path):
+    paths = _compile("product").save(tmp_path)
+    assert tmp_path / "MULT18X18D_sim.v" in paths
+    assert "module MULT18X18D(" in (tmp_path / "MULT18X18D_sim.v").read_text()
+    plain = symc.compile("x0 + x1", INPUTS, family="ecp5", clock_ns=5.0)
+    assert not any(p.name == "MULT18X18D_sim.v" for p in plain.save(tmp_path / "plain"))
