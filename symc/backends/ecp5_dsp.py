@@ -6,9 +6,9 @@ block's input, pipeline and output registers on, nextpnr times every register-to
 of an 18 x 18 product at about 2.1 ns (``benchmarks/calibrate_delays.py``, entry
 ``dsp_registered``). So where ``sym-schedule`` finds a DSP product slower than a period on
 ECP5, it marks it ``dsp_registers = 3`` and ``convert-sym-to-hw`` builds it from instances of
-one module per design (:func:`module_name`): a signed 18 x 18 product whose result comes three clock edges after
-its operands. The lowering sign- or zero-extends each operand (or each 17-bit piece of a wider
-one) to the 18 bits of the port.
+one module per design (:func:`module_name`): a signed 18 x 18 product whose result comes three
+clock edges after its operands. The lowering sign- or zero-extends each operand (or each 17-bit
+piece of a wider one) to the 18 bits of the port.
 
 CIRCT declares the module as an ``hw.module.extern``; :func:`dsp_verilog` prints it after
 CIRCT's output, as the block ROMs are printed: one ``MULT18X18D`` instance, the primitive that
