@@ -353,11 +353,11 @@ class DelayModel:
         lhs, rhs = _fmt(op.lhs), _fmt(op.rhs)
         return self.port_pieces(lhs.width, lhs.signed), self.port_pieces(rhs.width, rhs.signed)
 
-    def registered_in_ns(self, op: Operation) -> float:
-        """The input setup of a registered product (``registered_pieces``), with the
-        fan-out of an operand shared with other DSP products."""
+    def registered_in_ns(self, op: Operation, blocks: int | None = None) -> float:
+        """The input setup of a registered product of ``op`` (of ``blocks`` blocks; default:
+        ``op``'s own), with the fan-out of an operand shared with other DSP products."""
         assert self.dsp_registered is not None
-        fed = max(self.dsp_fed(op), self.dsp_blocks_of(op))
+        fed = max(self.dsp_fed(op), self.dsp_blocks_of(op) if blocks is None else blocks)
         extra = self.dsp_registered.fanout(math.log2(fed)) if fed > 1 else 0.0
         return self.dsp_registered.in_ns + extra
 
@@ -368,11 +368,8 @@ class DelayModel:
         argument; after them, the sum of the blocks' ``width``-bit products in one stage."""
         assert self.dsp_registered is not None
         blocks = len(self.port_pieces(*a)) * len(self.port_pieces(*b))
-        fed = max(self.dsp_fed(op), blocks)
-        into = self.dsp_registered.in_ns + (
-            self.dsp_registered.fanout(math.log2(fed)) if fed > 1 else 0.0)
         depth = math.ceil(math.log2(blocks)) if blocks > 1 else 0
-        return Piece(into, True, True,
+        return Piece(self.registered_in_ns(op, blocks), True, True,
                      self.dsp_registered.out_ns + depth * self.delay("add", width))
 
     def port_pieces(self, width: int, signed: bool) -> list[int]:
