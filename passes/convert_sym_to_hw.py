@@ -51,6 +51,7 @@ from symc.delays import (
     PIECE_BITS,
     Cascade,
     bank_bits,
+    bank_mux_cut,
     constant_operand,
     mul_impl,
     product_pieces,
@@ -470,23 +471,31 @@ def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAV
 
 
 def _table_product(self: _KernelLowering, op: sym.LutOp, a: SSAValue, a_signed: bool,
-                   b: SSAValue | int, b_signed: bool, width: int, name: str) -> SSAValue:
+                   b: SSAValue | int, b_signed: bool, width: int, name: str,
+                   carried: list[SSAValue]) -> tuple[SSAValue, list[SSAValue]]:
     """A table's DSP product in blocks with their own registers (the table's
-    ``dsp_registers``): :func:`_registered_terms`, summed in the stage they arrive in; the
-    result is marked produced there, where the table's next piece reads it. A constant
-    factor ``b`` (an int) is multiplied without its trailing zero bits, which shift the
-    sum (as ``symc.delays.registered_constant`` counts its width)."""
+    ``dsp_registers``): :func:`_registered_terms`, then their sum, one piece of the table per
+    level of adders (``DelayModel.registered_pieces_of``: ``carried`` goes through each
+    boundary). The terms are marked produced where the blocks' results arrive, which is
+    where the first level reads them. A constant factor ``b`` (an int) is multiplied without
+    its trailing zero bits, which shift the sum (as ``symc.delays.registered_constant``
+    counts its width). Returns the product and ``carried`` as the piece after it sees them."""
     _check_dsp_registers(op)
     shift = 0
     if isinstance(b, int):
         shift = (b & -b).bit_length() - 1 if b else 0
         b = _constant_operand(self, b >> shift)
     terms = _registered_terms(self, a, a_signed, b, b_signed, width, name)
+    ready = self.values.stage + ecp5_dsp.CYCLES
+    for term in terms:
+        self.values.mark_late(term, ready)
     while len(terms) > 1:
+        held = self.b.next_segment([*terms, *carried])
+        terms, carried = held[:len(terms)], held[len(terms):]
         terms = _sum_level(self, terms)
     result = self.b.resize(terms[0], width, True, name, shift=shift)
-    self.values.mark_late(result, self.values.stage + ecp5_dsp.CYCLES)
-    return result
+    self.values.mark_late(result, self.values.produced(terms[0]))
+    return result, carried
 
 
 def _constant_operand(self: _KernelLowering, value: int) -> SSAValue:
@@ -575,8 +584,8 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
             (diff,) = cut([diff])
         width = product_width
         if "dsp_registers" in op.attributes:
-            product = _table_product(self, op, diff, True, spec.mult_raw, spec.mult_raw < 0,
-                                     width, f"{name}_scaled")
+            product, _ = _table_product(self, op, diff, True, spec.mult_raw,
+                                        spec.mult_raw < 0, width, f"{name}_scaled", [])
         else:
             product = self.b.mul(self.b.resize(diff, width, True),
                                  self.b.constant(spec.mult_raw, width), f"{name}_scaled")
@@ -599,8 +608,8 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         width = product_width
         if "dsp_registers" in op.attributes and multiplies:
             # x itself (t is x with room for one more bit).
-            t = _table_product(self, op, x, src.signed, spec.scale_raw, spec.scale_raw < 0,
-                               width, f"{name}_turns")
+            t, _ = _table_product(self, op, x, src.signed, spec.scale_raw,
+                                  spec.scale_raw < 0, width, f"{name}_turns", [])
         else:
             t = self.b.mul(self.b.resize(t, width, True),
                            self.b.constant(spec.scale_raw, width), f"{name}_turns")
@@ -820,8 +829,9 @@ def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SS
         # The amount beside the product, in its first stage.
         carried = [_exp_amount(self, op, carried[0], base)]
     if "dsp_registers" in op.attributes:
-        product = _table_product(self, op, delta, True, frac, False, width + bits,
-                                 f"{name}_weighted")
+        product, (low, *carried) = _table_product(self, op, delta, True, frac, False,
+                                                  width + bits, f"{name}_weighted",
+                                                  [low, *carried])
     else:
         product = self.b.mul(self.b.resize(delta, width + bits, True),
                              self.b.resize(frac, width + bits, False), f"{name}_weighted")
@@ -857,10 +867,25 @@ def _rom_read(self: _KernelLowering, op: sym.LutOp, roms: list[tuple[list[int], 
                      for k in range(count)])
     flat = [v for bank in read for v in bank]
     held = self.b.next_segment([*flat, high, *carried])
-    high = held[len(flat)]
+    high, carried = held[len(flat)], held[len(flat) + 1:]
+    first = bank_mux_cut(op)
+    if first:
+        # The mux over two stages (bank_mux_cut): each group of 2**first consecutive banks by
+        # the low select bits, registered, then the groups by the rest. The tree of 2:1 muxes
+        # resolves the low bits first either way.
+        group = 1 << first
+        rest = self.b.extract(high, first, select_bits - first)
+        low_select = self.b.extract(high, 0, first)
+        partial = [self.b.select(held[k:k + group], low_select, None)
+                   for k in range(0, len(flat), group)]
+        held = self.b.next_segment([*partial, rest, *carried])
+        groups = count // group
+        high, carried = held[len(partial)], held[len(partial) + 1:]
+        held = held[:len(partial)]
+        count = groups
     out = [self.b.select(held[i * count:(i + 1) * count], high, name)
            for i, (_, _, name) in enumerate(roms)]
-    return out, held[len(flat) + 1:]
+    return out, carried
 
 
 def _clamp(self: _KernelLowering, value: SSAValue, entries: int, bits: int,

@@ -256,7 +256,8 @@ class SymSchedulePass(PipelineOptions, ModulePass):
             stage = max([first, *(s for s, _ in inputs)])  # type: ignore[misc]
             start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
             for key in ("rom_impl", "rom_stage", "sum_stage", "segment_stages", "index_cut",
-                        "rom_banks", "tail_cut", "dsp_registers", "sum_stages"):
+                        "rom_banks", "bank_mux_cut", "tail_cut", "dsp_registers",
+                        "sum_stages"):
                 op.attributes.pop(key, None)
             block = (model.block_rom_parts(op) is not None if blocks is None
                      else op in blocks) and self.roms != "logic" and isinstance(op, sym.LutOp)
@@ -435,6 +436,10 @@ def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] |
         banks = model.rom_bank_bits(op, budget)
         if banks is not None:
             op.attributes["rom_banks"] = IntegerAttr(banks, 64)
+        elif (split := model.rom_bank_split(op, budget)) is not None:
+            # Too many banks for one mux stage: the mux over two (bank_mux_cut).
+            op.attributes["rom_banks"] = IntegerAttr(split[0], 64)
+            op.attributes["bank_mux_cut"] = IntegerAttr(split[1], 64)
     segments = model.table_segments(op)
     if fits(segments):
         return segments
@@ -447,7 +452,7 @@ def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] |
         segments = model.table_segments(op)
         if fits(segments):
             return segments
-    for key in ("index_cut", "rom_banks", "tail_cut", "dsp_registers"):
+    for key in ("index_cut", "rom_banks", "bank_mux_cut", "tail_cut", "dsp_registers"):
         op.attributes.pop(key, None)
     return None
 
@@ -459,6 +464,9 @@ def _finest_pieces(op: Operation, model: DelayModel, budget: float) -> list[Piec
     if "exp_bias" in op.properties or "octaves" in op.properties:
         op.attributes["tail_cut"] = UnitAttr()
     banks = model.rom_bank_bits(op, budget)
+    if banks is None and (split := model.rom_bank_split(op, budget)) is not None:
+        banks = split[0]
+        op.attributes["bank_mux_cut"] = IntegerAttr(split[1], 64)
     if banks is None and "mux" in model.ops:
         banks = math.ceil(math.log2(max(2, table_entries(op)))) - 1
     if banks:
@@ -466,7 +474,7 @@ def _finest_pieces(op: Operation, model: DelayModel, budget: float) -> list[Piec
     try:
         return model.table_segments(op)
     finally:
-        for key in ("index_cut", "rom_banks", "tail_cut"):
+        for key in ("index_cut", "rom_banks", "bank_mux_cut", "tail_cut"):
             op.attributes.pop(key, None)
 
 

@@ -361,16 +361,18 @@ class DelayModel:
         extra = self.dsp_registered.fanout(math.log2(fed)) if fed > 1 else 0.0
         return self.dsp_registered.in_ns + extra
 
-    def registered_piece(self, op: Operation, a: tuple[int, bool], b: tuple[int, bool],
-                         width: int) -> Piece:
+    def registered_pieces_of(self, op: Operation, a: tuple[int, bool], b: tuple[int, bool],
+                             width: int) -> list[Piece]:
         """A table's DSP product (``a`` and ``b``: operand width and signedness) in blocks
         with their own registers: the path into them, with the fan-out of the table's
-        argument; after them, the sum of the blocks' ``width``-bit products in one stage."""
+        argument, and the clock-to-output after them; then one piece per level of the adder
+        tree summing the blocks' ``width``-bit products."""
         assert self.dsp_registered is not None
         blocks = len(self.port_pieces(*a)) * len(self.port_pieces(*b))
         depth = math.ceil(math.log2(blocks)) if blocks > 1 else 0
-        return Piece(self.registered_in_ns(op, blocks), True, True,
-                     self.dsp_registered.out_ns + depth * self.delay("add", width))
+        return [Piece(self.registered_in_ns(op, blocks), True, True,
+                      self.dsp_registered.out_ns),
+                *(Piece(self.delay("add", width)) for _ in range(depth))]
 
     def port_pieces(self, width: int, signed: bool) -> list[int]:
         """An operand of a registered product: whole when it fits the block's signed port
@@ -497,12 +499,14 @@ class DelayModel:
             elif exponent:
                 delta = max(delta, amount)
             if "dsp_registers" in op.attributes and self.dsp_registered is not None:
-                weighted = self.registered_piece(op, (width, True), (bits, False), width + bits)
+                weighted = self.registered_pieces_of(op, (width, True), (bits, False),
+                                                     width + bits)
                 if exponent and tail_cut:
-                    weighted = Piece(max(weighted.ns, subtract), True, True, weighted.after_ns)
+                    blocks = weighted[0]
+                    weighted[0] = Piece(max(blocks.ns, subtract), True, True, blocks.after_ns)
             else:
-                weighted = Piece(product, self.dsp_pipeline)
-            segments += [Piece(delta), weighted, Piece(self.delay("add", width + bits))]
+                weighted = [Piece(product, self.dsp_pipeline)]
+            segments += [Piece(delta), *weighted, Piece(self.delay("add", width + bits))]
         elif exponent:
             segments += [Piece(floor), Piece(subtract)] if tail_cut else [Piece(amount)]
         if exponent:
@@ -530,8 +534,8 @@ class DelayModel:
             hls4ml = spec.indexing == "hls4ml"
             scale = spec.mult_raw if hls4ml else spec.scale_raw
             argument = (src_width + 1, True) if hls4ml else (src_width, _fmt(op.operands[0]).signed)
-            product = [self.registered_piece(op, argument, registered_constant(scale),
-                                             product_width)]
+            product = self.registered_pieces_of(op, argument, registered_constant(scale),
+                                                product_width)
         if spec.indexing == "hls4ml":
             return [Piece(self.delay("add", offset_width)), *product,
                     Piece(self.delay("add", product_width)),
@@ -549,7 +553,13 @@ class DelayModel:
         banks = attr.value.data if isinstance(attr, IntegerAttr) else 0
         if not banks:
             return [Piece(rom_ns)]
-        return [Piece(self.bank_read_ns(op, banks)), Piece(self.mux_ns(bank_bits(op, banks)[1]))]
+        select = bank_bits(op, banks)[1]
+        first = bank_mux_cut(op)
+        if first:
+            # The mux in two stages: the low select bits first, then the rest.
+            return [Piece(self.bank_read_ns(op, banks)), Piece(self.mux_ns(first)),
+                    Piece(self.mux_ns(select - first))]
+        return [Piece(self.bank_read_ns(op, banks)), Piece(self.mux_ns(select))]
 
     def bank_read_ns(self, op: Operation, banks: int) -> float:
         """The read of one of ``2**banks`` banks of table ``op``'s ROM."""
@@ -567,6 +577,23 @@ class DelayModel:
             if (self.bank_read_ns(op, banks) <= budget + 1e-9
                     and self.mux_ns(bank_bits(op, banks)[1]) <= budget + 1e-9):
                 return banks
+        return None
+
+    def rom_bank_split(self, op: Operation, budget: float) -> tuple[int, int] | None:
+        """Where no ``rom_bank_bits`` fits: the fewest banks ``b`` whose read fits ``budget``
+        with the mux among them in two stages, each fitting: ``(b, m)``, ``m`` the select
+        bits of the first stage (half of them, rounded up; ``bank_mux_cut``). None when
+        none fits or the model has no mux entry."""
+        if "mux" not in self.ops:
+            return None
+        log_entries = math.ceil(math.log2(max(2, table_entries(op))))
+        for banks in range(1, log_entries):
+            select = bank_bits(op, banks)[1]
+            first = (select + 1) // 2
+            if (select >= 2 and self.bank_read_ns(op, banks) <= budget + 1e-9
+                    and self.mux_ns(first) <= budget + 1e-9
+                    and self.mux_ns(select - first) <= budget + 1e-9):
+                return banks, first
         return None
 
     def mux_ns(self, select_bits: float) -> float:
@@ -764,6 +791,13 @@ def bank_bits(op: Operation, banks: int) -> tuple[int, int]:
     ``2**(ceil(log2(entries)) - banks)`` entries, the index bits above them that pick one)."""
     low = math.ceil(math.log2(max(2, table_entries(op)))) - banks
     return low, rom_index_bits(op) - low
+
+
+def bank_mux_cut(op: Operation) -> int:
+    """The select bits a banked ROM's mux resolves in its first stage (``bank_mux_cut``, set by
+    sym-schedule with ``rom_banks``); 0: the whole mux in one stage."""
+    attr = op.attributes.get("bank_mux_cut")
+    return attr.value.data if isinstance(attr, IntegerAttr) else 0
 
 
 def table_entries(op: Operation) -> int:

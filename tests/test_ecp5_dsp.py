@@ -33,6 +33,11 @@ DESIGNS = {
     "interpolated": ("sin(x0)*x1", dict(precision="auto", max_error=1e-3)),
     "interpolated_64": ("tanh(x0) + x1", dict(precision="ap_fixed<16,6>", tables={
         "*": {"interpolation": "linear", "entries": 64}})),
+    # 1024 interpolated entries of 18 bits: 16 banks, their mux over two stages.
+    "interpolated_banks": ("tanh(x0) + x1", dict(precision="ap_fixed<18,8>", tables={
+        "*": {"interpolation": "linear"}})),
+    # An index product of four blocks: its two adder levels in pieces of their own.
+    "summed_index": ("sin(x0 + x1)*x1", dict(precision="auto", max_error=1e-4)),
     # exp: its barrel shifter (3.99 ns) needs a 6 ns clock; with interpolation, the shift
     # amount is computed beside the registered product and carried past its registers.
     "exp": ("exp(x0) + x1", dict(precision="ap_fixed<16,6>", clock_ns=6.0)),

@@ -61,6 +61,10 @@ FAST = {
                                       precision="ap_fixed<18,8>", clock_ns=2.5)),
     "negative_reciprocal_2ns5": ("x1/x0", dict(inputs={"x0": (-6, -0.2), "x1": (-1, 1)},
                                                precision="ap_fixed<18,8>", clock_ns=2.5)),
+    # 16384 entries: 64 banks, their mux over two stages (bank_mux_cut).
+    "banks_two_stages_2ns5": ("sin(x0)*x1", dict(inputs={"x0": (-3, 3), "x1": (-1, 1)},
+                                                 precision="ap_fixed<18,8>", clock_ns=2.5,
+                                                 tables={"*": {"entries": 16384}})),
 }
 """Tables that need the finer cuts: every one of them at 2.5 ns on xcup."""
 CASES.update(FAST)
@@ -102,6 +106,17 @@ def test_at_2ns5_the_index_rom_and_tails_are_cut_further(case):
         for piece in pieces:
             assert piece.ns <= budget + 1e-9 or piece.dsp
     assert max(design.schedule.stage_ns) <= options["clock_ns"] + 1e-9
+
+
+def test_a_mux_over_many_banks_takes_two_stages():
+    expr, options = FAST["banks_two_stages_2ns5"]
+    design = symc.compile(expr, **options)
+    (lut,) = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
+    banks, first = lut.attributes["rom_banks"].value.data, lut.attributes["bank_mux_cut"].value.data
+    model = load("xcup")
+    assert model.rom_bank_bits(lut, 2.34) is None  # no single mux stage fits
+    assert (banks, first) == model.rom_bank_split(lut, 2.34) and 0 < first < banks
+    assert f"_bank{2 ** banks - 1}" in design.verilog
 
 
 def test_banks_cover_the_table():
