@@ -416,8 +416,10 @@ class SymSchedulePass(PipelineOptions, ModulePass):
 def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] | None:
     """The pieces of a table too slow for one stage (``DelayModel.table_segments``), each one
     fitting ``budget`` or a DSP product that may span stages; when they do not, a slow index
-    is cut itself (``index_cut``) and a slow ROM read into banks (``rom_banks``). None (no
-    attribute left) when even that does not fit."""
+    is cut itself (``index_cut``), a slow ROM read into banks (``rom_banks``, their mux over
+    two stages with ``bank_mux_cut``) and, where the family has them, the DSP products go into
+    blocks with their own registers (``dsp_registers``). None (no attribute left) when even
+    that does not fit."""
 
     def fits(pieces: list[Piece] | None) -> bool:
         return pieces is not None and all(
