@@ -54,8 +54,10 @@ from symc.delays import (
     bank_mux_cut,
     constant_operand,
     mul_impl,
+    port_pieces,
     product_pieces,
     table_kind,
+    trailing_zeros,
 )
 from symc.dialects import sym
 from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie, round_raw
@@ -381,14 +383,8 @@ def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
     width = _fmt(op.result).width
 
     def pieces(value: SSAValue) -> list[tuple[SSAValue, bool, int]]:
-        fmt, raw = _fmt(value), self.values[value]
-        out, low = [], 0
-        sizes = product_pieces(fmt.width)
-        for i, size in enumerate(sizes):
-            top = i == len(sizes) - 1
-            out.append((self.b.extract(raw, low, size), fmt.signed and top, low))
-            low += size
-        return out
+        fmt = _fmt(value)
+        return _sliced(self, self.values[value], fmt.signed, product_pieces(fmt.width))
 
     terms = []
     for a, a_signed, a_shift in pieces(op.lhs):
@@ -402,10 +398,20 @@ def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
                                        shift=a_shift + b_shift))
     assert self.b.stage_break is not None
     terms = self.b.stage_break(terms)
-    while len(terms) > 1:  # a balanced tree of adders, as sym-schedule times it
-        pairs = [self.b.add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
-        terms = pairs + terms[len(terms) - len(terms) % 2:]
+    while len(terms) > 1:
+        terms = _sum_level(self, terms)
     return terms[0]
+
+
+def _sliced(self: _KernelLowering, raw: SSAValue, signed: bool,
+            sizes: list[int]) -> list[tuple[SSAValue, bool, int]]:
+    """``raw`` cut into pieces of ``sizes`` bits, lowest first: (piece, signed, its shift);
+    only the top piece of a signed value is signed."""
+    out, low = [], 0
+    for i, size in enumerate(sizes):
+        out.append((self.b.extract(raw, low, size), signed and i == len(sizes) - 1, low))
+        low += size
+    return out
 
 
 def _registered_terms(self: _KernelLowering, a: SSAValue, a_signed: bool, b: SSAValue,
@@ -418,14 +424,8 @@ def _registered_terms(self: _KernelLowering, a: SSAValue, a_signed: bool, b: SSA
     its place. They are ready ``ecp5_dsp.CYCLES`` stages after the current one."""
 
     def pieces(raw: SSAValue, signed: bool) -> list[tuple[SSAValue, bool, int]]:
-        port = ecp5_dsp.PORT_BITS - (not signed)
-        sizes = [width_of(raw)] if width_of(raw) <= port else product_pieces(width_of(raw))
-        out, low = [], 0
-        for i, size in enumerate(sizes):
-            top = i == len(sizes) - 1
-            out.append((self.b.extract(raw, low, size), signed and top, low))
-            low += size
-        return out
+        return _sliced(self, raw, signed, port_pieces(width_of(raw), signed,
+                                                      ecp5_dsp.PORT_BITS))
 
     terms = []
     for x, x_signed, x_shift in pieces(a, a_signed):
@@ -483,7 +483,7 @@ def _table_product(self: _KernelLowering, op: sym.LutOp, a: SSAValue, a_signed: 
     _check_dsp_registers(op)
     shift = 0
     if isinstance(b, int):
-        shift = (b & -b).bit_length() - 1 if b else 0
+        shift = trailing_zeros(b)
         b = _constant_operand(self, b >> shift)
     terms = _registered_terms(self, a, a_signed, b, b_signed, width, name)
     ready = self.values.stage + ecp5_dsp.CYCLES

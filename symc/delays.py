@@ -65,12 +65,23 @@ def product_pieces(width: int) -> list[int]:
     return [PIECE_BITS] * (count - 1) + [width - PIECE_BITS * (count - 1)]
 
 
+def port_pieces(width: int, signed: bool, port: int) -> list[int]:
+    """The pieces of an operand of a product in blocks with a ``port``-bit signed port: whole
+    when it fits (signed, up to ``port`` bits; unsigned, up to ``port - 1``), else its
+    :func:`product_pieces`."""
+    return [width] if width <= port - (not signed) else product_pieces(width)
+
+
+def trailing_zeros(value: int) -> int:
+    """Zero low bits of a constant (0 for 0)."""
+    return (value & -value).bit_length() - 1 if value else 0
+
+
 def registered_constant(value: int) -> tuple[int, bool]:
-    """A constant factor of a registered product as it enters the block: without its trailing
-    zero bits (a shift of the result), in the fewest bits, signed when negative. (width,
-    signed)."""
-    if value:
-        value >>= (value & -value).bit_length() - 1
+    """A constant factor of a registered product as it enters the block: without its
+    :func:`trailing_zeros` (a shift of the result), in the fewest bits, signed when negative.
+    (width, signed)."""
+    value >>= trailing_zeros(value)
     return max(1, abs(value).bit_length() + (value < 0)), value < 0
 
 
@@ -375,10 +386,8 @@ class DelayModel:
                 *(Piece(self.delay("add", width)) for _ in range(depth))]
 
     def port_pieces(self, width: int, signed: bool) -> list[int]:
-        """An operand of a registered product: whole when it fits the block's signed port
-        (signed, up to 18 bits; unsigned, up to 17), else its :func:`product_pieces`."""
-        port = self.dsp_shape[0] - (not signed)
-        return [width] if width <= port else product_pieces(width)
+        """An operand of a registered product: :func:`port_pieces` for this family's port."""
+        return port_pieces(width, signed, self.dsp_shape[0])
 
     def registered_sum_levels(self, op: Operation) -> list[float]:
         """After the output registers of a registered product: the levels of the balanced
