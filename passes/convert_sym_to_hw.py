@@ -56,6 +56,7 @@ from symc.delays import (
     mul_impl,
     port_pieces,
     product_pieces,
+    sum_tree,
     table_kind,
     trailing_zeros,
 )
@@ -386,7 +387,7 @@ def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
         fmt = _fmt(value)
         return _sliced(self, self.values[value], fmt.signed, product_pieces(fmt.width))
 
-    terms = []
+    terms, shifts = [], []
     for a, a_signed, a_shift in pieces(op.lhs):
         for b, b_signed, b_shift in pieces(op.rhs):
             if a_shift + b_shift >= width:
@@ -396,10 +397,12 @@ def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
                                  self.b.resize(b, exact, b_signed), f"{name}_part")
             terms.append(self.b.resize(product, width, a_signed or b_signed,
                                        shift=a_shift + b_shift))
+            shifts.append(a_shift + b_shift)
     assert self.b.stage_break is not None
     terms = self.b.stage_break(terms)
+    terms, shifts = _by_place(terms, shifts)
     while len(terms) > 1:
-        terms = _sum_level(self, terms)
+        terms, shifts = _sum_level(self, terms, shifts)
     return terms[0]
 
 
@@ -415,19 +418,21 @@ def _sliced(self: _KernelLowering, raw: SSAValue, signed: bool,
 
 
 def _registered_terms(self: _KernelLowering, a: SSAValue, a_signed: bool, b: SSAValue,
-                      b_signed: bool, width: int, name: str) -> list[SSAValue]:
+                      b_signed: bool, width: int,
+                      name: str) -> tuple[list[SSAValue], list[int]]:
     """The products of DSP blocks with their own registers (:mod:`symc.backends.ecp5_dsp`)
     whose sum is ``a * b`` modulo ``2**width``: each operand (raw, as read in the current
     stage) whole when it fits a block's signed 18-bit port, else in 17-bit pieces
     (``symc.delays.product_pieces``: the low ones unsigned, the top one signed when its
     operand is); one block per pair of pieces, its 36-bit two's-complement product shifted to
-    its place. They are ready ``ecp5_dsp.CYCLES`` stages after the current one."""
+    its place, with its place. They are ready ``ecp5_dsp.CYCLES`` stages after the current
+    one."""
 
     def pieces(raw: SSAValue, signed: bool) -> list[tuple[SSAValue, bool, int]]:
         return _sliced(self, raw, signed, port_pieces(width_of(raw), signed,
                                                       ecp5_dsp.PORT_BITS))
 
-    terms = []
+    terms, shifts = [], []
     for x, x_signed, x_shift in pieces(a, a_signed):
         for y, y_signed, y_shift in pieces(b, b_signed):
             if x_shift + y_shift >= width:
@@ -436,13 +441,31 @@ def _registered_terms(self: _KernelLowering, a: SSAValue, a_signed: bool, b: SSA
                 self.b.resize(x, ecp5_dsp.PORT_BITS, x_signed),
                 self.b.resize(y, ecp5_dsp.PORT_BITS, y_signed), f"{name}_dsp")
             terms.append(self.b.resize(product, width, True, shift=x_shift + y_shift))
-    return terms
+            shifts.append(x_shift + y_shift)
+    return _by_place(terms, shifts)
 
 
-def _sum_level(self: _KernelLowering, terms: list[SSAValue]) -> list[SSAValue]:
-    """One level of the balanced tree of adders that sym-schedule times."""
-    pairs = [self.b.add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
-    return pairs + terms[len(terms) - len(terms) % 2:]
+def _by_place(terms: list[SSAValue], shifts: list[int]) -> tuple[list[SSAValue], list[int]]:
+    """Shifted terms sorted by their place, as ``symc.delays.sum_tree`` adds them."""
+    order = sorted(range(len(terms)), key=lambda i: shifts[i])
+    return [terms[i] for i in order], [shifts[i] for i in order]
+
+
+def _sum_level(self: _KernelLowering, terms: list[SSAValue],
+               shifts: list[int]) -> tuple[list[SSAValue], list[int]]:
+    """One level of ``symc.delays.sum_tree``, the adders sym-schedule times: each pair of
+    neighbours (sorted by place, each zero below its place) added from the higher one's place
+    up, the lower one's bits below that wired through. Exact modulo ``2**width``."""
+    out, places = [], []
+    for lo, hi in sum_tree(shifts)[0]:
+        a, b, place = terms[lo], terms[hi], shifts[hi]
+        width = width_of(a)
+        total = self.b.add(self.b.extract(a, place, width - place),
+                           self.b.extract(b, place, width - place))
+        out.append(self.b.concat([total, self.b.extract(a, 0, place)]) if place else total)
+        places.append(shifts[lo])
+    done = 2 * len(out)
+    return out + terms[done:], places + shifts[done:]
 
 
 def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
@@ -452,8 +475,8 @@ def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAV
     stages). Exact modulo ``2**width``."""
     _check_dsp_registers(op)
     width = _fmt(op.result).width
-    terms = _registered_terms(self, self.values[op.lhs], _fmt(op.lhs).signed,
-                              self.values[op.rhs], _fmt(op.rhs).signed, width, name)
+    terms, shifts = _registered_terms(self, self.values[op.lhs], _fmt(op.lhs).signed,
+                                      self.values[op.rhs], _fmt(op.rhs).signed, width, name)
     sums = op.attributes.get("sum_stages")
     levels = ([a.value.data for a in sums.data]  # type: ignore[attr-defined]
               if isinstance(sums, ArrayAttr) else [])
@@ -466,7 +489,7 @@ def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAV
         if level > self.values.stage:
             terms = [self.values.delayed(t, self.values.stage, level) for t in terms]
             self.values.stage = level
-        terms = _sum_level(self, terms)
+        terms, shifts = _sum_level(self, terms, shifts)
     return self.b.resize(terms[0], width, True, name)
 
 
@@ -485,14 +508,14 @@ def _table_product(self: _KernelLowering, op: sym.LutOp, a: SSAValue, a_signed: 
     if isinstance(b, int):
         shift = trailing_zeros(b)
         b = _constant_operand(self, b >> shift)
-    terms = _registered_terms(self, a, a_signed, b, b_signed, width, name)
+    terms, shifts = _registered_terms(self, a, a_signed, b, b_signed, width, name)
     ready = self.values.stage + ecp5_dsp.CYCLES
     for term in terms:
         self.values.mark_late(term, ready)
     while len(terms) > 1:
         held = self.b.next_segment([*terms, *carried])
         terms, carried = held[:len(terms)], held[len(terms):]
-        terms = _sum_level(self, terms)
+        terms, shifts = _sum_level(self, terms, shifts)
     result = self.b.resize(terms[0], width, True, name, shift=shift)
     self.values.mark_late(result, self.values.produced(terms[0]))
     return result, carried

@@ -72,6 +72,41 @@ def port_pieces(width: int, signed: bool, port: int) -> list[int]:
     return [width] if width <= port - (not signed) else product_pieces(width)
 
 
+def term_shifts(a_sizes: list[int], b_sizes: list[int], width: int) -> list[int]:
+    """The places of the products of every pair of pieces of two operands cut into pieces of
+    ``a_sizes`` and ``b_sizes`` bits (lowest first) in a ``width``-bit product: the sums of the
+    pieces' offsets below ``width`` (a product placed higher is gone modulo ``2**width``),
+    in the lowering's order (the first operand's pieces outer)."""
+    def offsets(sizes: list[int]) -> list[int]:
+        return [sum(sizes[:i]) for i in range(len(sizes))]
+
+    return [x + y for x in offsets(a_sizes) for y in offsets(b_sizes) if x + y < width]
+
+
+def sum_tree(shifts: list[int]) -> list[list[tuple[int, int]]]:
+    """The balanced tree of adders summing terms placed at ``shifts``, each term zero below
+    its place: the terms sorted by place, each level adding neighbours in pairs (an odd one
+    out goes up as it is). Per level, the pairs as (index of the lower term, of the higher)
+    into that level's terms. A pair's adder starts at the higher term's place: below it only
+    the lower term has bits."""
+    levels = []
+    count = len(shifts)
+    while count > 1:
+        levels.append([(i, i + 1) for i in range(0, count - 1, 2)])
+        count = (count + 1) // 2
+    return levels
+
+
+def sum_level_bits(shifts: list[int], width: int) -> list[int]:
+    """The width of each level's widest adder in :func:`sum_tree` of ``width``-bit terms."""
+    places = sorted(shifts)
+    out = []
+    for pairs in sum_tree(places):
+        out.append(max(width - places[hi] for _, hi in pairs))
+        places = [places[lo] for lo, _ in pairs] + places[2 * len(pairs):]
+    return out
+
+
 def trailing_zeros(value: int) -> int:
     """Zero low bits of a constant (0 for 0)."""
     return (value & -value).bit_length() - 1 if value else 0
@@ -339,8 +374,8 @@ class DelayModel:
     def mul_parts(self, op: Operation) -> tuple[float, float] | None:
         """A DSP product cut over two stages, where the family's flow has no DSP pipelining
         (ECP5): both operands in 17-bit pieces (:func:`product_pieces`), every pair's product
-        in one DSP block, registered, and their shifted sum in the next stage (a balanced tree
-        of adders as wide as the result). (partial products, their sum) in ns; None for a
+        in one DSP block, registered, and their shifted sum in the next stage (the adders of
+        :func:`sum_tree`). (partial products, their sum) in ns; None for a
         product of one piece each, or where DSP blocks pipeline the product themselves."""
         if self.dsp_pipeline or not isinstance(op, sym.MulOp) or mul_impl(op) != "dsp":
             return None
@@ -349,8 +384,10 @@ class DelayModel:
         if count == 1:
             return None
         one = self._dsp_product_ns(PIECE_BITS + 1, PIECE_BITS + 1)
-        depth = math.ceil(math.log2(count))
-        return one + self.fanout_ns(op), depth * self.delay("add", _fmt(op.result).width)
+        width = _fmt(op.result).width
+        shifts = term_shifts(product_pieces(wa), product_pieces(wb), width)
+        return one + self.fanout_ns(op), sum(
+            self.delay("add", bits) for bits in sum_level_bits(shifts, width))
 
     def registered_pieces(self, op: Operation) -> tuple[list[int], list[int]] | None:
         """The operand pieces of a DSP product built from registered blocks
@@ -380,24 +417,24 @@ class DelayModel:
         tree summing the blocks' ``width``-bit products."""
         assert self.dsp_registered is not None
         blocks = len(self.port_pieces(*a)) * len(self.port_pieces(*b))
-        depth = math.ceil(math.log2(blocks)) if blocks > 1 else 0
+        shifts = term_shifts(self.port_pieces(*a), self.port_pieces(*b), width)
         return [Piece(self.registered_in_ns(op, blocks), True, True,
                       self.dsp_registered.out_ns),
-                *(Piece(self.delay("add", width)) for _ in range(depth))]
+                *(Piece(self.delay("add", bits)) for bits in sum_level_bits(shifts, width))]
 
     def port_pieces(self, width: int, signed: bool) -> list[int]:
         """An operand of a registered product: :func:`port_pieces` for this family's port."""
         return port_pieces(width, signed, self.dsp_shape[0])
 
     def registered_sum_levels(self, op: Operation) -> list[float]:
-        """After the output registers of a registered product: the levels of the balanced
-        tree of adders summing its blocks' shifted products (none for one block), each
-        level's delay in ns."""
+        """After the output registers of a registered product: the levels of the tree of
+        adders summing its blocks' shifted products (:func:`sum_tree`; none for one block),
+        each level's delay in ns."""
         pieces = self.registered_pieces(op)
         assert pieces is not None
-        count = len(pieces[0]) * len(pieces[1])
-        depth = math.ceil(math.log2(count)) if count > 1 else 0
-        return [self.delay("add", _fmt(op.results[0]).width)] * depth
+        width = _fmt(op.results[0]).width
+        return [self.delay("add", bits)
+                for bits in sum_level_bits(term_shifts(*pieces, width), width)]
 
     def dsp_blocks_of(self, op: Operation) -> int:
         """DSP blocks ``op`` takes: a DSP product's, one for a table whose index multiplies
