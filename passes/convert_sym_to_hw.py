@@ -52,8 +52,11 @@ from symc.delays import (
     Cascade,
     bank_bits,
     bank_mux_cut,
+    carry_chain_bits,
     constant_operand,
     mul_impl,
+    mux_levels,
+    near_equal,
     port_pieces,
     product_pieces,
     sum_tree,
@@ -213,6 +216,8 @@ class _KernelLowering:
         fmt, name = _fmt(op.result), self._name(op)
         lhs = self._aligned(op.lhs, fmt, f"{name}_lhs")
         rhs = self._aligned(op.rhs, fmt, f"{name}_rhs")
+        if (sizes := _carry_pieces(op)) is not None:
+            return _carry_chain(self, lhs, rhs, isinstance(op, sym.SubOp), sizes, name)
         if isinstance(op, sym.AddOp):
             return self.b.add(lhs, rhs, name)
         return self.b.sub(lhs, rhs, name)
@@ -240,11 +245,13 @@ class _KernelLowering:
         if isinstance(op, sym.AbsOp) and not src.signed:
             return self._aligned(op.operand, fmt, name)  # never negative: only widen
         value = self._aligned(op.operand, fmt, f"{name}_ext")
-        negated = self.b.sub(
-            self.b.constant(0, fmt.width),
-            value,
-            name if isinstance(op, sym.NegOp) else f"{name}_neg",
-        )
+        negated_name = name if isinstance(op, sym.NegOp) else f"{name}_neg"
+        if (sizes := _carry_pieces(op)) is not None:
+            stage = self.values.stage
+            negated = _carry_chain(self, None, value, True, sizes, negated_name)
+            value = self.values.delayed(value, stage, self.values.stage)
+        else:
+            negated = self.b.sub(self.b.constant(0, fmt.width), value, negated_name)
         if isinstance(op, sym.NegOp):
             return negated
         return self.b.mux(self.b.sign_bit(self.values[op.operand]), negated, value, name)
@@ -254,7 +261,16 @@ class _KernelLowering:
         lhs = self._aligned(op.lhs, fmt, f"{name}_lhs")
         rhs = self._aligned(op.rhs, fmt, f"{name}_rhs")
         impl = op.attributes.get("minmax_impl")
-        if isinstance(impl, StringAttr) and impl.data == "subtract":
+        if (sizes := _carry_pieces(op)) is not None:
+            # The subtraction cut over stages; the choice in the last one.
+            wide, stage = fmt.width + 1, self.values.stage
+            diff = _carry_chain(self, self.b.resize(lhs, wide, fmt.signed),
+                                self.b.resize(rhs, wide, fmt.signed), True, sizes,
+                                f"{name}_diff", top=1)
+            less = self.b.sign_bit(diff, f"{name}_lt")
+            lhs = self.values.delayed(lhs, stage, self.values.stage)
+            rhs = self.values.delayed(rhs, stage, self.values.stage)
+        elif isinstance(impl, StringAttr) and impl.data == "subtract":
             # lhs < rhs as the sign of lhs - rhs one bit wider: a carry chain, where synthesis
             # builds the comparison as a tree of LUTs (ECP5: 2.7 ns against 5.5 ns, 16 bits).
             wide = fmt.width + 1
@@ -375,6 +391,64 @@ class _KernelLowering:
         return result
 
 
+def _carry_pieces(op: Operation) -> list[int] | None:
+    """The ``carry_pieces`` sym-schedule gave ``op``, checked against its chain's width."""
+    attr = op.attributes.get("carry_pieces")
+    if not isinstance(attr, ArrayAttr):
+        return None
+    sizes = [a.value.data for a in attr.data]  # type: ignore[attr-defined]
+    if sum(sizes) != carry_chain_bits(op) or min(sizes) < 1:
+        raise SymcError(f"convert-sym-to-hw: {op.name}'s carry_pieces {sizes} do not cut its "
+                        f"{carry_chain_bits(op)}-bit carry chain")
+    return sizes
+
+
+def _carry_chain(self: _KernelLowering, a: SSAValue | None, b: SSAValue, subtract: bool,
+                 sizes: list[int], name: str, top: int | None = None) -> SSAValue:
+    """``a + b`` or ``a - b`` (raw, one width; ``a`` None for 0) modulo ``2**width``, its
+    carry chain cut into pieces of ``sizes`` bits, lowest first (``carry_pieces``): piece
+    ``i`` in the ``i``-th stage after the current one, which the lowering is left at. Each
+    piece adds its slices one bit wider on either side, the carry (borrow) in below them:
+    ``{0, x, c} + {0, y, c} == 2 * (x + y + c)`` and ``{0, x, 0} - {0, y, c} == 2 * (x - y) -
+    c``, whose top bit is the carry (borrow) out. Only the top ``top`` bits (default: all)
+    are kept, the other pieces' results left unregistered."""
+    width = sum(sizes)
+    first = self.values.stage
+    keep_from = 0 if top is None else width - top
+    low, carry, kept = 0, None, []
+    for i, size in enumerate(sizes):
+        stage = first + i
+        x = (self.b.constant(0, size) if a is None else
+             self.values.delayed(self.b.extract(a, low, size), first, stage))
+        y = self.values.delayed(self.b.extract(b, low, size), first, stage)
+        last = i == len(sizes) - 1
+        if carry is None:
+            # The first piece: no carry in.
+            wide = size + (not last)
+            xs, ys = self.b.resize(x, wide, False), self.b.resize(y, wide, False)
+            total = self.b.sub(xs, ys) if subtract else self.b.add(xs, ys)
+            bits = self.b.extract(total, 0, size, f"{name}_c{i}")
+        else:
+            carry = self.values.delayed(carry, stage - 1, stage)
+            zero = self.b.constant(0, 1)
+            xs = self.b.concat([*([] if last else [zero]), x, carry if not subtract else zero])
+            ys = self.b.concat([*([] if last else [zero]), y, carry])
+            total = self.b.sub(xs, ys) if subtract else self.b.add(xs, ys)
+            bits = self.b.extract(total, 1, size, f"{name}_c{i}")
+        if not last:
+            carry = self.b.extract(total, width_of(total) - 1, 1)
+        if low + size > keep_from:
+            kept.append((bits, stage))
+        low += size
+    end = first + len(sizes) - 1
+    self.values.stage = end
+    parts = [self.values.delayed(v, s, end) for v, s in reversed(kept)]
+    result = self.b.concat(parts, name)
+    if top is not None:
+        result = self.b.extract(result, width_of(result) - top, top, name)
+    return result
+
+
 def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
     """A product cut over two stages (``sum_stage``, see sym-schedule): both operands in
     17-bit pieces (``symc.delays.product_pieces``; the low ones unsigned, the top one signed
@@ -451,28 +525,41 @@ def _by_place(terms: list[SSAValue], shifts: list[int]) -> tuple[list[SSAValue],
     return [terms[i] for i in order], [shifts[i] for i in order]
 
 
-def _sum_level(self: _KernelLowering, terms: list[SSAValue],
-               shifts: list[int]) -> tuple[list[SSAValue], list[int]]:
+def _sum_level(self: _KernelLowering, terms: list[SSAValue], shifts: list[int],
+               cut: int = 1) -> tuple[list[SSAValue], list[int]]:
     """One level of ``symc.delays.sum_tree``, the adders sym-schedule times: each pair of
     neighbours (sorted by place, each zero below its place) added from the higher one's place
-    up, the lower one's bits below that wired through. Exact modulo ``2**width``."""
+    up, the lower one's bits below that wired through. Exact modulo ``2**width``. With ``cut``
+    (the level's ``sum_cuts``) above 1, each adder is a :func:`_carry_chain` of that many
+    near-equal pieces over as many stages, the level's results read in the last one."""
+    first, end = self.values.stage, self.values.stage + cut - 1
     out, places = [], []
     for lo, hi in sum_tree(shifts)[0]:
         a, b, place = terms[lo], terms[hi], shifts[hi]
         width = width_of(a)
-        total = self.b.add(self.b.extract(a, place, width - place),
-                           self.b.extract(b, place, width - place))
-        out.append(self.b.concat([total, self.b.extract(a, 0, place)]) if place else total)
+        x, y = self.b.extract(a, place, width - place), self.b.extract(b, place, width - place)
+        if cut > 1:
+            self.values.stage = first
+            total = _carry_chain(self, x, y, False,
+                                 near_equal(width - place, min(cut, width - place)), "sum")
+            total = self.values.delayed(total, self.values.stage, end)
+        else:
+            total = self.b.add(x, y)
+        below = self.values.delayed(self.b.extract(a, 0, place), first, end) if place else None
+        out.append(self.b.concat([total, below]) if below is not None else total)
         places.append(shifts[lo])
+    self.values.stage = end
     done = 2 * len(out)
-    return out + terms[done:], places + shifts[done:]
+    rest = [self.values.delayed(t, first, end) for t in terms[done:]]
+    return out + rest, places + shifts[done:]
 
 
 def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
     """A product in DSP blocks with their own registers (``dsp_registers``, see sym-schedule):
     :func:`_registered_terms` of its operands, read in the op's stage; their sum after the
     blocks' output registers, its adder levels in ``sum_stages`` (registered between two
-    stages). Exact modulo ``2**width``."""
+    stages), a level with ``sum_cuts`` above 1 over that many stages. Exact modulo
+    ``2**width``."""
     _check_dsp_registers(op)
     width = _fmt(op.result).width
     terms, shifts = _registered_terms(self, self.values[op.lhs], _fmt(op.lhs).signed,
@@ -484,12 +571,18 @@ def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAV
     if len(levels) != levels_needed:
         raise SymcError(f"convert-sym-to-hw: {op.name} sums {len(terms)} block products in "
                         f"{levels_needed} levels; sum_stages gives {len(levels)}")
+    cuts_attr = op.attributes.get("sum_cuts")
+    cuts = ([a.value.data for a in cuts_attr.data]  # type: ignore[attr-defined]
+            if isinstance(cuts_attr, ArrayAttr) else [1] * len(levels))
+    if len(cuts) != len(levels):
+        raise SymcError(f"convert-sym-to-hw: {op.name} has {len(levels)} sum_stages and "
+                        f"{len(cuts)} sum_cuts")
     self.values.stage += ecp5_dsp.CYCLES
-    for level in levels:
+    for level, cut in zip(levels, cuts, strict=True):
         if level > self.values.stage:
             terms = [self.values.delayed(t, self.values.stage, level) for t in terms]
             self.values.stage = level
-        terms, shifts = _sum_level(self, terms, shifts)
+        terms, shifts = _sum_level(self, terms, shifts, cut)
     return self.b.resize(terms[0], width, True, name)
 
 
@@ -791,6 +884,16 @@ def _exp_shift(self: _KernelLowering, op: sym.LutOp, entry: SSAValue, amount: SS
     wide = vw + 1
     entry, amount = self.b.next_segment([entry, amount])
     doubled = self.b.shift_left(entry, 1)  # 2 * entry: the bit below the result, for rounding
+    low = op.attributes.get("shift_cut")
+    if isinstance(low, IntegerAttr):
+        # Two levels, a stage each: by the amount's high bits, then by its low ones
+        # ((x >> a) >> b == x >> (a + b) for logical shifts).
+        bits = low.value.data
+        high = self.b.concat([self.b.extract(amount, bits, wide - bits),
+                              self.b.constant(0, bits)])
+        doubled = self.b.shift_right(doubled, high, f"{name}_shifted_hi")
+        doubled, amount = self.b.next_segment(
+            [doubled, self.b.resize(self.b.extract(amount, 0, bits), wide, False)])
     shifted = self.b.shift_right(doubled, amount, f"{name}_shifted")
     (shifted,) = self.b.next_segment([shifted])
     rounded = self.b.add(shifted, self.b.constant(1, wide), f"{name}_round")
@@ -891,21 +994,20 @@ def _rom_read(self: _KernelLowering, op: sym.LutOp, roms: list[tuple[list[int], 
     flat = [v for bank in read for v in bank]
     held = self.b.next_segment([*flat, high, *carried])
     high, carried = held[len(flat)], held[len(flat) + 1:]
-    first = bank_mux_cut(op)
-    if first:
-        # The mux over two stages (bank_mux_cut): each group of 2**first consecutive banks by
-        # the low select bits, registered, then the groups by the rest. The tree of 2:1 muxes
-        # resolves the low bits first either way.
+    held = held[:len(flat)]
+    for first in mux_levels(select_bits, bank_mux_cut(op))[:-1]:
+        # The mux over stages (bank_mux_cut): each group of 2**first consecutive banks by the
+        # lowest select bits left, registered, then the groups by the rest. The tree of 2:1
+        # muxes resolves the low bits first either way.
         group = 1 << first
-        rest = self.b.extract(high, first, select_bits - first)
+        rest = self.b.extract(high, first, width_of(high) - first)
         low_select = self.b.extract(high, 0, first)
         partial = [self.b.select(held[k:k + group], low_select, None)
-                   for k in range(0, len(flat), group)]
+                   for k in range(0, len(held), group)]
         held = self.b.next_segment([*partial, rest, *carried])
-        groups = count // group
         high, carried = held[len(partial)], held[len(partial) + 1:]
         held = held[:len(partial)]
-        count = groups
+        count //= group
     out = [self.b.select(held[i * count:(i + 1) * count], high, name)
            for i, (_, _, name) in enumerate(roms)]
     return out, carried

@@ -34,12 +34,16 @@ own input, pipeline and output registers (``DelayModel.dsp_registered``, instant
 input registers at the end of its ``stage`` (their setup, with the fan-out of a shared
 operand, must fit what is left of it), its result ready three stages later, after the output
 registers and, for a product wider than one block, the sum of the blocks' products (its adder
-levels in ``sum_stages``, registered between stages where two levels do not fit). And on the
+levels in ``sum_stages``, registered between stages where two levels do not fit; a level
+longer than a stage has its adders' carry chains cut over ``sum_cuts`` stages). And on the
 Xilinx families (``DelayModel.dsp_pipeline``): a DSP multiplier too wide for one period (one
 that spans several DSP blocks) gets ``ceil(delay / period)`` stages to itself, and the
 registers after it are the DSP blocks' own pipeline registers (MREG/PREG and the cascade),
 where Vivado places a product's pipeline registers (UG901, "Multipliers"); yosys makes no such
-absorption on ECP5, hence the instances there.
+absorption on ECP5, hence the instances there. Last, an add, sub, neg, abs or min/max whose
+carry chain is longer than a period (``DelayModel.carry_cut``) gets ``carry_pieces``: the
+chain's widths, lowest bits first, one piece per stage from ``stage`` on, the carry (and the
+bits still to add) registered between; an abs or min/max chooses in the last piece's stage.
 
 Tables in block RAM (``roms``): with ``block`` every plain table (no interpolation, no exponent
 scaling) is split at the RAM's address register: its index (plus the RAM's address setup
@@ -79,10 +83,12 @@ from xdsl.passes import ModulePass
 from symc.delays import (
     DelayModel,
     Piece,
+    carry_chain_bits,
     constant_operand,
     csd_digits,
     load,
     mul_impl,
+    near_equal,
     table_entries,
     table_kind,
 )
@@ -257,7 +263,7 @@ class SymSchedulePass(PipelineOptions, ModulePass):
             start = max([0.0, *(t for s, t in inputs if s == stage)])  # type: ignore[misc]
             for key in ("rom_impl", "rom_stage", "sum_stage", "segment_stages", "index_cut",
                         "rom_banks", "bank_mux_cut", "tail_cut", "dsp_registers",
-                        "sum_stages"):
+                        "sum_stages", "carry_pieces", "sum_cuts", "shift_cut"):
                 op.attributes.pop(key, None)
             block = (model.block_rom_parts(op) is not None if blocks is None
                      else op in blocks) and self.roms != "logic" and isinstance(op, sym.LutOp)
@@ -333,10 +339,18 @@ class SymSchedulePass(PipelineOptions, ModulePass):
                     # registers, a register between adder levels where two do not fit.
                     in_ns, levels = model.registered_in_ns(op), model.registered_sum_levels(op)
                     out_ns = registered.out_ns
-                    if max([in_ns, out_ns, registered.inner_ns, *levels]) > budget + 1e-9:
-                        raise SymcError(_too_slow(op, delay, clock_ns, model,
-                                                  (in_ns, out_ns + max(levels, default=0.0)),
-                                                  registered=True))
+                    # A level longer than a stage: its adders' carry chains cut over stages.
+                    cuts = [1 if level <= budget + 1e-9 else model.adder_cut(bits, budget)
+                            for level, bits in zip(levels, model.registered_sum_bits(op),
+                                                   strict=True)]
+                    if max([in_ns, out_ns, registered.inner_ns]) > budget + 1e-9 or (
+                            None in cuts):
+                        # Cut levels start a stage of their own: the paths around the blocks
+                        # and the adders' narrowest pieces bound the clock.
+                        floor = max([registered.inner_ns,
+                                     *(model.delay("add", 2) for _ in levels[:1])])
+                        raise SymcError(_too_slow(op, delay, clock_ns, model, (in_ns, out_ns),
+                                                  registered=True, floor=floor))
                     if start + in_ns > budget + 1e-9:
                         stage, start = stage + 1, 0.0
                     op.attributes["stage"] = IntegerAttr(stage, 64)
@@ -347,20 +361,43 @@ class SymSchedulePass(PipelineOptions, ModulePass):
                                                       registered.inner_ns)
                     done, end = stage + registered.cycles, out_ns
                     sums = []
-                    for level in levels:
+                    for level, bits, count in zip(levels, model.registered_sum_bits(op), cuts,
+                                                  strict=True):
+                        assert count is not None
+                        if count > 1:
+                            level = model.delay("add", near_equal(bits, count)[0] + 1)
                         if end + level > budget + 1e-9:
                             done, end = done + 1, 0.0
                         sums.append(done)
+                        for _ in range(count - 1):
+                            stage_ns[done] = max(stage_ns.get(done, 0.0), end + level)
+                            done, end = done + 1, 0.0
                         end += level
                         stage_ns[done] = max(stage_ns.get(done, 0.0), end)
                     stage_ns[done] = max(stage_ns.get(done, 0.0), end)
                     if sums:
                         op.attributes["sum_stages"] = ArrayAttr([IntegerAttr(v, 64) for v in sums])
+                    if max(cuts, default=1) > 1:  # type: ignore[type-var]
+                        op.attributes["sum_cuts"] = ArrayAttr([IntegerAttr(v, 64) for v in cuts])
                     for result in op.results:
                         ready[result] = (done, end)
                     continue
                 elif model.dsp_pipeline and isinstance(op, sym.MulOp) and mul_impl(op) == "dsp":
                     spans = math.ceil(delay / budget - 1e-9)
+                elif (sizes := model.carry_cut(op, budget)) is not None:
+                    # A carry chain longer than a stage: a piece of it per stage, lowest bits
+                    # first (chained if the first fits), the carry registered between.
+                    chain = model.carry_piece_ns(op, sizes)
+                    if start + chain[0] > budget + 1e-9:
+                        stage, start = stage + 1, 0.0
+                    stage_ns[stage] = max(stage_ns.get(stage, 0.0), start + chain[0])
+                    for extra, ns in enumerate(chain[1:], 1):
+                        stage_ns[stage + extra] = max(stage_ns.get(stage + extra, 0.0), ns)
+                    op.attributes["stage"] = IntegerAttr(stage, 64)
+                    op.attributes["carry_pieces"] = ArrayAttr([IntegerAttr(v, 64) for v in sizes])
+                    for result in op.results:
+                        ready[result] = (stage + len(sizes) - 1, chain[-1])
+                    continue
                 else:
                     raise SymcError(_too_slow(op, delay, clock_ns, model, parts))
             if parts is not None:
@@ -434,6 +471,9 @@ def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] |
     if ("exp_bias" in op.properties or "octaves" in op.properties) and any(
             p.ns > budget + 1e-9 and not p.dsp for p in segments[2:]):
         op.attributes["tail_cut"] = UnitAttr()
+        if (low := model.shift_cut(op, budget)) is not None:
+            # The exponent's barrel shifter over two stages.
+            op.attributes["shift_cut"] = IntegerAttr(low, 64)
     if model.bank_read_ns(op, 0) > budget + 1e-9:
         banks = model.rom_bank_bits(op, budget)
         if banks is not None:
@@ -454,7 +494,8 @@ def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] |
         segments = model.table_segments(op)
         if fits(segments):
             return segments
-    for key in ("index_cut", "rom_banks", "bank_mux_cut", "tail_cut", "dsp_registers"):
+    for key in ("index_cut", "rom_banks", "bank_mux_cut", "tail_cut", "dsp_registers",
+                "shift_cut"):
         op.attributes.pop(key, None)
     return None
 
@@ -465,6 +506,8 @@ def _finest_pieces(op: Operation, model: DelayModel, budget: float) -> list[Piec
     op.attributes["index_cut"] = UnitAttr()
     if "exp_bias" in op.properties or "octaves" in op.properties:
         op.attributes["tail_cut"] = UnitAttr()
+    if (low := model.shift_cut(op)) is not None:
+        op.attributes["shift_cut"] = IntegerAttr(low, 64)
     banks = model.rom_bank_bits(op, budget)
     if banks is None and (split := model.rom_bank_split(op, budget)) is not None:
         banks = split[0]
@@ -476,7 +519,7 @@ def _finest_pieces(op: Operation, model: DelayModel, budget: float) -> list[Piec
     try:
         return model.table_segments(op)
     finally:
-        for key in ("index_cut", "rom_banks", "bank_mux_cut", "tail_cut"):
+        for key in ("index_cut", "rom_banks", "bank_mux_cut", "tail_cut", "shift_cut"):
             op.attributes.pop(key, None)
 
 
@@ -532,7 +575,11 @@ def _check_fixed(kernel: sym.KernelOp) -> None:
 
 
 def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
-              parts: tuple[float, float] | None = None, registered: bool = False) -> str:
+              parts: tuple[float, float] | None = None, registered: bool = False,
+              floor: float = 0.0) -> str:
+    """The refusal of ``op``, naming its delay, its pieces where it has some (``parts``, of a
+    registered product with ``registered``) and the clock its longest piece needs, or one
+    of the other pieces no cut divides (``floor``) when that is longer."""
     hint = op.results[0].name_hint if op.results and op.results[0].name_hint else None
     what = f"'{op.name}'" + (f" (%{hint})" if hint else "")
     widths = ", ".join(str(v.type.format) for v in op.operands  # type: ignore[attr-defined]
@@ -553,6 +600,10 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
     elif parts is not None:
         split = (f" (split, its partial products take {parts[0]:.2f} ns and their sum "
                  f"{parts[1]:.2f} ns)")
+    elif model.carry_cut(op, math.inf) is not None:
+        bits = carry_chain_bits(op)
+        parts = (0.0, max(model.carry_piece_ns(op, near_equal(bits, bits))))
+        split = f" (its carry chain cut to one-bit pieces, the longest takes {parts[1]:.2f} ns)"
     # The longest piece no cut divides (a DSP piece spans stages) is what bounds the clock.
     if segments is not None and split.startswith(" (cut"):
         longest = max([p.ns for p in segments if not p.dsp] or [0.0])
@@ -560,6 +611,7 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
         longest = max(parts)
     else:
         longest = delay
+    longest = max(longest, floor)
     return (
         f"sym-schedule: a {clock_ns} ns clock is unreachable on {model.family}: {what} of "
         f"{widths} takes {delay:.2f} ns{split}, and a stage has "

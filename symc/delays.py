@@ -107,6 +107,43 @@ def sum_level_bits(shifts: list[int], width: int) -> list[int]:
     return out
 
 
+def shift_choices(amounts: int, low: int | None) -> list[int]:
+    """A barrel shifter over shift amounts ``0 .. amounts - 1`` as the choices of each level:
+    one level, or with ``low`` bits cut off (``shift_cut``) a shift by the amount's high bits,
+    then by its ``low`` low bits."""
+    if not low:
+        return [amounts]
+    return [((amounts - 1) >> low) + 1, min(amounts, 1 << low)]
+
+
+def _shift_cut(op: Operation) -> int | None:
+    attr = op.attributes.get("shift_cut")
+    return attr.value.data if isinstance(attr, IntegerAttr) else None
+
+
+def near_equal(width: int, count: int) -> list[int]:
+    """``width`` bits cut into ``count`` pieces of near-equal width, the wider ones lowest."""
+    size, extra = divmod(width, count)
+    return [size + 1] * extra + [size] * (count - extra)
+
+
+def _carry_kind(op: Operation) -> str | None:
+    """The delay line of an op :meth:`DelayModel.carry_cut` can cut; None for any other."""
+    if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp):
+        return "add"
+    if isinstance(op, sym.AbsOp):
+        return "abs" if _fmt(op.operand).signed else None
+    if isinstance(op, sym.MinOp | sym.MaxOp):
+        return "minmax"
+    return None
+
+
+def carry_chain_bits(op: Operation) -> int:
+    """Bits of the carry chain of an add, sub, neg or abs (the result's width) or of a
+    min/max (the subtraction one bit wider, whose sign chooses)."""
+    return _fmt(op.results[0]).width + isinstance(op, sym.MinOp | sym.MaxOp)
+
+
 def trailing_zeros(value: int) -> int:
     """Zero low bits of a constant (0 for 0)."""
     return (value & -value).bit_length() - 1 if value else 0
@@ -430,11 +467,14 @@ class DelayModel:
         """After the output registers of a registered product: the levels of the tree of
         adders summing its blocks' shifted products (:func:`sum_tree`; none for one block),
         each level's delay in ns."""
+        return [self.delay("add", bits) for bits in self.registered_sum_bits(op)]
+
+    def registered_sum_bits(self, op: Operation) -> list[int]:
+        """The width of each level's widest adder in :meth:`registered_sum_levels`."""
         pieces = self.registered_pieces(op)
         assert pieces is not None
         width = _fmt(op.results[0]).width
-        return [self.delay("add", bits)
-                for bits in sum_level_bits(term_shifts(*pieces, width), width)]
+        return sum_level_bits(term_shifts(*pieces, width), width)
 
     def dsp_blocks_of(self, op: Operation) -> int:
         """DSP blocks ``op`` takes: a DSP product's, one for a table whose index multiplies
@@ -481,6 +521,41 @@ class DelayModel:
         if not (self.dsp_pipeline and isinstance(op, sym.MulOp) and mul_impl(op) == "dsp"):
             return None
         return cascade_plan(self.dsp_shape, _fmt(op.lhs), _fmt(op.rhs))
+
+    def carry_cut(self, op: Operation, budget: float) -> list[int] | None:
+        """The carry chain of an add, sub or neg, of an abs (its negation) or of a min/max
+        (the subtraction whose sign chooses, where ``minmax_impl`` is ``subtract``) cut into
+        the fewest pieces of near-equal width whose :meth:`carry_piece_ns` each fit
+        ``budget``: each piece computed in a stage of its own, its carry registered into the
+        next (the ``carry_pieces`` of sym-schedule). Widths lowest first; None for any other
+        op, or when no cut fits."""
+        kind = _carry_kind(op)
+        if kind is None or (kind == "minmax" and self.minmax_impl != "subtract"):
+            return None
+        width = carry_chain_bits(op)
+        for count in range(2, width + 1):
+            sizes = near_equal(width, count)
+            if max(self.carry_piece_ns(op, sizes)) <= budget + 1e-9:
+                return sizes
+        return None
+
+    def adder_cut(self, bits: int, budget: float) -> int | None:
+        """The fewest pieces a ``bits``-bit adder's carry chain is cut into (:func:`near_equal`
+        widths, one stage each) for every piece, one bit wider for its carry in, to fit
+        ``budget``; None when none does."""
+        for count in range(1, bits + 1):
+            if self.delay("add", near_equal(bits, count)[0] + (count > 1)) <= budget + 1e-9:
+                return count
+        return None
+
+    def carry_piece_ns(self, op: Operation, sizes: list[int]) -> list[float]:
+        """The delay of each piece of a carry chain cut into ``sizes`` bits (lowest first):
+        an adder one bit wider than its piece (the carry in), and the last piece as the op's
+        own line at its width (the negation or subtraction with the choice after it)."""
+        kind = _carry_kind(op)
+        assert kind is not None
+        return [*(self.delay("add", size + 1) for size in sizes[:-1]),
+                self.delay(kind, sizes[-1] + (kind == "add"))]
 
     def _cast_delay(self, op: sym.CastOp) -> float:
         src, dst = _fmt(op.input), _fmt(op.result)
@@ -556,13 +631,28 @@ class DelayModel:
         elif exponent:
             segments += [Piece(floor), Piece(subtract)] if tail_cut else [Piece(amount)]
         if exponent:
-            # The barrel shifter: per output bit a mux over the shift amounts.
-            segments.append(Piece(self.mux_ns(math.log2(entry_width + 1))))
+            # The barrel shifter: per output bit a mux over the shift amounts (0 to the
+            # entry's width); with ``shift_cut`` L, by the amount's high bits, then its low L.
+            segments += [Piece(self.mux_ns(math.log2(n)))
+                         for n in shift_choices(entry_width + 1, _shift_cut(op))]
             rounding = self.delay("add", entry_width + 1)
             saturation = self.delay("minmax", entry_width)
             segments += ([Piece(rounding), Piece(saturation)] if tail_cut
                          else [Piece(rounding + saturation)])
         return segments
+
+    def shift_cut(self, op: Operation, budget: float | None = None) -> int | None:
+        """The ``shift_cut`` of an exponent table: the low bits of the shift amount that the
+        second level of its barrel shifter shifts by, chosen for the shorter of the two
+        levels' longest. None for any other table, or when the shifter uncut fits
+        ``budget`` (when given)."""
+        if "exp_bias" not in op.properties:
+            return None
+        amounts = _entry_width(op) + 1
+        if budget is not None and self.mux_ns(math.log2(amounts)) <= budget + 1e-9:
+            return None
+        return min(range(1, max(2, (amounts - 1).bit_length())),
+                   key=lambda low: max(shift_choices(amounts, low)))
 
     def index_pieces(self, op: Operation) -> list[Piece]:
         """A table's index cut into pieces (``index_cut``): the product by the scale (hls4ml:
@@ -600,12 +690,8 @@ class DelayModel:
         if not banks:
             return [Piece(rom_ns)]
         select = bank_bits(op, banks)[1]
-        first = bank_mux_cut(op)
-        if first:
-            # The mux in two stages: the low select bits first, then the rest.
-            return [Piece(self.bank_read_ns(op, banks)), Piece(self.mux_ns(first)),
-                    Piece(self.mux_ns(select - first))]
-        return [Piece(self.bank_read_ns(op, banks)), Piece(self.mux_ns(select))]
+        return [Piece(self.bank_read_ns(op, banks)),
+                *(Piece(self.mux_ns(bits)) for bits in mux_levels(select, bank_mux_cut(op)))]
 
     def bank_read_ns(self, op: Operation, banks: int) -> float:
         """The read of one of ``2**banks`` banks of table ``op``'s ROM."""
@@ -627,19 +713,20 @@ class DelayModel:
 
     def rom_bank_split(self, op: Operation, budget: float) -> tuple[int, int] | None:
         """Where no ``rom_bank_bits`` fits: the fewest banks ``b`` whose read fits ``budget``
-        with the mux among them in two stages, each fitting: ``(b, m)``, ``m`` the select
-        bits of the first stage (half of them, rounded up; ``bank_mux_cut``). None when
-        none fits or the model has no mux entry."""
+        with the mux among them over stages, in the fewest :func:`mux_levels` that each
+        fit: ``(b, m)``, ``m`` the select bits of each stage but the last
+        (``bank_mux_cut``). None when none fits or the model has no mux entry."""
         if "mux" not in self.ops:
             return None
         log_entries = math.ceil(math.log2(max(2, table_entries(op))))
         for banks in range(1, log_entries):
             select = bank_bits(op, banks)[1]
-            first = (select + 1) // 2
-            if (select >= 2 and self.bank_read_ns(op, banks) <= budget + 1e-9
-                    and self.mux_ns(first) <= budget + 1e-9
-                    and self.mux_ns(select - first) <= budget + 1e-9):
-                return banks, first
+            if select < 2 or self.bank_read_ns(op, banks) > budget + 1e-9:
+                continue
+            for levels in range(2, select + 1):
+                first = -(-select // levels)
+                if max(self.mux_ns(bits) for bits in mux_levels(select, first)) <= budget + 1e-9:
+                    return banks, first
         return None
 
     def mux_ns(self, select_bits: float) -> float:
@@ -839,9 +926,20 @@ def bank_bits(op: Operation, banks: int) -> tuple[int, int]:
     return low, rom_index_bits(op) - low
 
 
+def mux_levels(select: int, cut: int) -> list[int]:
+    """The select bits a banked ROM's mux over ``select`` bits resolves in each stage: ``cut``
+    (its ``bank_mux_cut``) in each stage but the last, lowest bits first, the rest in the
+    last; all ``select`` in one stage when ``cut`` is 0."""
+    if not cut:
+        return [select]
+    levels = [cut] * ((select - 1) // cut)
+    return [*levels, select - sum(levels)]
+
+
 def bank_mux_cut(op: Operation) -> int:
-    """The select bits a banked ROM's mux resolves in its first stage (``bank_mux_cut``, set by
-    sym-schedule with ``rom_banks``); 0: the whole mux in one stage."""
+    """The select bits a banked ROM's mux resolves in each stage but the last
+    (``bank_mux_cut``, set by sym-schedule with ``rom_banks``, :func:`mux_levels`); 0: the
+    whole mux in one stage."""
     attr = op.attributes.get("bank_mux_cut")
     return attr.value.data if isinstance(attr, IntegerAttr) else 0
 

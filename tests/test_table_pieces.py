@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import symc
-from symc.delays import load
+from symc.delays import bank_bits, load, mux_levels
 from symc.dialects import sym
 from symc.frontend.errors import SymcError
 
@@ -44,6 +44,11 @@ CASES = {
         reset=True)),
     "negative_reciprocal_4ns": ("x1/x0", dict(inputs={"x0": (-6, -0.2), "x1": (-1, 1)},
                                               precision="ap_fixed<18,8>", clock_ns=4.0)),
+    # A normalized reciprocal of 32768 entries on ECP5: 512 banks of 64, their mux over
+    # three stages.
+    "banks_three_stages_ecp5": ("(m1*r1 + m2*r2)/(m1 + m2)", dict(
+        inputs={v: (1.0, 5.0) for v in ("m1", "m2", "r1", "r2")}, family="ecp5",
+        precision="auto", max_error=1e-3, clock_ns=5.0)),
 }
 
 FAST = {
@@ -117,6 +122,31 @@ def test_a_mux_over_many_banks_takes_two_stages():
     assert model.rom_bank_bits(lut, 2.34) is None  # no single mux stage fits
     assert (banks, first) == model.rom_bank_split(lut, 2.34) and 0 < first < banks
     assert f"_bank{2 ** banks - 1}" in design.verilog
+
+
+def test_a_mux_over_more_banks_takes_more_stages():
+    expr, options = CASES["banks_three_stages_ecp5"]
+    design = symc.compile(expr, **options)
+    (lut,) = [op for op in design.fixed_module.walk() if isinstance(op, sym.LutOp)]
+    banks, cut = lut.attributes["rom_banks"].value.data, lut.attributes["bank_mux_cut"].value.data
+    model = load("ecp5")
+    budget = 5.0 - model.register_ns
+    select = bank_bits(lut, banks)[1]
+    # Two stages of the mux do not fit: each half is longer than a stage.
+    assert model.mux_ns((select + 1) // 2) > budget
+    levels = mux_levels(select, cut)
+    assert len(levels) == 3 and sum(levels) == select
+    assert (banks, cut) == model.rom_bank_split(lut, budget)
+    assert max(model.mux_ns(bits) for bits in levels) <= budget
+    assert max(design.schedule.stage_ns) <= 5.0 + 1e-9
+
+
+def test_mux_levels_resolve_every_select_bit():
+    assert mux_levels(9, 0) == [9]
+    assert mux_levels(6, 3) == [3, 3] and mux_levels(5, 3) == [3, 2]
+    assert mux_levels(9, 3) == [3, 3, 3] and mux_levels(10, 4) == [4, 4, 2]
+    assert all(sum(mux_levels(s, c)) == s and max(mux_levels(s, c)) <= c
+               for s in range(1, 20) for c in range(1, s + 1))
 
 
 def test_banks_cover_the_table():
