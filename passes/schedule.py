@@ -315,7 +315,7 @@ class SymSchedulePass(PipelineOptions, ModulePass):
                                     stage_ns[stage + extra] = budget
                                 stage, start = stage + spans - 1, budget
                                 continue
-                            if start + piece.ns > budget + 1e-9:
+                            if start + piece.ns > budget + 1e-9 or (piece.alone and start > 0):
                                 stage, start = stage + 1, 0.0
                             stages.append(stage)
                             start += piece.ns
@@ -454,7 +454,8 @@ def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] |
     """The pieces of a table too slow for one stage (``DelayModel.table_segments``), each one
     fitting ``budget`` or a DSP product that may span stages; when they do not, a slow index
     is cut itself (``index_cut``), a slow ROM read into banks (``rom_banks``, their mux over
-    two stages with ``bank_mux_cut``) and, where the family has them, the DSP products go into
+    stages with ``bank_mux_cut``), a slow exponent shifter in two (``shift_cut``) and, where
+    the family has them, the DSP products go into
     blocks with their own registers (``dsp_registers``). None (no attribute left) when even
     that does not fit."""
 

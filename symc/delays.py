@@ -238,6 +238,8 @@ class Piece:
     stages later, ``after_ns`` into that stage (the output registers and the sum of the
     blocks' products)."""
     after_ns: float = 0.0
+    alone: bool = False
+    """The piece starts a stage: nothing is chained before it."""
 
 
 @dataclass(frozen=True)
@@ -580,8 +582,9 @@ class DelayModel:
         With ``index_cut`` (set by sym-schedule), the index is itself cut: its product by the
         scale, the offset subtraction (hls4ml: the rounding), the clamp. With ``rom_banks``
         ``b``, each ROM read is ``2**b`` banks read apart, then a mux among them
-        (:meth:`rom_pieces`). A DSP product's piece may span several stages where the family's
-        DSP blocks pipeline (``Piece.dsp``). None when the model lacks the pieces'
+        (:meth:`rom_pieces`). With ``shift_cut``, the barrel shifter is two pieces
+        (:func:`shift_choices`). A DSP product's piece may span several stages where the
+        family's DSP blocks pipeline (``Piece.dsp``). None when the model lacks the pieces'
         measurements."""
         if "rom" not in self.ops or "add" not in self.ops:
             return None
@@ -633,8 +636,12 @@ class DelayModel:
         if exponent:
             # The barrel shifter: per output bit a mux over the shift amounts (0 to the
             # entry's width); with ``shift_cut`` L, by the amount's high bits, then its low L.
-            segments += [Piece(self.mux_ns(math.log2(n)))
-                         for n in shift_choices(entry_width + 1, _shift_cut(op))]
+            # Cut, its first level starts a stage: its select fans out to every bit of the
+            # entry, and chained after the shift amount's subtraction (3.73 ns in the model)
+            # nextpnr placed the pair at 5.21 ns (exp(x0) + x1, ap_fixed<16,6>, 5 ns).
+            cut = _shift_cut(op)
+            segments += [Piece(self.mux_ns(math.log2(n)), alone=bool(cut) and i == 0)
+                         for i, n in enumerate(shift_choices(entry_width + 1, cut))]
             rounding = self.delay("add", entry_width + 1)
             saturation = self.delay("minmax", entry_width)
             segments += ([Piece(rounding), Piece(saturation)] if tail_cut
