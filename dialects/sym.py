@@ -19,12 +19,14 @@ import math
 from abc import ABC
 from collections.abc import Sequence
 from fractions import Fraction
+from io import StringIO
 from typing import Any, ClassVar
 
 from xdsl.dialects.builtin import (
     I64,
     ArrayAttr,
     DenseArrayBase,
+    FileLineColLoc,
     Float64Type,
     FloatAttr,
     FloatData,
@@ -32,6 +34,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     StringAttr,
+    UnknownLoc,
 )
 from xdsl.ir import (
     Attribute,
@@ -63,6 +66,7 @@ from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator, Pure, Symbol
 from xdsl.utils.exceptions import VerifyException
 
 from symc.fixed import FixedFormat, Overflow, Quant, result_format
+from symc.frontend.errors import SymcError
 from symc.tables import Table
 
 
@@ -128,6 +132,35 @@ class FixedType(ParametrizedAttribute, TypeAttribute):
             _ = self.format
         except Exception as exc:
             raise VerifyException(f"invalid fixed-point type: {exc}") from exc
+
+
+def op_label(op: Operation) -> str:
+    """An op as diagnostics name it: ``'sym.mul' (%y)``, with its result's name when it has
+    one."""
+    hint = op.results[0].name_hint if op.results and op.results[0].name_hint else None
+    return f"'{op.name}'" + (f" (%{hint})" if hint else "")
+
+
+def location_suffix(op: Operation) -> str:
+    """`` at file:line:col`` for an op with a known source location, else ``""``."""
+    loc = op.location
+    if isinstance(loc, UnknownLoc):
+        return ""
+    if isinstance(loc, FileLineColLoc):
+        return f" at {loc.filename.data}:{loc.line.data}:{loc.column.data}"
+    text = StringIO()
+    Printer(stream=text).print_attribute(loc)
+    return f" at {text.getvalue()}"
+
+
+def format_of(value: SSAValue) -> FixedFormat:
+    """The fixed-point format of a legalized value; a :class:`SymcError` for any other (a
+    ``!sym.real`` value: ``sym-legalize-fixed`` has not run on it)."""
+    if not isinstance(value.type, FixedType):
+        raise SymcError(f"a value of type {value.type} is not fixed point: the backends, the "
+                        "emulator and the delay model read legalized kernels only (run "
+                        "sym-legalize-fixed)")
+    return value.type.format
 
 
 @irdl_attr_definition

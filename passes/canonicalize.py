@@ -27,11 +27,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from io import StringIO
 
 import sympy
 from xdsl.context import Context
-from xdsl.dialects.builtin import FileLineColLoc, ModuleOp, UnknownLoc
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -42,7 +41,6 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
     op_type_rewrite_pattern,
 )
-from xdsl.printer import Printer
 from xdsl.traits import Pure
 
 from symc.dialects.sym import (
@@ -66,6 +64,7 @@ from symc.dialects.sym import (
     SubOp,
     TanhOp,
     TanOp,
+    location_suffix,
 )
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import X, definitions, inline
@@ -73,18 +72,6 @@ from symc.frontend.parse import parse_expression
 
 COMMUTATIVE = (AddOp, MulOp, MinOp, MaxOp)
 """Ops whose operands CSE matches in either order."""
-
-
-def location_suffix(op: Operation) -> str:
-    """`` at file:line:col`` for an op with a known source location, else ``""``."""
-    loc = op.location
-    if isinstance(loc, UnknownLoc):
-        return ""
-    if isinstance(loc, FileLineColLoc):
-        return f" at {loc.filename.data}:{loc.line.data}:{loc.column.data}"
-    text = StringIO()
-    Printer(stream=text).print_attribute(loc)
-    return f" at {text.getvalue()}"
 
 
 def _is_real(op: Operation) -> bool:

@@ -31,13 +31,11 @@ from xdsl.context import Context
 from xdsl.dialects import hw
 from xdsl.dialects.builtin import (
     ArrayAttr,
-    FileLineColLoc,
     IntAttr,
     IntegerAttr,
     IntegerType,
     ModuleOp,
     StringAttr,
-    UnknownLoc,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
@@ -110,13 +108,7 @@ def _inside_kernel(op: Operation) -> bool:
 
 
 def _cannot(op: Operation, why: str) -> str:
-    where = ""
-    if isinstance(op.location, FileLineColLoc):
-        loc = op.location
-        where = f" at {loc.filename.data}:{loc.line.data}:{loc.column.data}"
-    elif not isinstance(op.location, UnknownLoc):
-        where = f" at {op.location}"
-    return f"convert-sym-to-hw: cannot convert '{op.name}'{where}: {why}"
+    return f"convert-sym-to-hw: cannot convert '{op.name}'{sym.location_suffix(op)}: {why}"
 
 
 def _check_convertible(kernel: sym.KernelOp) -> None:
@@ -145,18 +137,13 @@ def _check_convertible(kernel: sym.KernelOp) -> None:
 _SIGN_TIES = (Tie.IF_NEGATIVE, Tie.IF_NONNEGATIVE)
 
 
-def _fmt(value: SSAValue) -> FixedFormat:
-    assert isinstance(value.type, sym.FixedType)
-    return value.type.format
-
-
 class _KernelLowering:
     """Builds the ``hw.module`` of one kernel, walking its ops in program order."""
 
     def __init__(self, kernel: sym.KernelOp):
         self.kernel = kernel
         args = kernel.body.block.args
-        self.block = Block(arg_types=[IntegerType(_fmt(a).width) for a in args])
+        self.block = Block(arg_types=[IntegerType(sym.format_of(a).width) for a in args])
         self.b = HWBuilder(self.block)
         # Pipelined kernels (``sym-schedule`` stages): reading a value delays it to the stage of
         # the op being lowered (symc/backends/pipeline.py); otherwise a plain mapping.
@@ -202,7 +189,7 @@ class _KernelLowering:
 
     def _aligned(self, value: SSAValue, to: FixedFormat, name: str) -> SSAValue:
         """``value`` as a raw integer of format ``to`` (exact: ``to`` has at least its bits)."""
-        src = _fmt(value)
+        src = sym.format_of(value)
         shift = to.frac_bits - src.frac_bits
         return self.b.resize(self.values[value], to.width, src.signed, name, shift=shift)
 
@@ -210,10 +197,10 @@ class _KernelLowering:
 
     def const(self, op: sym.ConstOp) -> SSAValue:
         assert isinstance(op.value, IntAttr)
-        return self.b.constant(op.value.data, _fmt(op.result).width)
+        return self.b.constant(op.value.data, sym.format_of(op.result).width)
 
     def add_sub(self, op: sym.AddOp | sym.SubOp) -> SSAValue:
-        fmt, name = _fmt(op.result), self._name(op)
+        fmt, name = sym.format_of(op.result), self._name(op)
         lhs = self._aligned(op.lhs, fmt, f"{name}_lhs")
         rhs = self._aligned(op.rhs, fmt, f"{name}_rhs")
         if (sizes := _carry_pieces(op)) is not None:
@@ -224,11 +211,11 @@ class _KernelLowering:
 
     def mul(self, op: sym.MulOp) -> SSAValue:
         # The product's frac bits are F1 + F2: no shift, only extension to the full width.
-        fmt, name = _fmt(op.result), self._name(op)
+        fmt, name = sym.format_of(op.result), self._name(op)
         if mul_impl(op) == "shift_add" and (const := constant_operand(op)) is not None:
             # A constant factor with few signed digits (sym-schedule's choice): shifts and adds.
             x = op.rhs if const[0] == 0 else op.lhs
-            return shift_add_product(self.b, self.values[x], _fmt(x).signed, const[1],
+            return shift_add_product(self.b, self.values[x], sym.format_of(x).signed, const[1],
                                      fmt.width, name)
         if "dsp_registers" in op.attributes:
             return _registered_product(self, op, name)
@@ -236,12 +223,14 @@ class _KernelLowering:
             return _split_product(self, op, name)
         if "cascade_pieces" in op.attributes:
             return _cascade_product(self, op, name)
-        lhs = self.b.resize(self.values[op.lhs], fmt.width, _fmt(op.lhs).signed, f"{name}_lhs")
-        rhs = self.b.resize(self.values[op.rhs], fmt.width, _fmt(op.rhs).signed, f"{name}_rhs")
+        lhs = self.b.resize(self.values[op.lhs], fmt.width, sym.format_of(op.lhs).signed,
+                            f"{name}_lhs")
+        rhs = self.b.resize(self.values[op.rhs], fmt.width, sym.format_of(op.rhs).signed,
+                            f"{name}_rhs")
         return self.b.mul(lhs, rhs, name)
 
     def neg_abs(self, op: sym.NegOp | sym.AbsOp) -> SSAValue:
-        src, fmt, name = _fmt(op.operand), _fmt(op.result), self._name(op)
+        src, fmt, name = sym.format_of(op.operand), sym.format_of(op.result), self._name(op)
         if isinstance(op, sym.AbsOp) and not src.signed:
             return self._aligned(op.operand, fmt, name)  # never negative: only widen
         value = self._aligned(op.operand, fmt, f"{name}_ext")
@@ -257,7 +246,7 @@ class _KernelLowering:
         return self.b.mux(self.b.sign_bit(self.values[op.operand]), negated, value, name)
 
     def min_max(self, op: sym.MinOp | sym.MaxOp) -> SSAValue:
-        fmt, name = _fmt(op.result), self._name(op)
+        fmt, name = sym.format_of(op.result), self._name(op)
         lhs = self._aligned(op.lhs, fmt, f"{name}_lhs")
         rhs = self._aligned(op.rhs, fmt, f"{name}_rhs")
         impl = op.attributes.get("minmax_impl")
@@ -286,7 +275,7 @@ class _KernelLowering:
     # --- the cast: round, then wrap or saturate ---------------------------------------------
 
     def cast(self, op: sym.CastOp) -> SSAValue:
-        src, dst, name = _fmt(op.input), _fmt(op.result), self._name(op)
+        src, dst, name = sym.format_of(op.input), sym.format_of(op.result), self._name(op)
         # Dropping more than W1 + 1 bits rounds to the same integer as dropping W1 + 1 (the
         # whole value is gone: 0 or -1), and shifting left by more than W2 bits overflows
         # exactly when shifting by W2 does: clamping keeps every width near the formats'.
@@ -455,10 +444,10 @@ def _split_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValue:
     when its operand is), the exact product of every pair of pieces in one stage, registered,
     and their sum, each shifted to its place, in the next. Exact modulo ``2**width``:
     ``a * b == sum(a_i * b_j * 2**(s_i + s_j))``."""
-    width = _fmt(op.result).width
+    width = sym.format_of(op.result).width
 
     def pieces(value: SSAValue) -> list[tuple[SSAValue, bool, int]]:
-        fmt = _fmt(value)
+        fmt = sym.format_of(value)
         return _sliced(self, self.values[value], fmt.signed, product_pieces(fmt.width))
 
     terms, shifts = [], []
@@ -561,9 +550,10 @@ def _registered_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAV
     stages), a level with ``sum_cuts`` above 1 over that many stages. Exact modulo
     ``2**width``."""
     _check_dsp_registers(op)
-    width = _fmt(op.result).width
-    terms, shifts = _registered_terms(self, self.values[op.lhs], _fmt(op.lhs).signed,
-                                      self.values[op.rhs], _fmt(op.rhs).signed, width, name)
+    width = sym.format_of(op.result).width
+    terms, shifts = _registered_terms(self, self.values[op.lhs], sym.format_of(op.lhs).signed,
+                                      self.values[op.rhs], sym.format_of(op.rhs).signed, width,
+                                      name)
     sums = op.attributes.get("sum_stages")
     levels = ([a.value.data for a in sums.data]  # type: ignore[attr-defined]
               if isinstance(sums, ArrayAttr) else [])
@@ -643,8 +633,8 @@ def _cascade_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValu
     cut = cut_attr.value.data
     sizes = [a.value.data for a in pieces_attr.data]  # type: ignore[attr-defined]
     whole_value, split_value = op.operands[1 - cut], op.operands[cut]
-    whole, whole_signed = self.values[whole_value], _fmt(whole_value).signed
-    split, split_signed = self.values[split_value], _fmt(split_value).signed
+    whole, whole_signed = self.values[whole_value], sym.format_of(whole_value).signed
+    split, split_signed = self.values[split_value], sym.format_of(split_value).signed
     # The accumulator's width holds for 17-bit low pieces and a top piece of at most 18 bits
     # (17 when unsigned): what symc.delays.cascade_plan cuts.
     top_bits = PIECE_BITS + 1 if split_signed else PIECE_BITS
@@ -672,13 +662,13 @@ def _cascade_product(self: _KernelLowering, op: sym.MulOp, name: str) -> SSAValu
         low += size
     assert acc is not None
     joined = self.b.concat([acc, *reversed(low_bits)])
-    return self.b.resize(joined, _fmt(op.result).width, True, name)
+    return self.b.resize(joined, sym.format_of(op.result).width, True, name)
 
 
 def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
     """A table: the index by :mod:`symc.tables`' rule, then a ROM read."""
     spec, name = op.spec, self._name(op)
-    src = _fmt(op.operand)
+    src = sym.format_of(op.operand)
     x = self.values[op.operand]
     index_bits = max(1, (spec.entries - 1).bit_length())
     # With index_cut (sym-schedule), the index is itself cut into pieces: its product, the
@@ -775,7 +765,7 @@ def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) ->
     The clamp to the octaves takes no comparator: below them (or negative) is "no bit set from
     the lowest octave up", above them "a bit set above the highest", two OR reductions.
     Cut into pieces (``segment_stages``): the index, the ROM read, the scaling."""
-    spec, src, out = op.spec, _fmt(op.operand), op.spec.out_format
+    spec, src, out = op.spec, sym.format_of(op.operand), op.spec.out_format
     n = spec.entries.bit_length() - 1
     first, last = spec.octave_lo, spec.octave_hi
     width = max(src.width + 1, last + 3)

@@ -51,7 +51,6 @@ from symc.fixed import (
 )
 from symc.frontend.errors import SymcError
 from symc.overflow import OverflowWarning
-from symc.passes.canonicalize import location_suffix
 
 MAX_AUTO_FRAC_BITS = 96
 
@@ -61,26 +60,22 @@ AUTO_INPUT = Precision(FixedFormat(1, 1), Quant.AP_TRN, Overflow.AP_SAT)
 _EXACT = (sym.AddOp, sym.SubOp, sym.MulOp, sym.NegOp, sym.AbsOp, sym.MinOp, sym.MaxOp)
 
 
-def _where(op: Operation) -> str:
-    hint = op.results[0].name_hint if op.results and op.results[0].name_hint else None
-    return f"'{op.name}'" + (f" (%{hint})" if hint else "")
-
-
 def _reject(op: Operation) -> SymcError:
     if isinstance(op, sym.ApplyOp):
         return SymcError(
-            f"{_where(op)} applies the user function {op.function.data!r}: run "
+            f"{sym.op_label(op)} applies the user function {op.function.data!r}: run "
             "sym-approximate-lut first (it becomes a table)"
         )
     if isinstance(op, sym.ElementaryOp | sym.DivOp):
         what = "division by a variable" if isinstance(op, sym.DivOp) else "an elementary function"
         return SymcError(
-            f"{_where(op)} is {what}: it needs the sym-approximate-lut pass (lookup tables) "
+            f"{sym.op_label(op)} is {what}: it needs the sym-approximate-lut pass (lookup tables) "
             "before sym-legalize-fixed"
         )
     if isinstance(op, sym.PowOp):
-        return SymcError(f"{_where(op)} must be expanded by sym-canonicalize before legalization")
-    return SymcError(f"sym-legalize-fixed cannot legalize {_where(op)}")
+        return SymcError(
+            f"{sym.op_label(op)} must be expanded by sym-canonicalize before legalization")
+    return SymcError(f"sym-legalize-fixed cannot legalize {sym.op_label(op)}")
 
 
 def _lut_on(op: sym.LutOp, operand: SSAValue) -> sym.LutOp:
@@ -98,7 +93,7 @@ def _range(op: Operation) -> tuple[Fraction, Fraction]:
     attr = op.attributes.get("range")
     if not isinstance(attr, sym.IntervalAttr):
         raise SymcError(
-            f"{_where(op)} has no range attribute: run sym-range-analysis before "
+            f"{sym.op_label(op)} has no range attribute: run sym-range-analysis before "
             "sym-legalize-fixed in auto mode"
         )
     lo, hi = attr.bounds
@@ -131,7 +126,7 @@ def _warn_if_outside(op: sym.ConstOp, raw: int, precision: Precision) -> None:
     if abs(held - value) <= 2.0**-fmt.frac_bits:
         return
     warnings.warn(
-        f"the constant {float(value)!r}{location_suffix(op)} is outside {precision} "
+        f"the constant {float(value)!r}{sym.location_suffix(op)} is outside {precision} "
         f"([{fmt.min_raw * 2.0**-fmt.frac_bits:g}, {fmt.max_raw * 2.0**-fmt.frac_bits:g}]): "
         f"it becomes {held:g} ({precision.overflow.name}, as in hls4ml); widen the integer "
         "bits or rescale the expression", OverflowWarning, stacklevel=2)
@@ -182,7 +177,7 @@ class _Rebuild:
         try:
             return type(op)(*operands)  # type: ignore[call-arg]
         except SymcError as exc:
-            raise SymcError(f"{_where(op)}: {exc}") from exc
+            raise SymcError(f"{sym.op_label(op)}: {exc}") from exc
 
     def finish(self, outputs: list[SSAValue], error_bounds: list[float] | None) -> sym.KernelOp:
         self.block.add_op(sym.OutputOp(outputs))
@@ -280,8 +275,8 @@ class SymLegalizeFixedPass(ModulePass):
                 raise _reject(op)
             if isinstance(op, sym.LutOp) and (op.max_error is None or op.lipschitz is None):
                 raise SymcError(
-                    f"{_where(op)} carries no max_error/lipschitz: auto precision needs both to "
-                    "bound the error (sym-approximate-lut writes them)"
+                    f"{sym.op_label(op)} carries no max_error/lipschitz: auto precision needs "
+                    "both to bound the error (sym-approximate-lut writes them)"
                 )
         if self.frac_bits is not None:
             if not 0 <= self.frac_bits <= MAX_AUTO_FRAC_BITS:
@@ -311,7 +306,7 @@ class SymLegalizeFixedPass(ModulePass):
         hint = ""
         if rounded is not None and rounded.rounding * 4 > Fraction(budget):
             # The constants are float64: fractional bits cannot bring them closer.
-            hint = (f"; the constant {rounded.real_value:.17g}{location_suffix(rounded)} is "
+            hint = (f"; the constant {rounded.real_value:.17g}{sym.location_suffix(rounded)} is "
                     f"only within {float(rounded.rounding):.3g} of the number it stands for "
                     "(symc's constants are float64)")
         if worst is None:

@@ -63,10 +63,10 @@ from symc.dialects.sym import (
     SubOp,
     TanhOp,
     TanOp,
+    location_suffix,
 )
 from symc.fixed import FixedFormat, Overflow, Quant, parse_precision
 from symc.frontend.errors import SymcError
-from symc.passes.canonicalize import location_suffix
 
 Interval = tuple[float, float]
 

@@ -581,8 +581,7 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
     """The refusal of ``op``, naming its delay, its pieces where it has some (``parts``, of a
     registered product with ``registered``) and the clock its longest piece needs, or one
     of the other pieces no cut divides (``floor``) when that is longer."""
-    hint = op.results[0].name_hint if op.results and op.results[0].name_hint else None
-    what = f"'{op.name}'" + (f" (%{hint})" if hint else "")
+    what = sym.op_label(op)
     widths = ", ".join(str(v.type.format) for v in op.operands  # type: ignore[attr-defined]
                        if isinstance(v.type, sym.FixedType))
     split = ""

@@ -132,7 +132,7 @@ def _carry_kind(op: Operation) -> str | None:
     if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp):
         return "add"
     if isinstance(op, sym.AbsOp):
-        return "abs" if _fmt(op.operand).signed else None
+        return "abs" if sym.format_of(op.operand).signed else None
     if isinstance(op, sym.MinOp | sym.MaxOp):
         return "minmax"
     return None
@@ -141,7 +141,7 @@ def _carry_kind(op: Operation) -> str | None:
 def carry_chain_bits(op: Operation) -> int:
     """Bits of the carry chain of an add, sub, neg or abs (the result's width) or of a
     min/max (the subtraction one bit wider, whose sign chooses)."""
-    return _fmt(op.results[0]).width + isinstance(op, sym.MinOp | sym.MaxOp)
+    return sym.format_of(op.results[0]).width + isinstance(op, sym.MinOp | sym.MaxOp)
 
 
 def trailing_zeros(value: int) -> int:
@@ -341,11 +341,11 @@ class DelayModel:
         if isinstance(op, sym.ConstOp):
             return 0.0
         if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp):
-            return self.delay("add", _fmt(op.results[0]).width)
+            return self.delay("add", sym.format_of(op.results[0]).width)
         if isinstance(op, sym.AbsOp):
-            return self.delay("abs", _fmt(op.results[0]).width)
+            return self.delay("abs", sym.format_of(op.results[0]).width)
         if isinstance(op, sym.MinOp | sym.MaxOp):
-            return self.delay("minmax", _fmt(op.results[0]).width)
+            return self.delay("minmax", sym.format_of(op.results[0]).width)
         if isinstance(op, sym.MulOp):
             return self._mul_delay(op)
         if isinstance(op, sym.CastOp):
@@ -381,7 +381,7 @@ class DelayModel:
 
     def _mul_delay(self, op: sym.MulOp) -> float:
         impl = mul_impl(op)
-        wa, wb = _fmt(op.lhs).width, _fmt(op.rhs).width
+        wa, wb = sym.format_of(op.lhs).width, sym.format_of(op.rhs).width
         if impl == "shift_add":
             const = constant_operand(op)
             assert const is not None
@@ -390,7 +390,7 @@ class DelayModel:
             # digit is negative (a single positive digit is only a shift).
             depth = math.ceil(math.log2(len(digits))) if len(digits) > 1 else 0
             depth += all(sign < 0 for _, sign in digits) and bool(digits)
-            width = _fmt(op.result).width
+            width = sym.format_of(op.result).width
             if "mul_shift_add" not in self.ops:
                 return depth * self.delay("add", width)
             # Measured on 32-bit products; a wider one pays its wider adders.
@@ -418,12 +418,12 @@ class DelayModel:
         product of one piece each, or where DSP blocks pipeline the product themselves."""
         if self.dsp_pipeline or not isinstance(op, sym.MulOp) or mul_impl(op) != "dsp":
             return None
-        wa, wb = _fmt(op.lhs).width, _fmt(op.rhs).width
+        wa, wb = sym.format_of(op.lhs).width, sym.format_of(op.rhs).width
         count = len(product_pieces(wa)) * len(product_pieces(wb))
         if count == 1:
             return None
         one = self._dsp_product_ns(PIECE_BITS + 1, PIECE_BITS + 1)
-        width = _fmt(op.result).width
+        width = sym.format_of(op.result).width
         shifts = term_shifts(product_pieces(wa), product_pieces(wb), width)
         return one + self.fanout_ns(op), sum(
             self.delay("add", bits) for bits in sum_level_bits(shifts, width))
@@ -437,7 +437,7 @@ class DelayModel:
         if (self.dsp_registered is None or not isinstance(op, sym.MulOp)
                 or mul_impl(op) != "dsp"):
             return None
-        lhs, rhs = _fmt(op.lhs), _fmt(op.rhs)
+        lhs, rhs = sym.format_of(op.lhs), sym.format_of(op.rhs)
         return self.port_pieces(lhs.width, lhs.signed), self.port_pieces(rhs.width, rhs.signed)
 
     def registered_in_ns(self, op: Operation, blocks: int | None = None) -> float:
@@ -475,7 +475,7 @@ class DelayModel:
         """The width of each level's widest adder in :meth:`registered_sum_levels`."""
         pieces = self.registered_pieces(op)
         assert pieces is not None
-        width = _fmt(op.results[0]).width
+        width = sym.format_of(op.results[0]).width
         return sum_level_bits(term_shifts(*pieces, width), width)
 
     def dsp_blocks_of(self, op: Operation) -> int:
@@ -487,7 +487,7 @@ class DelayModel:
             if "dsp_registers" in op.attributes and (
                     pieces := self.registered_pieces(op)) is not None:
                 return len(pieces[0]) * len(pieces[1])
-            return self.dsp_blocks(_fmt(op.lhs).width, _fmt(op.rhs).width)
+            return self.dsp_blocks(sym.format_of(op.lhs).width, sym.format_of(op.rhs).width)
         if op.name == "sym.lut" and table_kind(op) == "table_mul":
             return 1
         return 0
@@ -522,7 +522,7 @@ class DelayModel:
         cascade (``dsp_pipeline``); None for any other op, or a product of one block."""
         if not (self.dsp_pipeline and isinstance(op, sym.MulOp) and mul_impl(op) == "dsp"):
             return None
-        return cascade_plan(self.dsp_shape, _fmt(op.lhs), _fmt(op.rhs))
+        return cascade_plan(self.dsp_shape, sym.format_of(op.lhs), sym.format_of(op.rhs))
 
     def carry_cut(self, op: Operation, budget: float) -> list[int] | None:
         """The carry chain of an add, sub or neg, of an abs (its negation) or of a min/max
@@ -560,7 +560,7 @@ class DelayModel:
                 self.delay(kind, sizes[-1] + (kind == "add"))]
 
     def _cast_delay(self, op: sym.CastOp) -> float:
-        src, dst = _fmt(op.input), _fmt(op.result)
+        src, dst = sym.format_of(op.input), sym.format_of(op.result)
         rounds = op.quant != Quant.AP_TRN and src.frac_bits > dst.frac_bits
         saturates = op.overflow != Overflow.AP_WRAP
         total = 0.0
@@ -667,7 +667,7 @@ class DelayModel:
         subtraction (hls4ml: the rounding toward zero); the clamp to the table (none for a
         table whose index wraps). Each is a measured line of its own op kind."""
         spec = op.spec  # type: ignore[attr-defined]
-        src_width = _fmt(op.operands[0]).width
+        src_width = sym.format_of(op.operands[0]).width
         product_width, offset_width = spec.index_widths(src_width)
         factor = product_width - (src_width + 1)
         product = [Piece(self._dsp_product_ns(src_width + 1, factor) + self.fanout_ns(op),
@@ -676,7 +676,8 @@ class DelayModel:
             # hls4ml: the offset argument times its factor; bits: the argument itself.
             hls4ml = spec.indexing == "hls4ml"
             scale = spec.mult_raw if hls4ml else spec.scale_raw
-            argument = (src_width + 1, True) if hls4ml else (src_width, _fmt(op.operands[0]).signed)
+            argument = ((src_width + 1, True) if hls4ml
+                        else (src_width, sym.format_of(op.operands[0]).signed))
             product = self.registered_pieces_of(op, argument, registered_constant(scale),
                                                 product_width)
         if spec.indexing == "hls4ml":
@@ -757,7 +758,7 @@ class DelayModel:
         :meth:`mux_ns`, as the reductions are timed)."""
         spec = op.spec  # type: ignore[attr-defined]
         octaves = math.log2(spec.octave_hi - spec.octave_lo + 3)
-        width = _fmt(op.operands[0]).width
+        width = sym.format_of(op.operands[0]).width
         upper = math.log2(max(2, max(width - spec.octave_hi - 2,
                                      spec.octave_hi - spec.octave_lo + 1)))
         pieces = [Piece(self.delay("add", width))] if spec.negated else []
@@ -850,11 +851,6 @@ def load(family: str) -> DelayModel:
     return DelayModel.from_json(json.loads(text))
 
 
-def _fmt(value: Any) -> FixedFormat:
-    assert isinstance(value.type, sym.FixedType), value.type
-    return value.type.format
-
-
 def mul_impl(op: Operation) -> str:
     attr = op.attributes.get("mul_impl")
     text = getattr(attr, "data", None)
@@ -906,7 +902,7 @@ def _entry_width(op: Operation) -> int:
     value_type = op.properties.get("value_type")
     if isinstance(value_type, sym.FixedType):
         return value_type.format.width
-    return _fmt(op.results[0]).width
+    return sym.format_of(op.results[0]).width
 
 
 def interp_bits(op: Operation) -> int:

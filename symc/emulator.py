@@ -24,12 +24,6 @@ FAST_WIDTH = 62
 """Widest intermediate the int64 path handles (two bits of headroom for shifts and compares)."""
 
 
-def _fmt(value: SSAValue) -> FixedFormat:
-    if not isinstance(value.type, sym.FixedType):
-        raise SymcError("the emulator runs legalized kernels only (run sym-legalize-fixed)")
-    return value.type.format
-
-
 def _align(raw: Any, src: FixedFormat, dst: FixedFormat) -> Any:
     shift = dst.frac_bits - src.frac_bits
     return raw << shift if shift > 0 else raw
@@ -37,19 +31,20 @@ def _align(raw: Any, src: FixedFormat, dst: FixedFormat) -> Any:
 
 def _widest(op: Operation) -> int:
     """Bits the evaluation of ``op`` may need (its operands aligned, its casts' carries)."""
-    widths = [_fmt(v).width for v in (*op.operands, *op.results)]
+    widths = [sym.format_of(v).width for v in (*op.operands, *op.results)]
     if isinstance(op, sym.CastOp):
-        src, dst = _fmt(op.input), _fmt(op.result)
+        src, dst = sym.format_of(op.input), sym.format_of(op.result)
         widths.append(src.width + max(0, dst.frac_bits - src.frac_bits) + 1)
     if isinstance(op, sym.LutOp):
         # The index arithmetic: (x - start) * mult, or x * scale - start.
         spec = op.spec
-        widths.append(_fmt(op.operand).width + 2 + max(abs(spec.mult_raw), abs(spec.scale_raw),
-                                                       abs(spec.start_raw)).bit_length())
+        widths.append(sym.format_of(op.operand).width + 2
+                      + max(abs(spec.mult_raw), abs(spec.scale_raw),
+                            abs(spec.start_raw)).bit_length())
         # (T[i+1] - T[i]) * frac, and an exponent table's 2 * entry before its shift.
         widths.append(spec.entry_format.width + 2 + spec.interp_bits)
         if spec.normalized:  # the divisor shifted left by the index bits
-            widths.append(_fmt(op.operand).width + spec.entries.bit_length() + 1)
+            widths.append(sym.format_of(op.operand).width + spec.entries.bit_length() + 1)
     return max(widths) + 1
 
 
@@ -59,14 +54,14 @@ def step(op: Operation) -> Callable[[dict[SSAValue, Any]], Any]:
     if isinstance(op, sym.ConstOp):
         raw = op.value.data
         return lambda env: raw
-    res = _fmt(op.results[0])
+    res = sym.format_of(op.results[0])
     if isinstance(op, sym.CastOp):
-        src, quant, overflow = _fmt(op.input), op.quant, op.overflow
+        src, quant, overflow = sym.format_of(op.input), op.quant, op.overflow
         x = op.input
         return lambda env: cast_raw(env[x], src, res, quant, overflow)
     if isinstance(op, sym.BinarySymOp):
         a, b = op.lhs, op.rhs
-        fa, fb = _fmt(a), _fmt(b)
+        fa, fb = sym.format_of(a), sym.format_of(b)
         if isinstance(op, sym.MulOp):
             return lambda env: env[a] * env[b]
         if isinstance(op, sym.AddOp):
@@ -97,8 +92,8 @@ class Emulator:
         if len(kernels) != 1:
             raise SymcError(f"expected one sym.kernel, found {len(kernels)}")
         self.kernel = kernels[0]
-        self.input_formats = [_fmt(a) for a in self.kernel.body.block.args]
-        self.output_formats = [_fmt(v) for v in self.kernel.output_op.operands]
+        self.input_formats = [sym.format_of(a) for a in self.kernel.body.block.args]
+        self.output_formats = [sym.format_of(v) for v in self.kernel.output_op.operands]
         ops = list(self.kernel.body.ops)
         self.exact_int64 = all(_widest(op) <= FAST_WIDTH for op in ops) and all(
             f.width < FAST_WIDTH for f in self.input_formats

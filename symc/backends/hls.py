@@ -159,8 +159,8 @@ class HLSPrinter:
     def print(self) -> HLSCode:
         block = self.kernel.body.block
         output = self.kernel.output_op
-        in_formats = [_fmt(a) for a in block.args]
-        out_formats = [_fmt(v) for v in output.operands]
+        in_formats = [sym.format_of(a) for a in block.args]
+        out_formats = [sym.format_of(v) for v in output.operands]
         port_names = [self._port_name(n) for n in (*self.kernel.inputs, *self.kernel.outputs)]
         in_names, out_names = port_names[: len(in_formats)], port_names[len(in_formats):]
         input_array = self.names.claim("x") if _one_format(in_formats) else None
@@ -269,7 +269,8 @@ class HLSPrinter:
     def _define(self, op: Operation, expression: str, type_text: str | None = None) -> str:
         value = op.results[0]
         name = self._local(value)
-        self.body.append(f"const {type_text or cpp_type(_fmt(value))} {name} = {expression};")
+        text = type_text or cpp_type(sym.format_of(value))
+        self.body.append(f"const {text} {name} = {expression};")
         return name
 
     def _temp(self, base: str, fmt: FixedFormat, expression: str,
@@ -282,7 +283,7 @@ class HLSPrinter:
 
     def print_const(self, op: sym.ConstOp) -> None:
         assert isinstance(op.value, IntAttr)
-        self._define(op, literal(op.value.data, _fmt(op.result)))
+        self._define(op, literal(op.value.data, sym.format_of(op.result)))
 
     def print_add(self, op: sym.AddOp) -> None:
         self._define(op, f"{self.values[op.lhs]} + {self.values[op.rhs]}")
@@ -298,23 +299,23 @@ class HLSPrinter:
         self._define(op, f"-{self.values[op.operand]}")
 
     def print_abs(self, op: sym.AbsOp) -> None:
-        x, res = self.values[op.operand], cpp_type(_fmt(op.result))
-        if not _fmt(op.operand).signed:
+        x, res = self.values[op.operand], cpp_type(sym.format_of(op.result))
+        if not sym.format_of(op.operand).signed:
             self._define(op, x)
             return
         self._define(op, f"({x} < 0) ? {res}(-{x}) : {res}({x})")
 
     def print_min(self, op: sym.MinOp) -> None:
-        a, b, res = self.values[op.lhs], self.values[op.rhs], cpp_type(_fmt(op.result))
+        a, b, res = self.values[op.lhs], self.values[op.rhs], cpp_type(sym.format_of(op.result))
         # ap_fixed compares values of different formats exactly; the result type holds both.
         self._define(op, f"({a} < {b}) ? {res}({a}) : {res}({b})")
 
     def print_max(self, op: sym.MaxOp) -> None:
-        a, b, res = self.values[op.lhs], self.values[op.rhs], cpp_type(_fmt(op.result))
+        a, b, res = self.values[op.lhs], self.values[op.rhs], cpp_type(sym.format_of(op.result))
         self._define(op, f"({a} < {b}) ? {res}({b}) : {res}({a})")
 
     def print_cast(self, op: sym.CastOp) -> None:
-        src, dst = _fmt(op.input), _fmt(op.result)
+        src, dst = sym.format_of(op.input), sym.format_of(op.result)
         x = self.values[op.input]
         dropped = src.frac_bits - dst.frac_bits
         rounds = op.quant != Quant.AP_TRN and not (op.quant == Quant.AP_TRN_ZERO and not src.signed)
@@ -619,11 +620,6 @@ class HLSPrinter:
             "",
         ]
         return "\n".join(lines)
-
-
-def _fmt(value: SSAValue) -> FixedFormat:
-    assert isinstance(value.type, sym.FixedType)
-    return value.type.format
 
 
 def _raw_type(fmt: FixedFormat) -> str:

@@ -76,12 +76,13 @@ def test_distributing_changes_no_output_bit(exprs, precision, seed):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("family", "clock", "kept", "distributed"),
-                         [("xcup", 5.0, 7, 6), ("ecp5", 10.0, 8, 7)])
-def test_a_late_sum_is_multiplied_out_when_it_saves_a_cycle(family, clock, kept, distributed):
-    plain = symc.compile(LATE_SUM, inputs=NAMES, clock_ns=clock, family=family,
-                         distribute=False)
-    design = symc.compile(LATE_SUM, inputs=NAMES, clock_ns=clock, family=family)
+@pytest.mark.parametrize(("family", "clock", "expr", "kept", "distributed"),
+                         [("xcup", 5.0, LATE_SUM, 7, 6),
+                          ("ecp5", 6.5, "(x0*x1*x2 + x3)*x4", 11, 10)])
+def test_a_late_sum_is_multiplied_out_when_it_saves_a_cycle(family, clock, expr, kept,
+                                                            distributed):
+    plain = symc.compile(expr, inputs=NAMES, clock_ns=clock, family=family, distribute=False)
+    design = symc.compile(expr, inputs=NAMES, clock_ns=clock, family=family)
     assert (plain.latency, design.latency) == (kept, distributed)
     assert muls(design) == muls(plain) + 1
     rng = np.random.default_rng(3)
