@@ -455,9 +455,8 @@ def _cut_table(op: Operation, model: DelayModel, budget: float) -> list[Piece] |
     fitting ``budget`` or a DSP product that may span stages; when they do not, a slow index
     is cut itself (``index_cut``), a slow ROM read into banks (``rom_banks``, their mux over
     stages with ``bank_mux_cut``), a slow exponent shifter in two (``shift_cut``) and, where
-    the family has them, the DSP products go into
-    blocks with their own registers (``dsp_registers``). None (no attribute left) when even
-    that does not fit."""
+    the family has them, the DSP products go into blocks with their own registers
+    (``dsp_registers``). None (no attribute left) when even that does not fit."""
 
     def fits(pieces: list[Piece] | None) -> bool:
         return pieces is not None and all(
