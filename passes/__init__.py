@@ -23,6 +23,11 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return SymCanonicalizePass
 
+    def sym_check_overflow() -> type[ModulePass]:
+        from symc.passes.check_overflow import SymCheckOverflowPass
+
+        return SymCheckOverflowPass
+
     def sym_distribute() -> type[ModulePass]:
         from symc.passes.distribute import SymDistributePass
 
@@ -52,6 +57,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "convert-sym-to-hw": convert_sym_to_hw,
         "sym-approximate-lut": sym_approximate_lut,
         "sym-canonicalize": sym_canonicalize,
+        "sym-check-overflow": sym_check_overflow,
         "sym-distribute": sym_distribute,
         "sym-legalize-fixed": sym_legalize_fixed,
         "sym-narrow": sym_narrow,

@@ -193,6 +193,36 @@ def _periodic_definition(expr: sympy.Expr, var: sympy.Symbol) -> float | None:
     return float(period) if period is not None and period.is_positive else None
 
 
+def table_overrides(text: str) -> dict[str, dict[str, Any]]:
+    """The ``tables`` option (JSON: function name or ``*`` -> settings) as dicts, checked."""
+    if not text:
+        return {}
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SymcError(f"tables must be JSON: {exc}") from None
+    if not isinstance(parsed, dict) or not all(isinstance(v, dict) for v in parsed.values()):
+        raise SymcError("tables must map function names (or '*') to settings dicts")
+    for name, settings in parsed.items():
+        unknown = set(settings) - set(SETTINGS)
+        if unknown:
+            raise SymcError(
+                f"unknown table setting {sorted(unknown)[0]!r} for {name!r}; "
+                f"settings: {', '.join(SETTINGS)}"
+            )
+    return parsed
+
+
+def hls4ml_indexed(overrides: dict[str, dict[str, Any]], names: Any) -> tuple[str, ...]:
+    """The functions among ``names`` whose tables use hls4ml's indexing under ``overrides``
+    (:func:`table_overrides`): their calls stay the opaque lookups hls4ml makes of them
+    (``exp(x)**2`` squares a table read; its calls of constants are table reads too), where
+    other calls are functions sympy and ``sym-canonicalize`` may rewrite."""
+    default = overrides.get("*", {}).get("indexing", "bits")
+    return tuple(sorted(name for name in set(names)
+                        if overrides.get(name, {}).get("indexing", default) == "hls4ml"))
+
+
 @dataclass(frozen=True)
 class SymApproximateLutPass(ModulePass):
     name = "sym-approximate-lut"
@@ -244,22 +274,7 @@ class SymApproximateLutPass(ModulePass):
     # --- settings --------------------------------------------------------------------------
 
     def _overrides(self) -> dict[str, dict[str, Any]]:
-        if not self.tables:
-            return {}
-        try:
-            parsed = json.loads(self.tables)
-        except json.JSONDecodeError as exc:
-            raise SymcError(f"tables must be JSON: {exc}") from None
-        if not isinstance(parsed, dict) or not all(isinstance(v, dict) for v in parsed.values()):
-            raise SymcError("tables must map function names (or '*') to settings dicts")
-        for name, settings in parsed.items():
-            unknown = set(settings) - set(SETTINGS)
-            if unknown:
-                raise SymcError(
-                    f"unknown table setting {sorted(unknown)[0]!r} for {name!r}; "
-                    f"settings: {', '.join(SETTINGS)}"
-                )
-        return parsed
+        return table_overrides(self.tables)
 
     def _fuses(self, overrides: dict[str, dict[str, Any]]) -> bool:
         """``sin(u) * cos(u)`` becomes one table when both functions would get periodic

@@ -50,6 +50,7 @@ from symc.dialects.sym import (
     ConstOp,
     CosOp,
     DivOp,
+    ElementaryOp,
     ExpOp,
     KernelOp,
     LogOp,
@@ -69,6 +70,7 @@ from symc.dialects.sym import (
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import X, definitions, inline
 from symc.frontend.parse import parse_expression
+from symc.passes.approximate_lut import hls4ml_indexed, table_overrides
 
 COMMUTATIVE = (AddOp, MulOp, MinOp, MaxOp)
 """Ops whose operands CSE matches in either order."""
@@ -477,7 +479,15 @@ class SymCanonicalizePass(ModulePass):
     constants still stay table reads: those read through hls4ml-indexed tables, as hls4ml
     computes them at run time."""
 
+    tables: str = ""
+    """``sym-approximate-lut``'s table settings (JSON); with ``fold_calls``, the calls of the
+    functions whose tables they give hls4ml's indexing stay too, as with ``keep_calls``."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        keep = self.keep_calls
+        if self.fold_calls and self.tables:
+            called = {call_name(o) for o in op.walk() if isinstance(o, ElementaryOp | ApplyOp)}
+            keep = tuple(sorted({*keep, *hls4ml_indexed(table_overrides(self.tables), called)}))
         patterns: list[RewritePattern] = [
             ConstPattern(),
             AddPattern(),
@@ -489,7 +499,7 @@ class SymCanonicalizePass(ModulePass):
             MinPattern(),
             MaxPattern(),
             PowPattern(self.max_exponent),
-            *([CallOfConstantPattern(self.keep_calls)] if self.fold_calls else []),
+            *([CallOfConstantPattern(keep)] if self.fold_calls else []),
         ]
         walker = PatternRewriteWalker(
             GreedyRewritePatternApplier(patterns, dce_enabled=False),  # DCE: real ops only

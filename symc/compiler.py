@@ -1,30 +1,29 @@
 """``symc.compile``: expressions in, a verified-ready :class:`~symc.design.Design` out.
 
-Runs the same passes as ``symc-opt``, in the order of docs/architecture.md's data flow:
-frontend -> sym-canonicalize -> sym-range-analysis -> sym-approximate-lut -> sym-legalize-fixed
--> sym-narrow -> sym-schedule -> convert-sym-to-hw -> CIRCT (Verilog). Each stage's IR is kept
-so that ``Design.mlir(stage)`` can show it.
+The frontend turns the expressions into sym IR; then the pass pipeline of
+:func:`symc.pipeline.pipeline_spec` runs (sym-canonicalize -> sym-range-analysis ->
+sym-approximate-lut -> sym-check-overflow -> sym-legalize-fixed -> [sym-distribute] ->
+sym-narrow -> sym-schedule -> convert-sym-to-hw), the same spec ``symc-opt -p`` takes
+(``Design.pipeline``), and CIRCT prints the Verilog. Each stage's IR is kept so that
+``Design.mlir(stage)`` can show it.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sympy
-from xdsl.context import Context
-from xdsl.dialects.builtin import Builtin, ModuleOp
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
-from symc import overflow
 from symc.backends.pipeline import kernel_latency
-from symc.backends.verilog import module_to_verilog, print_module
+from symc.backends.verilog import module_to_verilog
 from symc.design import Design, Port
-from symc.dialects import get_all_dialects, sym
-from symc.fixed import DEFAULT_MAX_ERROR, MAX_WIDTH, Precision, parse_precision
+from symc.dialects import sym
+from symc.fixed import MAX_WIDTH, Precision, parse_precision
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import check_calls, definitions, reveal
 from symc.frontend.functions import inline as inline_calls
@@ -32,15 +31,9 @@ from symc.frontend.lower import TABLE_BUILTINS, build_module
 from symc.frontend.names import check_design_name, check_identifier, port_names
 from symc.frontend.pysr import parse_equation, table_functions
 from symc.options import CompileOptions
-from symc.passes.approximate_lut import SymApproximateLutPass
-from symc.passes.canonicalize import SymCanonicalizePass, call_name
-from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
-from symc.passes.distribute import SymDistributePass
-from symc.passes.legalize_fixed import AUTO_INPUT, SymLegalizeFixedPass, input_raw_bounds
-from symc.passes.narrow import SymNarrowPass
-from symc.passes.range_analysis import SymRangeAnalysisPass
-from symc.passes.schedule import SymSchedulePass
-from symc.report import Schedule
+from symc.passes.approximate_lut import hls4ml_indexed
+from symc.passes.legalize_fixed import AUTO_INPUT, input_raw_bounds
+from symc.pipeline import Schedule, pipeline_spec, run_pipeline
 
 Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
 Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
@@ -141,16 +134,12 @@ def compile(  # noqa: A001 - the public name of the product
     ``Design.options`` is what built the design.
     """
     options = _options(options, keywords)
-    precision, max_error, frac_bits = options.precision, options.max_error, options.frac_bits
     auto = options.auto
-    distribute = options.distribute
     check_design_name(name)
-    schedule_pass = _schedule_pass(options)
-    input_precision = AUTO_INPUT if auto else parse_precision(precision)
+    input_precision = AUTO_INPUT if auto else parse_precision(options.precision)
     known = definitions(options.function_definitions)
-    opaque = _hls4ml_indexed(options, TABLE_BUILTINS)
+    opaque = hls4ml_indexed(options.table_settings, TABLE_BUILTINS)
     sym_exprs = _expressions(exprs, known, options.inline_functions, opaque)
-    lut_pass = _table_pass(options)
     names, ranges = _inputs(inputs, sym_exprs)
     if auto and ranges is None:
         raise SymcError("precision='auto' needs input ranges: inputs={'x0': (lo, hi), ...}")
@@ -163,39 +152,12 @@ def compile(  # noqa: A001 - the public name of the product
         raise SymcError(f"design name {name!r} clashes with a port name")
 
     module = build_module(sym_exprs, names, in_ports, out_ports, ranges, name, known)
-    ctx = _context()
-    stages: dict[str, str | ModuleOp] = {}
+    texts = _expression_texts(exprs, sym_exprs)
+    spec = pipeline_spec(options, ranges_declared=declared,
+                         outputs=[f"{p} = {t}" for p, t in zip(out_ports, texts, strict=True)])
     try:
         module.verify()
-        called = {call_name(op) for op in module.walk()
-                  if isinstance(op, sym.ElementaryOp | sym.ApplyOp)}
-        SymCanonicalizePass(fold_calls=True,
-                            keep_calls=_hls4ml_indexed(options, called)).apply(ctx, module)
-        SymRangeAnalysisPass(reads="" if auto else precision).apply(ctx, module)
-        module.verify()
-        stages["sym"] = print_module(module)
-        lut_pass.apply(ctx, module)
-        module.verify()
-        # Tables make big texts: the stages after this one are printed when asked for.
-        stages["lut"] = module.clone()
-        if declared and not auto:
-            texts = _expression_texts(exprs, sym_exprs)
-            overflow.check(module, input_precision, [f"{p} = {t}" for p, t in
-                                                     zip(out_ports, texts, strict=True)],
-                           strict=options.strict)
-        SymLegalizeFixedPass(precision=precision, max_error=max_error, frac_bits=frac_bits,
-                             clamp_inputs=options.clamp_inputs).apply(ctx, module)
-        if distribute:
-            SymDistributePass(**schedule_pass.pipeline_options()).apply(ctx, module)
-        SymNarrowPass().apply(ctx, module)
-        module.verify()
-        # An analysis: stages and multiplier choices become attributes of the fixed IR.
-        schedule_pass.apply(ctx, module)
-        fixed_module = module.clone()
-        stages["fixed"] = fixed_module
-        ConvertSymToHWPass().apply(ctx, module)
-        module.verify()
-        stages["hw"] = print_module(module)
+        stages = run_pipeline(spec, module)
     except SymcError as exc:
         # xDSL's rewrite driver attaches the whole module as a note; the message is enough.
         if hasattr(exc, "__notes__"):
@@ -203,6 +165,8 @@ def compile(  # noqa: A001 - the public name of the product
         raise
     except (VerifyException, DiagnosticException) as exc:
         raise SymcError(f"internal error, the IR does not verify: {exc}") from exc
+    fixed_module = stages["fixed"]
+    assert isinstance(fixed_module, ModuleOp)
     verilog = module_to_verilog(module, stages["hw"])
 
     kernel = next(k for k in fixed_module.walk() if isinstance(k, sym.KernelOp))
@@ -218,7 +182,6 @@ def compile(  # noqa: A001 - the public name of the product
                          if auto and options.clamp_inputs else None))
         for port, fmt, user, (lo, hi) in zip(in_ports, in_formats, names, ranges, strict=True)
     ]
-    texts = _expression_texts(exprs, sym_exprs)
     ports_out = [
         Port(port, fmt, text, None, None if bounds is None else bounds[i])
         for i, (port, fmt, text) in enumerate(zip(out_ports, out_formats, texts, strict=True))
@@ -235,8 +198,9 @@ def compile(  # noqa: A001 - the public name of the product
         fixed_module=fixed_module,
         verilog=verilog,
         latency=_latency(kernel),
-        schedule=_schedule(kernel, schedule_pass),
+        schedule=_schedule(kernel, options),
         options=options,
+        pipeline=spec,
         expressions=[reveal(inline_calls(e, known)) for e in sym_exprs],
     )
 
@@ -252,60 +216,18 @@ def _options(options: CompileOptions | None, keywords: dict[str, Any]) -> Compil
     return options.replace(**keywords) if keywords else options
 
 
-def _schedule_pass(options: CompileOptions) -> SymSchedulePass:
-    return SymSchedulePass(
-        clock_ns=options.clock_ns, family=options.family, dsp=options.dsp, roms=options.roms,
-        input_registers=options.input_registers, output_registers=options.output_registers,
-        reset=options.reset, valid=options.valid, dsp_budget=options.dsp_budget)
-
-
 def _latency(kernel: Any) -> int:
     return kernel_latency(kernel) or 0
 
 
-def _schedule(kernel: Any, schedule_pass: Any) -> Any:
+def _schedule(kernel: Any, options: CompileOptions) -> Schedule:
     stage_ns = kernel.attributes.get("stage_ns")
     return Schedule(
-        family=schedule_pass.family,
-        dsp=schedule_pass.dsp,
-        clock_ns=schedule_pass.clock_ns,
+        family=options.family,
+        dsp=options.dsp,
+        clock_ns=options.clock_ns,
         latency=_latency(kernel),
-        reset=schedule_pass.reset,
-        valid=schedule_pass.valid,
+        reset=options.reset,
+        valid=options.valid,
         stage_ns=tuple(a.value.data for a in stage_ns.data) if stage_ns is not None else (),
     )
-
-
-def _hls4ml_indexed(options: CompileOptions, names: Any) -> tuple[str, ...]:
-    """The functions among ``names`` whose tables use hls4ml's indexing: their calls stay the
-    opaque lookups hls4ml makes of them (``exp(x)**2`` squares a table read; its calls of
-    constants are table reads too), where other calls are functions sympy may rewrite."""
-    settings = options.table_settings
-    default = settings.get("*", {}).get("indexing", "bits")
-    return tuple(sorted(name for name in set(names)
-                        if settings.get(name, {}).get("indexing", default) == "hls4ml"))
-
-
-def _table_pass(options: CompileOptions) -> SymApproximateLutPass:
-    settings = options.table_settings
-    table_error = None
-    split = False
-    if options.auto and not any("max_error" in v or "entries" in v for v in settings.values()):
-        # Half of each output's budget for its tables, shared by their sensitivity (a table
-        # whose value is multiplied by 8 gets an eighth); the arithmetic gets the rest.
-        budget = options.max_error if options.max_error is not None else DEFAULT_MAX_ERROR
-        table_error, split = budget / 2, True
-    encoded = json.dumps(settings, sort_keys=True) if settings else ""
-    # symc's own precision interpolates: far smaller tables for the same error.
-    return SymApproximateLutPass(precision=options.precision, max_error=table_error,
-                                 split_error=split, strict=options.strict, tables=encoded,
-                                 interpolation="linear" if options.auto else "none")
-
-
-def _context() -> Context:
-    ctx = Context()
-    ctx.load_dialect(Builtin)
-    for factory in get_all_dialects().values():
-        ctx.load_dialect(factory())
-    return ctx
-

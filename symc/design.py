@@ -20,7 +20,7 @@ from symc.emulator import Emulator
 from symc.fixed import FixedFormat, Precision, quantize_real
 from symc.frontend.errors import SymcError
 from symc.options import CompileOptions
-from symc.report import Schedule
+from symc.pipeline import Schedule
 
 STAGES = ("sym", "lut", "fixed", "hw")
 
@@ -72,6 +72,9 @@ class Design:
     """Pipelining settings and result (``sym-schedule``); None for designs built by hand."""
     options: CompileOptions | None = None
     """The options that built the design (``symc.compile``); None for designs built by hand."""
+    pipeline: str | None = None
+    """The pass pipeline that built the ``sym`` IR into the ``hw`` IR, as ``symc-opt -p``
+    takes it (:func:`symc.pipeline.pipeline_spec`); None for designs built by hand."""
     expressions: list[Any] | None = None
     """Each output's real-valued expression (sympy, user functions inlined), in the inputs'
     user names: what :meth:`float_reference` evaluates."""
@@ -336,6 +339,7 @@ class Design:
             "outputs": [p.to_json() | {"expression": p.source} for p in self.outputs],
             "renamed": dict(self.renamed),
             "tables": self.tables,
+            "pipeline": self.pipeline,
         }
 
     def save(self, directory: str | Path) -> list[Path]:

@@ -34,11 +34,17 @@ ROMS = ("logic", "block", "auto")
 """Where plain tables live: LUTs, block RAM, or block RAM where that costs no cycle."""
 
 
+SCHEDULING = ("sym-schedule", "sym-distribute")
+"""The passes that schedule (``sym-distribute`` schedules its trial copies)."""
+
+
 def _option(group: str, default: Any, doc: str, flag: str | None = None,
-            metavar: str | None = None) -> Any:
-    """A field of :class:`CompileOptions`: its group, its one line of help, its CLI flag."""
+            metavar: str | None = None, passes: tuple[str, ...] = ()) -> Any:
+    """A field of :class:`CompileOptions`: its group, its one line of help, its CLI flag, and
+    the passes that take it, as an option of the same name, unchanged
+    (:func:`symc.pipeline.pipeline_passes` passes it on)."""
     return field(default=default, metadata={"group": group, "doc": doc, "flag": flag,
-                                             "metavar": metavar})
+                                             "metavar": metavar, "passes": passes})
 
 
 def _frozen(value: Any, where: str) -> Any:
@@ -75,15 +81,16 @@ class CompileOptions:
     max_error: float | None = _option(
         "precision", None,
         f"auto precision: absolute error budget per output (default {DEFAULT_MAX_ERROR:g})",
-        flag="--max-error", metavar="E")
+        flag="--max-error", metavar="E", passes=("sym-legalize-fixed",))
     frac_bits: int | None = _option(
         "precision", None, "auto precision: this many fractional bits instead of a budget",
-        flag="--frac-bits", metavar="F")
+        flag="--frac-bits", metavar="F", passes=("sym-legalize-fixed",))
     clamp_inputs: bool = _option(
         "precision", True,
         "auto precision: the hardware clamps each input into its declared range, as predict "
         "does (a comparison and a multiplexer per side); --no-clamp-inputs leaves the ports "
-        "unclamped, to be driven within their ranges", flag="--no-clamp-inputs")
+        "unclamped, to be driven within their ranges", flag="--no-clamp-inputs",
+        passes=("sym-legalize-fixed",))
 
     # --- tables and functions (sym-approximate-lut, frontend) -----------------------------
     tables: Any = _option(
@@ -100,24 +107,24 @@ class CompileOptions:
         flag="--inline-functions")
     strict: bool = _option(
         "tables", False, "a table domain that clips its argument's range is an error",
-        flag="--strict")
+        flag="--strict", passes=("sym-approximate-lut", "sym-check-overflow"))
 
     # --- pipeline (sym-distribute, sym-schedule) ------------------------------------------
     clock_ns: float | None = _option(
         "pipeline", None, "pipeline to this clock period in ns (default: combinational)",
-        flag="--clock-ns", metavar="NS")
+        flag="--clock-ns", metavar="NS", passes=SCHEDULING)
     family: str = _option(
         "pipeline", "xcup", "delay model: xc7, xcup (UltraScale+) or ecp5",
-        flag="--family", metavar="FAMILY")
+        flag="--family", metavar="FAMILY", passes=SCHEDULING)
     dsp: bool = _option(
         "pipeline", True,
         "DSP blocks for products; --no-dsp forbids them (shift-add and LUT multipliers)",
-        flag="--no-dsp")
+        flag="--no-dsp", passes=SCHEDULING)
     dsp_budget: int | None = _option(
         "pipeline", None,
         "DSP blocks the design may take: constant products move from shifts and adds into DSP "
         "blocks while the count stays within N and the latency does not grow",
-        flag="--dsp-budget", metavar="N")
+        flag="--dsp-budget", metavar="N", passes=("sym-schedule",))
     distribute: bool = _option(
         "pipeline", True,
         "with a clock, x*(a + b) becomes x*a + x*b where that saves cycles; "
@@ -125,16 +132,19 @@ class CompileOptions:
     roms: str = _option(
         "pipeline", "logic",
         "plain tables in logic, in block RAM, or in block RAM where that costs no time "
-        "(block and auto need a clock)", flag="--roms")
+        "(block and auto need a clock)", flag="--roms", passes=SCHEDULING)
     input_registers: bool = _option(
-        "pipeline", False, "register the inputs (one more cycle)", flag="--input-registers")
+        "pipeline", False, "register the inputs (one more cycle)", flag="--input-registers",
+        passes=SCHEDULING)
     output_registers: bool = _option(
-        "pipeline", False, "register the outputs (one more cycle)", flag="--output-registers")
+        "pipeline", False, "register the outputs (one more cycle)",
+        flag="--output-registers", passes=SCHEDULING)
     reset: bool = _option(
         "pipeline", False, "synchronous active-high rst for every pipeline register",
-        flag="--reset")
+        flag="--reset", passes=("sym-schedule",))
     valid: bool = _option(
-        "pipeline", False, "carry valid_in through the pipeline to valid_out", flag="--valid")
+        "pipeline", False, "carry valid_in through the pipeline to valid_out", flag="--valid",
+        passes=("sym-schedule",))
 
     def __post_init__(self) -> None:
         # Normalize first (so equal options compare and hash equal), then validate.
@@ -220,6 +230,12 @@ class CompileOptions:
                             "it needs a clock_ns")
 
     # --- reading ----------------------------------------------------------------------------
+
+    def pass_options(self, pass_name: str) -> dict[str, Any]:
+        """The fields that ``pass_name`` takes as options of the same name (each field's
+        ``passes``), by name."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if pass_name in f.metadata["passes"]}
 
     @property
     def auto(self) -> bool:

@@ -27,7 +27,6 @@ import importlib.metadata
 import json
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,29 +39,6 @@ TARGETS = ("xc7", "xcup", "ecp5")
 CACHE_ENV = "SYMC_CACHE_DIR"
 REPORT_FORMAT = 4
 """Bumped when the content of a report changes, so that old cache entries are not read."""
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """How a design was pipelined (``sym-schedule``'s settings and result)."""
-
-    family: str
-    dsp: bool = True
-    clock_ns: float | None = None
-    latency: int = 0
-    reset: bool = False
-    valid: bool = False
-    stage_ns: tuple[float, ...] = ()
-    """The delay model's estimate of each stage, register overhead included."""
-
-    @property
-    def control_inputs(self) -> list[str]:
-        """Input ports the pipeline adds (after the clock): ``rst``, ``valid_in``."""
-        return [n for n, on in (("rst", self.reset), ("valid_in", self.valid)) if on]
-
-    @property
-    def control_outputs(self) -> list[str]:
-        return ["valid_out"] if self.valid else []
 
 
 def cache_dir() -> Path:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import io
+import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -154,11 +156,31 @@ def test_symc_opt_approximates_a_sin(sin_ir, capsys):
     assert 'function = "sin"' in out and "entries = 64" in out and "sym.sin" not in out
 
 
-@pytest.mark.parametrize("doc", [DOCS / "usage.md", DOCS.parent / "README.md"])
-def test_the_documented_symc_opt_line_works_on_a_sin(sin_ir, capsys, doc):
+def test_the_documented_symc_opt_line_works_on_a_sin(sin_ir, capsys):
+    doc = DOCS / "usage.md"
     line = next(line for line in doc.read_text().splitlines() if line.startswith("symc-opt "))
     args = line.split()[1:]
     assert args[0] == "out/top.sym.mlir"
     passes = args[args.index("-p") + 1].strip("'")
     symc_opt.main([str(sin_ir), "-p", passes, "-t", args[args.index("-t") + 1]])
     assert "module top(" in capsys.readouterr().out
+
+
+def test_the_readme_symc_opt_line_rebuilds_the_compiled_verilog(tmp_path, capsys,
+                                                                 monkeypatch):
+    """The README's two lines: ``symc compile ... -o out/`` (without its simulation), then
+    ``symc-opt`` with the pipeline its JSON records, which prints ``out/top.sv`` again."""
+    lines = (DOCS.parent / "README.md").read_text().splitlines()
+    compile_line = next(line for line in lines if line.startswith("symc compile "))
+    opt_line = next(line for line in lines if line.startswith("symc-opt "))
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(compile_line)[1:]
+    if "--simulate" in args:
+        del args[args.index("--simulate"):args.index("--simulate") + 2]
+    assert cli.main(args) == 0
+    words = shlex.split(opt_line.split("#")[0])
+    assert words[3] == "$(jq -r .pipeline out/top.json)"
+    spec = json.loads(Path("out/top.json").read_text())["pipeline"]
+    capsys.readouterr()
+    symc_opt.main([words[1], "-p", spec, "-t", words[words.index("-t") + 1]])
+    assert capsys.readouterr().out.strip() == Path("out/top.sv").read_text().strip()
