@@ -1,8 +1,35 @@
-"""symc's passes, one per file, registered lazily by name (alphabetical)."""
+"""symc's passes, one per file, registered lazily by name (alphabetical), and their base."""
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from xdsl.passes import ModulePass
+
+from symc.frontend.errors import PassError, SymcError
+
+
+class SymcPass(ModulePass):
+    """Base of symc's passes: a :class:`SymcError` raised while one applies (from the pass or
+    a helper it calls) leaves it as a :class:`PassError`, an xDSL diagnostic, so that
+    ``symc-opt --verify-diagnostics`` checks it as it checks a verifier's."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        apply = cls.__dict__.get("apply")
+        if apply is None:
+            return
+
+        @functools.wraps(apply)
+        def diagnosed(self: ModulePass, ctx: Any, op: Any) -> None:
+            try:
+                apply(self, ctx, op)
+            except PassError:
+                raise
+            except SymcError as exc:
+                raise PassError(str(exc)) from exc
+
+        cls.apply = diagnosed  # type: ignore[method-assign]
 
 
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:

@@ -42,7 +42,6 @@ import sympy
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
-from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from symc.dialects import sym
@@ -54,6 +53,7 @@ from symc.fixed import (
     parse_precision,
 )
 from symc.frontend.errors import SymcError
+from symc.passes import SymcPass
 from symc.passes.range_analysis import analyze_kernel, table_read_range
 from symc.tables import (
     BUILTIN,
@@ -224,7 +224,7 @@ def hls4ml_indexed(overrides: dict[str, dict[str, Any]], names: Any) -> tuple[st
 
 
 @dataclass(frozen=True)
-class SymApproximateLutPass(ModulePass):
+class SymApproximateLutPass(SymcPass):
     name = "sym-approximate-lut"
 
     precision: str = "ap_fixed<16,6>"

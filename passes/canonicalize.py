@@ -32,7 +32,6 @@ import sympy
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
-from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
     PatternRewriter,
@@ -70,6 +69,7 @@ from symc.dialects.sym import (
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import X, definitions, inline
 from symc.frontend.parse import parse_expression
+from symc.passes import SymcPass
 from symc.passes.approximate_lut import hls4ml_indexed, table_overrides
 
 COMMUTATIVE = (AddOp, MulOp, MinOp, MaxOp)
@@ -463,7 +463,7 @@ class CallOfConstantPattern(RewritePattern):
 
 
 @dataclass(frozen=True)
-class SymCanonicalizePass(ModulePass):
+class SymCanonicalizePass(SymcPass):
     """Fold constants, apply identities, expand powers and share common subexpressions."""
 
     name = "sym-canonicalize"

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.passes import ModulePass
 
 from symc import overflow
 from symc.fixed import parse_precision
+from symc.passes import SymcPass
 
 
 @dataclass(frozen=True)
-class SymCheckOverflowPass(ModulePass):
+class SymCheckOverflowPass(SymcPass):
     """Warn (``strict``: refuse) where outputs or table arguments can leave their format."""
 
     name = "sym-check-overflow"

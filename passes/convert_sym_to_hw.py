@@ -38,7 +38,6 @@ from xdsl.dialects.builtin import (
     StringAttr,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
-from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from symc.backends import ecp5_dsp
@@ -64,10 +63,11 @@ from symc.delays import (
 from symc.dialects import sym
 from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie, round_raw
 from symc.frontend.errors import SymcError
+from symc.passes import SymcPass
 
 
 @dataclass(frozen=True)
-class ConvertSymToHWPass(ModulePass):
+class ConvertSymToHWPass(SymcPass):
     """Replace every ``sym.kernel`` by an equivalent combinational ``hw.module``."""
 
     name = "convert-sym-to-hw"

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
-from xdsl.passes import ModulePass
 
 from symc.delays import load
 from symc.dialects import sym
 from symc.fixed import Overflow, Quant
 from symc.frontend.errors import SymcError
+from symc.passes import SymcPass
 from symc.passes.narrow import SymNarrowPass
 from symc.passes.schedule import PipelineOptions, SymSchedulePass
 
@@ -87,7 +87,7 @@ def distribute(kernel: sym.KernelOp, index: int, which: int) -> None:
 
 
 @dataclass(frozen=True)
-class SymDistributePass(PipelineOptions, ModulePass):
+class SymDistributePass(PipelineOptions, SymcPass):
     """Multiply out products of late sums where the schedule gets shorter (for a schedule
     made with these ``PipelineOptions``)."""
 

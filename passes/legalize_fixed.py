@@ -36,7 +36,6 @@ from fractions import Fraction
 from xdsl.context import Context
 from xdsl.dialects.builtin import ArrayAttr, Float64Type, FloatAttr, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
-from xdsl.passes import ModulePass
 
 from symc.dialects import sym
 from symc.fixed import (
@@ -51,6 +50,7 @@ from symc.fixed import (
 )
 from symc.frontend.errors import SymcError
 from symc.overflow import OverflowWarning
+from symc.passes import SymcPass
 
 MAX_AUTO_FRAC_BITS = 96
 
@@ -199,7 +199,7 @@ class _Rebuild:
 
 
 @dataclass(frozen=True)
-class SymLegalizeFixedPass(ModulePass):
+class SymLegalizeFixedPass(SymcPass):
     name = "sym-legalize-fixed"
 
     precision: str = "ap_fixed<16,6>"

@@ -62,7 +62,6 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
-from xdsl.passes import ModulePass
 
 from symc.dialects import sym
 from symc.emulator import step
@@ -76,6 +75,7 @@ from symc.fixed import (
     wrapped_format,
 )
 from symc.frontend.errors import SymcError
+from symc.passes import SymcPass
 
 MODULAR_QUANT = (Quant.AP_TRN, Quant.AP_RND, Quant.AP_RND_MIN_INF, Quant.AP_RND_CONV)
 """Quantization modes with ``Q(v + k * 2**I) = Q(v) + k * 2**I`` (blind to the sign)."""
@@ -410,7 +410,7 @@ def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
 
 
 @dataclass(frozen=True)
-class SymNarrowPass(ModulePass):
+class SymNarrowPass(SymcPass):
     """Drop the integer bits that only wrapping casts would have thrown away."""
 
     name = "sym-narrow"

@@ -35,7 +35,6 @@ import sympy
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
-from xdsl.passes import ModulePass
 
 from symc.dialects.sym import (
     AbsOp,
@@ -67,6 +66,7 @@ from symc.dialects.sym import (
 )
 from symc.fixed import FixedFormat, Overflow, Quant, parse_precision
 from symc.frontend.errors import SymcError
+from symc.passes import SymcPass
 
 Interval = tuple[float, float]
 
@@ -340,7 +340,7 @@ def analyze_kernel(kernel: KernelOp, reads: FixedFormat | None = None) -> None:
 
 
 @dataclass(frozen=True)
-class SymRangeAnalysisPass(ModulePass):
+class SymRangeAnalysisPass(SymcPass):
     """Annotate every value of every kernel with ``range = #sym.interval<lo, hi>``."""
 
     name = "sym-range-analysis"

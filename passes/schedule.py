@@ -78,7 +78,6 @@ from xdsl.dialects.builtin import (
     UnitAttr,
 )
 from xdsl.ir import Operation, SSAValue
-from xdsl.passes import ModulePass
 
 from symc.delays import (
     DelayModel,
@@ -94,6 +93,7 @@ from symc.delays import (
 )
 from symc.dialects import sym
 from symc.frontend.errors import SymcError
+from symc.passes import SymcPass
 
 ROMS = ("logic", "block", "auto")
 """Where ``sym-schedule`` puts plain tables (``roms``): LUT logic, block RAM, or block RAM
@@ -132,7 +132,7 @@ class PipelineOptions:
 
 
 @dataclass(frozen=True)
-class SymSchedulePass(PipelineOptions, ModulePass):
+class SymSchedulePass(PipelineOptions, SymcPass):
     """Annotate every op of every ``sym.kernel`` with its pipeline stage."""
 
     name = "sym-schedule"

@@ -13,9 +13,11 @@ import warnings
 import pytest
 from reference_designs import DESIGNS
 from xdsl.passes import PassPipeline
+from xdsl.utils.exceptions import DiagnosticException
 
 import symc
 from symc.cli import main as symc_main
+from symc.frontend.errors import PassError
 from symc.passes import get_all_passes
 from symc.passes.approximate_lut import SymApproximateLutPass
 from symc.passes.check_overflow import SymCheckOverflowPass
@@ -116,3 +118,11 @@ def test_each_forwarded_option_is_a_field_of_its_passes():
     changed = symc.CompileOptions(clock_ns=4.0, dsp_budget=3, valid=True)
     schedule = next(p for p in pipeline_passes(changed) if p.name == "sym-schedule")
     assert (schedule.clock_ns, schedule.dsp_budget, schedule.valid) == (4.0, 3, True)
+
+
+def test_a_pass_failure_is_a_symc_error_and_an_xdsl_diagnostic():
+    with pytest.raises(PassError) as info:
+        symc.compile("exp(x0)", inputs={"x0": (-3, 3)}, clock_ns=0.2)
+    assert isinstance(info.value, symc.SymcError) and isinstance(info.value,
+                                                                 DiagnosticException)
+    assert "unreachable" in str(info.value) and not hasattr(info.value, "__notes__")

@@ -1,7 +1,7 @@
-// RUN: awk '/^\/\/ -----/ {n++; next} n == 0' %s | not symc-opt -p 'sym-approximate-lut{precision="ap_fixed<10,4>" entries=8 indexing=hls4ml tables="{\"tanh\": {\"domain\": [0.5, 0.51]}}"}' 2>&1 | filecheck %s --check-prefix=EMPTY
-// RUN: awk '/^\/\/ -----/ {n++; next} n == 0' %s | not symc-opt -p 'sym-approximate-lut{entries=100000}' 2>&1 | filecheck %s --check-prefix=SIZE
-// RUN: awk '/^\/\/ -----/ {n++; next} n == 0' %s | not symc-opt -p 'sym-approximate-lut{strict=true tables="{\"sin\": {\"domain\": [-4, 4]}}"}' 2>&1 | filecheck %s --check-prefix=CLIP
-// RUN: awk '/^\/\/ -----/ {n++; next} n == 1' %s | not symc-opt -p 'sym-approximate-lut' 2>&1 | filecheck %s --check-prefix=NORANGE
+// RUN: symc-opt %s --split-input-file --verify-diagnostics -p 'sym-approximate-lut{precision="ap_fixed<10,4>" entries=8 indexing=hls4ml tables="{\"tanh\": {\"domain\": [0.5, 0.51]}}"}' | filecheck %s --check-prefix=EMPTY
+// RUN: symc-opt %s --split-input-file --verify-diagnostics -p 'sym-approximate-lut{entries=100000}' | filecheck %s --check-prefix=SIZE
+// RUN: symc-opt %s --split-input-file --verify-diagnostics -p 'sym-approximate-lut{strict=true tables="{\"sin\": {\"domain\": [-4, 4]}}"}' | filecheck %s --check-prefix=CLIP
+// RUN: symc-opt %s --split-input-file --verify-diagnostics -p 'sym-approximate-lut' | filecheck %s --check-prefix=NORANGE
 
 sym.kernel @top(%x : !sym.real) -> (s) attributes {input_ranges = [#sym.interval<-8.0, 8.0>]} {
   %s = sym.tanh %x {range = #sym.interval<-1.0, 1.0>} : (!sym.real) -> !sym.real

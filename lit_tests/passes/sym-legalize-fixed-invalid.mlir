@@ -1,7 +1,7 @@
-// RUN: awk '/^\/\/ -----/ {n++; next} n == 0' %s | not symc-opt -p 'sym-legalize-fixed' 2>&1 | filecheck %s --check-prefix=SIN
-// RUN: awk '/^\/\/ -----/ {n++; next} n == 1' %s | not symc-opt -p 'sym-legalize-fixed{precision="auto"}' 2>&1 | filecheck %s --check-prefix=NORANGE
-// RUN: awk '/^\/\/ -----/ {n++; next} n == 1' %s | not symc-opt -p 'sym-legalize-fixed{precision="ap_fixed<16>"}' 2>&1 | filecheck %s --check-prefix=PREC
-// RUN: awk '/^\/\/ -----/ {n++; next} n == 1' %s | not symc-opt -p 'sym-legalize-fixed{precision="ap_fixed<16,6>" frac_bits=3}' 2>&1 | filecheck %s --check-prefix=MODE
+// RUN: symc-opt %s --split-input-file --verify-diagnostics -p 'sym-legalize-fixed' | filecheck %s --check-prefix=SIN
+// RUN: symc-opt %s --split-input-file --verify-diagnostics -p 'sym-legalize-fixed{precision="auto"}' | filecheck %s --check-prefix=NORANGE
+// RUN: symc-opt %s --split-input-file --verify-diagnostics -p 'sym-legalize-fixed{precision="ap_fixed<16>"}' | filecheck %s --check-prefix=PREC
+// RUN: symc-opt %s --split-input-file --verify-diagnostics -p 'sym-legalize-fixed{precision="ap_fixed<16,6>" frac_bits=3}' | filecheck %s --check-prefix=MODE
 
 sym.kernel @top(%x : !sym.real) -> (y) {
   %s = sym.sin %x : (!sym.real) -> !sym.real

@@ -8,6 +8,8 @@ with a caret, like a compiler diagnostic.
 
 import warnings
 
+from xdsl.utils.exceptions import PassFailedException
+
 _PYTHON_FORMAT_WARNING = warnings.formatwarning
 
 # Texts longer than this are shown as a window around the error position, so that a diagnostic
@@ -18,6 +20,12 @@ _EXCERPT_RADIUS = 36
 class SymcError(ValueError):
     """Base class of all errors caused by user input anywhere in the compiler (a
     ``ValueError``, as numpy and scikit-learn users expect of bad arguments)."""
+
+
+class PassError(SymcError, PassFailedException):
+    """A pass that cannot transform its input (a division by zero, an op with no hardware form,
+    a clock no schedule reaches): a :class:`SymcError`, and an xDSL diagnostic, which
+    ``symc-opt --verify-diagnostics`` prints in place of the output and goes on."""
 
 
 class SymcWarning(UserWarning):
