@@ -320,13 +320,13 @@ def probes() -> list[Probe]:
         if w >= 8:
             d = F(w // 2, w // 4)
             out.append(Probe("saturate", w, f"sat{w}", _kernel(
-                [w], f'  %y = sym.cast %x0 {{overflow = "AP_SAT", quant = "AP_TRN"}} : '
+                [w], f'  %y = sym.cast %x0 AP_TRN AP_SAT : '
                      f"({_fixed(w)}) -> {t(d)}", "%y", t(d))))
     for impl, shapes in (("dsp", MUL_SHAPES), ("lut", LUT_MUL_SHAPES)):
         for wa, wb in shapes:
             m = mul_format(fx(wa), fx(wb))
             out.append(Probe(f"mul_{impl}", wa + wb, f"mul_{impl}{wa}x{wb}", _kernel(
-                [wa, wb], f'  %y = sym.mul %x0, %x1 {{mul_impl = "{impl}"}} : '
+                [wa, wb], f'  %y = sym.mul %x0, %x1 {{mul_impl = #sym<mul_impl {impl}>}} : '
                           f"({_fixed(wa)}, {_fixed(wb)}) -> {t(m)}", "%y", t(m)),
                 dsp=impl == "dsp"))
     from symc.delays import cascade_plan
@@ -337,7 +337,7 @@ def probes() -> list[Probe]:
         assert chain is not None and chain == cascade_plan(DSP_SHAPE["xc7"], fx(wa), fx(wb))
         pieces = ", ".join(str(p) for p in chain.pieces)
         out.append(Probe("mul_dsp_chain", len(chain.pieces), f"mul_chain{wa}x{wb}", _kernel(
-            [wa, wb], f'  %y = sym.mul %x0, %x1 {{mul_impl = "dsp", cascade_operand = '
+            [wa, wb], f'  %y = sym.mul %x0, %x1 {{mul_impl = #sym<mul_impl dsp>, cascade_operand = '
                       f"{chain.cut} : i64, cascade_pieces = [{pieces}]}} : "
                       f"({_fixed(wa)}, {_fixed(wb)}) -> {t(m)}", "%y", t(m))))
     from symc.delays import csd_digits
@@ -347,7 +347,7 @@ def probes() -> list[Probe]:
         m = mul_format(fx(16), fx(16))
         for impl in ("shift_add", "dsp"):
             body = (f"  %c = sym.const {c} : {_fixed(16)}\n"
-                    f'  %y = sym.mul %x0, %c {{mul_impl = "{impl}"}} : '
+                    f'  %y = sym.mul %x0, %c {{mul_impl = #sym<mul_impl {impl}>}} : '
                     f"({_fixed(16)}, {_fixed(16)}) -> {t(m)}")
             out.append(Probe(f"const_{impl}", k, f"const_{impl}_{k}digits",
                              _kernel([16], body, "%y", t(m))))
@@ -451,7 +451,7 @@ def probe_verilog(probe: Probe, family: str = "xcup"
         return (design.verilog, [(p.name, p.format.width) for p in design.inputs],
                 [(p.name, p.format.width) for p in design.outputs])
     from xdsl.context import Context
-    from xdsl.dialects.builtin import Builtin, StringAttr
+    from xdsl.dialects.builtin import Builtin
     from xdsl.parser import Parser
 
     from symc.backends.verilog import module_to_verilog
@@ -466,7 +466,7 @@ def probe_verilog(probe: Probe, family: str = "xcup"
     kernel = next(k for k in module.walk() if isinstance(k, sym.KernelOp))
     for op in kernel.body.block.ops:
         if isinstance(op, sym.MinOp | sym.MaxOp):
-            op.attributes["minmax_impl"] = StringAttr(MINMAX_IMPL[family])
+            op.attributes["minmax_impl"] = sym.MinMaxImplAttr(sym.MinMaxImpl(MINMAX_IMPL[family]))
     ins = [(n, a.type.format.width) for n, a in zip(kernel.inputs, kernel.body.block.args,
                                                     strict=True)]
     outs = [(n, v.type.format.width) for n, v in zip(kernel.outputs, kernel.output_op.operands,

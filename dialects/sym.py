@@ -34,8 +34,10 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     StringAttr,
+    UnitAttr,
     UnknownLoc,
 )
+from xdsl.dialects.utils import EnumAttribute
 from xdsl.ir import (
     Attribute,
     Block,
@@ -43,6 +45,7 @@ from xdsl.ir import (
     Operation,
     ParametrizedAttribute,
     Region,
+    SpacedOpaqueSyntaxAttribute,
     SSAValue,
     TypeAttribute,
 )
@@ -64,6 +67,7 @@ from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
 from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator, Pure, SymbolOpInterface
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.str_enum import StrEnum
 
 from symc.fixed import FixedFormat, Overflow, Quant, result_format
 from symc.frontend.errors import SymcError
@@ -198,6 +202,164 @@ class IntervalAttr(ParametrizedAttribute):
             raise VerifyException(f"empty interval: {lo} > {hi}")
 
 
+# --- the schedule's attributes ---------------------------------------------------------------
+
+
+class MulImpl(StrEnum):
+    """How a ``sym.mul`` becomes hardware: a DSP block, a LUT array multiplier (DSPs
+    forbidden), or shifts and adds of a constant's canonical signed digits."""
+
+    DSP = "dsp"
+    LUT = "lut"
+    SHIFT_ADD = "shift_add"
+
+
+class MinMaxImpl(StrEnum):
+    """How ``sym.min``/``sym.max`` choose: by a comparison, or by the sign of a subtraction."""
+
+    COMPARE = "compare"
+    SUBTRACT = "subtract"
+
+
+class RomImpl(StrEnum):
+    """Where a table lives when it is not in logic: block RAM."""
+
+    BLOCK = "block"
+
+
+@irdl_attr_definition
+class MulImplAttr(EnumAttribute[MulImpl], SpacedOpaqueSyntaxAttribute):
+    """``#sym<mul_impl dsp>``: a product's :class:`MulImpl`."""
+
+    name = "sym.mul_impl"
+
+
+@irdl_attr_definition
+class MinMaxImplAttr(EnumAttribute[MinMaxImpl], SpacedOpaqueSyntaxAttribute):
+    """``#sym<minmax_impl compare>``: a min's or max's :class:`MinMaxImpl`."""
+
+    name = "sym.minmax_impl"
+
+
+@irdl_attr_definition
+class RomImplAttr(EnumAttribute[RomImpl], SpacedOpaqueSyntaxAttribute):
+    """``#sym<rom_impl block>``: a table in block RAM (a table without it is in logic)."""
+
+    name = "sym.rom_impl"
+
+
+def _count(attr: Attribute) -> bool:
+    return isinstance(attr, IntegerAttr) and attr.value.data >= 0
+
+
+def _counts(attr: Attribute) -> bool:
+    return isinstance(attr, ArrayAttr) and all(_count(a) for a in attr.data)
+
+
+def _unit(attr: Attribute) -> bool:
+    return isinstance(attr, UnitAttr)
+
+
+_TABLE, _MUL, _CARRY = ("sym.lut",), ("sym.mul",), ("sym.add", "sym.sub", "sym.neg", "sym.abs",
+                                                    "sym.min", "sym.max")
+SCHEDULE_ATTRIBUTES: dict[str, tuple[str, Any, tuple[str, ...] | None]] = {
+    "stage": ("a stage (an integer >= 0)", _count, None),
+    "mul_impl": ("#sym<mul_impl dsp|lut|shift_add>", MulImplAttr, _MUL),
+    "minmax_impl": ("#sym<minmax_impl compare|subtract>", MinMaxImplAttr, ("sym.min", "sym.max")),
+    "rom_impl": ("#sym<rom_impl block>", RomImplAttr, _TABLE),
+    "rom_stage": ("a stage (an integer >= 0)", _count, _TABLE),
+    "sum_stage": ("a stage (an integer >= 0)", _count, _MUL),
+    "segment_stages": ("an array of stages", _counts, _TABLE),
+    "index_cut": ("a unit attribute", _unit, _TABLE),
+    "tail_cut": ("a unit attribute", _unit, _TABLE),
+    "rom_banks": ("a bank count (an integer >= 0)", _count, _TABLE),
+    "bank_mux_cut": ("a number of select bits (an integer >= 0)", _count, _TABLE),
+    "shift_cut": ("a number of shift bits (an integer >= 0)", _count, _TABLE),
+    "dsp_registers": ("a number of cycles (an integer >= 0)", _count, (*_MUL, *_TABLE)),
+    "sum_stages": ("an array of stages", _counts, (*_MUL, *_TABLE)),
+    "sum_cuts": ("an array of piece counts", _counts, (*_MUL, *_TABLE)),
+    "cascade_operand": ("an operand index (0 or 1)", _count, _MUL),
+    "cascade_pieces": ("an array of piece widths", _counts, _MUL),
+    "carry_pieces": ("an array of piece widths", _counts, _CARRY),
+}
+"""The attributes ``sym-schedule`` writes on the ops of a kernel, which the delay model, the
+estimate and ``convert-sym-to-hw`` read: name -> (what it must be, its check (a predicate or
+the attribute class), the ops it may be on (None: any)). The kernel's verifier checks every one
+present; a reader of one a pass must have written raises when it is missing
+(:func:`mul_impl_of`, :func:`stage_of`, :func:`minmax_impl_of`)."""
+
+
+def _floats(attr: Attribute) -> bool:
+    return isinstance(attr, ArrayAttr) and all(isinstance(a, FloatAttr) for a in attr.data)
+
+
+KERNEL_ATTRIBUTES: dict[str, tuple[str, Any]] = {
+    "latency": ("a number of cycles (an integer >= 0)", _count),
+    "clock_ns": ("a clock period in ns (a float)", FloatAttr),
+    "family": ("a family name (a string)", StringAttr),
+    "stage_ns": ("an array of floats (ns per stage)", _floats),
+    "error_bounds": ("an array of floats (one bound per output)", _floats),
+    "pipeline_reset": ("a unit attribute", _unit),
+    "pipeline_valid": ("a unit attribute", _unit),
+}
+"""The attributes the passes write on a ``sym.kernel`` (``sym-schedule``: the pipeline;
+``sym-legalize-fixed``: auto mode's error bounds), checked by its verifier."""
+
+
+def _conforms(attr: Attribute, check: Any) -> bool:
+    return isinstance(attr, check) if isinstance(check, type) else check(attr)
+
+
+def check_schedule_attributes(op: Operation) -> None:
+    """A :class:`VerifyException` naming ``op`` if one of its schedule attributes has the wrong
+    kind or sits on an op that does not take it."""
+    for key, attr in op.attributes.items():
+        declared = SCHEDULE_ATTRIBUTES.get(key)
+        if declared is None:
+            continue
+        what, check, ops = declared
+        if not _conforms(attr, check):
+            raise VerifyException(f"{op_label(op)}{location_suffix(op)}: {key} must be {what}, "
+                                  f"not {attr}")
+        if ops is not None and op.name not in ops:
+            raise VerifyException(f"{op_label(op)}{location_suffix(op)}: {key} applies only to "
+                                  f"{', '.join(ops)}")
+
+
+def _missing(op: Operation, key: str) -> SymcError:
+    return SymcError(f"{op_label(op)}{location_suffix(op)} has no {key}: run sym-schedule first")
+
+
+def mul_impl_of(op: Operation) -> MulImpl:
+    """A scheduled ``sym.mul``'s :class:`MulImpl`; a :class:`SymcError` when it has none."""
+    attr = op.attributes.get("mul_impl")
+    if not isinstance(attr, MulImplAttr):
+        raise _missing(op, "mul_impl")
+    return attr.data
+
+
+def minmax_impl_of(op: Operation) -> MinMaxImpl:
+    """A scheduled ``sym.min``/``sym.max``'s :class:`MinMaxImpl`; a :class:`SymcError` when it
+    has none."""
+    attr = op.attributes.get("minmax_impl")
+    if not isinstance(attr, MinMaxImplAttr):
+        raise _missing(op, "minmax_impl")
+    return attr.data
+
+
+def stage_of(op: Operation) -> int:
+    """The stage of an op of a pipelined kernel; a :class:`SymcError` when it has none."""
+    attr = op.attributes.get("stage")
+    if not isinstance(attr, IntegerAttr):
+        raise _missing(op, "stage")
+    return attr.value.data
+
+
+def in_block_rom(op: Operation) -> bool:
+    """A table that ``sym-schedule`` put in block RAM."""
+    return isinstance(op.attributes.get("rom_impl"), RomImplAttr)
+
+
 SymType = RealType | FixedType
 
 
@@ -296,6 +458,13 @@ class KernelOp(IRDLOperation):
         for arg in block.args:
             if not isinstance(arg.type, RealType | FixedType):
                 raise VerifyException("kernel inputs must be !sym.real or !sym.fixed")
+        for key, (what, check) in KERNEL_ATTRIBUTES.items():
+            attr = self.attributes.get(key)
+            if attr is not None and not _conforms(attr, check):
+                raise VerifyException(f"kernel @{self.sym_name.data}: {key} must be {what}, "
+                                      f"not {attr}")
+        for op in block.ops:
+            check_schedule_attributes(op)
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -878,50 +1047,57 @@ class LutOp(IRDLOperation):
             )
 
 
+@irdl_attr_definition
+class QuantAttr(EnumAttribute[Quant], SpacedOpaqueSyntaxAttribute):
+    """A cast's quantization mode (:class:`symc.fixed.Quant`): ``AP_TRN`` in a cast's custom
+    form, ``#sym<quant AP_TRN>`` elsewhere."""
+
+    name = "sym.quant"
+
+
+@irdl_attr_definition
+class OverflowAttr(EnumAttribute[Overflow], SpacedOpaqueSyntaxAttribute):
+    """A cast's overflow mode (:class:`symc.fixed.Overflow`): ``AP_WRAP`` in a cast's custom
+    form, ``#sym<overflow AP_WRAP>`` elsewhere."""
+
+    name = "sym.overflow"
+
+
 @irdl_op_definition
 class CastOp(IRDLOperation):
-    """Quantize a fixed-point value into another format (the only inexact op):
+    """Quantize a fixed-point value into another format (the only inexact op), with the
+    quantization and overflow modes of ``ap_fixed<W, I, Q, O>`` in that order:
 
-    ``%r = sym.cast %a {overflow = "AP_WRAP", quant = "AP_TRN"}
-    : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>``
+    ``%r = sym.cast %a AP_TRN AP_WRAP : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>``
     """
 
     name = "sym.cast"
 
     input = operand_def(FixedType)
     result = result_def(FixedType)
+    quant_mode = prop_def(QuantAttr, prop_name="quant")
+    overflow_mode = prop_def(OverflowAttr, prop_name="overflow")
 
     traits = traits_def(Pure())
 
-    assembly_format = "$input attr-dict `:` functional-type(operands, results)"
+    assembly_format = ("$input $quant $overflow attr-dict `:` "
+                       "functional-type(operands, results)")
 
     def __init__(self, value: SSAValue | Operation, result_type: FixedType,
                  quant: Quant = Quant.AP_TRN, overflow: Overflow = Overflow.AP_WRAP):
         super().__init__(
             operands=[value],
             result_types=[result_type],
-            attributes={"overflow": StringAttr(str(overflow)), "quant": StringAttr(str(quant))},
+            properties={"quant": QuantAttr(quant), "overflow": OverflowAttr(overflow)},
         )
 
     @property
     def quant(self) -> Quant:
-        return Quant(self._mode("quant", Quant).data)
+        return self.quant_mode.data
 
     @property
     def overflow(self) -> Overflow:
-        return Overflow(self._mode("overflow", Overflow).data)
-
-    def _mode(self, key: str, enum: type) -> StringAttr:
-        attr = self.attributes.get(key)
-        if not isinstance(attr, StringAttr) or attr.data not in enum.__members__:
-            raise VerifyException(
-                f"sym.cast needs a '{key}' attribute, one of {', '.join(enum.__members__)}"
-            )
-        return attr
-
-    def verify_(self) -> None:
-        self._mode("quant", Quant)
-        self._mode("overflow", Overflow)
+        return self.overflow_mode.data
 
 
 Sym = Dialect(
@@ -950,5 +1126,6 @@ Sym = Dialect(
         TanOp,
         TanhOp,
     ],
-    [FixedType, IntervalAttr, RealType],
+    [FixedType, IntervalAttr, MinMaxImplAttr, MulImplAttr, OverflowAttr, QuantAttr, RealType,
+     RomImplAttr],
 )

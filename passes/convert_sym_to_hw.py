@@ -6,7 +6,7 @@ input port ``iW`` carrying the raw bit pattern of the fixed-point value (two's c
 signed), each kernel output an output port, and each sym op a few ``comb`` ops on integers.
 When ``sym-schedule`` gave the ops stages, the values crossing a stage boundary go through
 ``seq.compreg`` registers and the module gets a clock (:mod:`symc.backends.pipeline`); a
-``sym.mul`` marked ``mul_impl = "shift_add"`` becomes shifts and adds
+``sym.mul`` marked ``mul_impl = #sym<mul_impl shift_add>`` becomes shifts and adds
 (:mod:`symc.backends.shift_add`).
 
 The semantics are those of :mod:`symc.fixed`, bit for bit: the exact ops (add, sub, mul, neg,
@@ -249,7 +249,7 @@ class _KernelLowering:
         fmt, name = sym.format_of(op.result), self._name(op)
         lhs = self._aligned(op.lhs, fmt, f"{name}_lhs")
         rhs = self._aligned(op.rhs, fmt, f"{name}_rhs")
-        impl = op.attributes.get("minmax_impl")
+        impl = sym.minmax_impl_of(op)
         if (sizes := _carry_pieces(op)) is not None:
             # The subtraction cut over stages; the choice in the last one.
             wide, stage = fmt.width + 1, self.values.stage
@@ -259,7 +259,7 @@ class _KernelLowering:
             less = self.b.sign_bit(diff, f"{name}_lt")
             lhs = self.values.delayed(lhs, stage, self.values.stage)
             rhs = self.values.delayed(rhs, stage, self.values.stage)
-        elif isinstance(impl, StringAttr) and impl.data == "subtract":
+        elif impl is sym.MinMaxImpl.SUBTRACT:
             # lhs < rhs as the sign of lhs - rhs one bit wider: a carry chain, where synthesis
             # builds the comparison as a tree of LUTs (ECP5: 2.7 ns against 5.5 ns, 16 bits).
             wide = fmt.width + 1

@@ -2,9 +2,11 @@
 
 An analysis (contract 6 of docs/architecture.md): it runs on the legalized fixed-point IR, after
 ``sym-legalize-fixed`` (every width is known), and only writes attributes that
-``convert-sym-to-hw`` reads:
+``convert-sym-to-hw`` reads, each declared by the sym dialect (``sym.SCHEDULE_ATTRIBUTES``: the
+kernel's verifier checks their kinds, and a reader of a missing one raises):
 
-* ``mul_impl`` on every ``sym.mul``: ``"dsp"``, ``"lut"`` (DSPs forbidden) or ``"shift_add"``
+* ``mul_impl`` on every ``sym.mul``: ``#sym<mul_impl dsp>``, ``lut`` (DSPs forbidden) or
+  ``shift_add``
   (a constant factor with few canonical signed digits: the measured rule of the delay model;
   with a clock, a shift-add product slower than one period takes a DSP block instead);
 * on the Xilinx families, ``cascade_operand`` and ``cascade_pieces`` on every DSP product
@@ -48,10 +50,10 @@ bits still to add) registered between; an abs or min/max chooses in the last pie
 Tables in block RAM (``roms``): with ``block`` every plain table (no interpolation, no exponent
 scaling) is split at the RAM's address register: its index (plus the RAM's address setup
 beyond a register's) in one stage, its value in the next after the RAM's clock-to-output
-(``DelayModel.block_rom``); the ``sym.lut`` gets ``rom_impl = "block"``. ``auto`` schedules with
-every such table in block RAM, then moves the block tables on the path to the latest output
-back to LUTs, again, until the latency is that of LUT tables: block RAM wherever it costs no
-cycle.
+(``DelayModel.block_rom``); the ``sym.lut`` gets ``rom_impl = #sym<rom_impl block>``.
+``auto`` schedules with every such table in block RAM, then moves the block tables on the
+path to the latest output back to LUTs, again, until the latency is that of LUT tables: block
+RAM wherever it costs no cycle.
 
 ``dsp_budget``: after the schedule, shift-add products move into DSP blocks, the one with the
 most adder bits first, as long as the kernel's DSP blocks (``DelayModel.dsp_blocks_of``) stay
@@ -170,15 +172,16 @@ class SymSchedulePass(PipelineOptions, SymcPass):
         _check_fixed(kernel)
         for mul in kernel.body.block.ops:
             if isinstance(mul, sym.MinOp | sym.MaxOp):
-                mul.attributes["minmax_impl"] = StringAttr(model.minmax_impl)
+                impl = sym.MinMaxImpl(model.minmax_impl)
+                mul.attributes["minmax_impl"] = sym.MinMaxImplAttr(impl)
             if isinstance(mul, sym.MulOp):
-                mul.attributes["mul_impl"] = StringAttr(model.choose_mul_impl(mul, self.dsp))
+                mul.attributes["mul_impl"] = sym.MulImplAttr(model.choose_mul_impl(mul, self.dsp))
                 # Shifts and adds too slow for one period: a DSP block, which can span
                 # stages on the families that pipeline it.
                 if (self.clock_ns is not None and self.dsp
                         and mul.attributes["mul_impl"].data == "shift_add"
                         and model.op_delay(mul) > self.clock_ns - model.register_ns):
-                    mul.attributes["mul_impl"] = StringAttr("dsp")
+                    mul.attributes["mul_impl"] = sym.MulImplAttr(sym.MulImpl.DSP)
         ready, latency = self._place(kernel, model)
         if self.dsp_budget is None or not self.dsp:
             _mark_cascades(kernel, model)
@@ -190,7 +193,7 @@ class SymSchedulePass(PipelineOptions, SymcPass):
                           key=_adder_bits, reverse=True):
             if _adder_bits(mul) == 0:
                 break  # a shift: nothing to save
-            mul.attributes["mul_impl"] = StringAttr("dsp")
+            mul.attributes["mul_impl"] = sym.MulImplAttr(sym.MulImpl.DSP)
             blocks = model.dsp_blocks_of(mul)
             if used + blocks <= self.dsp_budget:
                 try:
@@ -200,7 +203,7 @@ class SymSchedulePass(PipelineOptions, SymcPass):
                 if not slower:
                     used += blocks
                     continue
-            mul.attributes["mul_impl"] = StringAttr("shift_add")
+            mul.attributes["mul_impl"] = sym.MulImplAttr(sym.MulImpl.SHIFT_ADD)
         # The last trial may have been undone: place the final choice.
         _mark_cascades(kernel, model)
         return self._place(kernel, model)
@@ -272,7 +275,7 @@ class SymSchedulePass(PipelineOptions, SymcPass):
                 # output is read in the next stage.
                 parts = model.block_rom_parts(op)
                 assert parts is not None
-                op.attributes["rom_impl"] = StringAttr("block")
+                op.attributes["rom_impl"] = sym.RomImplAttr(sym.RomImpl.BLOCK)
                 if max(parts) > budget:
                     raise SymcError(_too_slow(op, sum(parts), clock_ns, model, parts))
             elif delay > budget:
@@ -585,7 +588,7 @@ def _too_slow(op: Operation, delay: float, clock_ns: float, model: DelayModel,
                        if isinstance(v.type, sym.FixedType))
     split = ""
     budget = clock_ns - model.register_ns
-    block = op.attributes.get("rom_impl") == StringAttr("block")
+    block = sym.in_block_rom(op)
     segments = (_finest_pieces(op, model, budget) if op.name == "sym.lut" and not block
                 else None)
     if segments is not None and (parts is None or max(parts) > budget):

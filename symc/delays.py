@@ -48,10 +48,6 @@ from symc.frontend.errors import SymcError
 FAMILIES = ("xc7", "xcup", "ecp5")
 """Target families with a delay model: Xilinx 7-series, Xilinx UltraScale+, Lattice ECP5."""
 
-MUL_IMPLS = ("dsp", "lut", "shift_add")
-"""How a ``sym.mul`` becomes hardware (its ``mul_impl`` attribute): a DSP block, a LUT array
-multiplier (DSPs forbidden), or shifts and adds of a constant's canonical signed digits."""
-
 
 PIECE_BITS = 17
 """Width of the unsigned low pieces a wide product is cut into (an 18 x 18 signed multiplier
@@ -830,7 +826,7 @@ class DelayModel:
 
     # --- multiplier choice ----------------------------------------------------------------------
 
-    def choose_mul_impl(self, op: sym.MulOp, dsp: bool) -> str:
+    def choose_mul_impl(self, op: sym.MulOp, dsp: bool) -> sym.MulImpl:
         """``shift_add`` for a constant factor with few canonical signed digits (measured
         rule, ``csd_max_digits``; any constant when DSPs are forbidden), else ``dsp`` or
         ``lut``."""
@@ -838,8 +834,8 @@ class DelayModel:
         if const is not None:
             digits = len(csd_digits(const[1]))
             if not dsp or digits <= self.csd_max_digits:
-                return "shift_add"
-        return "dsp" if dsp else "lut"
+                return sym.MulImpl.SHIFT_ADD
+        return sym.MulImpl.DSP if dsp else sym.MulImpl.LUT
 
 
 @functools.cache
@@ -851,10 +847,9 @@ def load(family: str) -> DelayModel:
     return DelayModel.from_json(json.loads(text))
 
 
-def mul_impl(op: Operation) -> str:
-    attr = op.attributes.get("mul_impl")
-    text = getattr(attr, "data", None)
-    return text if text in MUL_IMPLS else "dsp"
+def mul_impl(op: Operation) -> sym.MulImpl:
+    """A scheduled product's ``mul_impl``; an error when ``sym-schedule`` has not given it one."""
+    return sym.mul_impl_of(op)
 
 
 def constant_operand(op: sym.MulOp) -> tuple[int, int] | None:

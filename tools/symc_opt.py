@@ -1,7 +1,7 @@
 """``symc-opt``: xDSL's opt driver with symc's dialects, passes and targets registered.
 
     symc-opt in.mlir -t verilog -p 'sym-canonicalize,sym-range-analysis,sym-approximate-lut,
-        sym-legalize-fixed,convert-sym-to-hw'            (one word: no space after a comma)
+        sym-legalize-fixed,sym-schedule,convert-sym-to-hw'  (one word: no space after a comma)
     symc-opt in.mlir -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed' -t hls
 
 It only registers symc's passes and its targets (``mlir``, ``hls``, ``verilog``), not xDSL's
@@ -82,7 +82,7 @@ EXAMPLE = """\
 example (a formula with sin needs sym-approximate-lut before sym-legalize-fixed):
   symc compile "sin(x0)*x1" --inputs x0=-3:3,x1=-1:1 -o out/
   symc-opt out/top.sym.mlir -p 'sym-canonicalize,sym-range-analysis,sym-approximate-lut,\
-sym-legalize-fixed,convert-sym-to-hw' -t verilog"""
+sym-legalize-fixed,sym-schedule,convert-sym-to-hw' -t verilog"""
 
 
 def _first_sentence(text: str) -> str:

@@ -1,5 +1,5 @@
 // Verifier diagnostics of the sym dialect.
-// RUN: symc-opt %s --split-input-file --verify-diagnostics | filecheck %s
+// RUN: symc-opt %s --split-input-file --verify-diagnostics --parsing-diagnostics | filecheck %s
 
 sym.kernel @k(%a : !sym.fixed<16, 6>, %b : !sym.fixed<16, 6>) -> (y) {
   %p = sym.mul %a, %b : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<16, 6>
@@ -49,10 +49,10 @@ sym.kernel @k(%a : !sym.fixed<16, 6>) -> (y) {
 // -----
 
 sym.kernel @k(%a : !sym.fixed<16, 6>) -> (y) {
-  %r = sym.cast %a {overflow = "AP_WRAP", quant = "AP_NEAREST"} : (!sym.fixed<16, 6>) -> !sym.fixed<8, 2>
+  %r = sym.cast %a AP_NEAREST AP_WRAP : (!sym.fixed<16, 6>) -> !sym.fixed<8, 2>
   sym.output %r : !sym.fixed<8, 2>
 }
-// CHECK: sym.cast needs a 'quant' attribute, one of AP_TRN, AP_TRN_ZERO, AP_RND
+// CHECK: Expected `AP_TRN`, `AP_TRN_ZERO`, `AP_RND`
 
 // -----
 
@@ -67,3 +67,34 @@ sym.kernel @k(%a : !sym.real) -> (y) attributes {input_ranges = [#sym.interval<2
   sym.output %a : !sym.real
 }
 // CHECK: empty interval: 2.0 > 1.0
+
+// -----
+
+sym.kernel @k(%a : !sym.fixed<8, 4>, %b : !sym.fixed<8, 4>) -> (y) {
+  %p = sym.mul %a, %b {mul_impl = "dsp"} : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<16, 8>
+  sym.output %p : !sym.fixed<16, 8>
+}
+// CHECK: 'sym.mul' (%p): mul_impl must be #sym<mul_impl dsp|lut|shift_add>, not "dsp"
+
+// -----
+
+sym.kernel @k(%a : !sym.fixed<8, 4>, %b : !sym.fixed<8, 4>) -> (y) {
+  %p = sym.add %a, %b {stage = -1 : i64} : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<9, 5>
+  sym.output %p : !sym.fixed<9, 5>
+}
+// CHECK: 'sym.add' (%p): stage must be a stage (an integer >= 0), not -1 : i64
+
+// -----
+
+sym.kernel @k(%a : !sym.fixed<8, 4>, %b : !sym.fixed<8, 4>) -> (y) {
+  %p = sym.add %a, %b {mul_impl = #sym<mul_impl lut>} : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<9, 5>
+  sym.output %p : !sym.fixed<9, 5>
+}
+// CHECK: 'sym.add' (%p): mul_impl applies only to sym.mul
+
+// -----
+
+sym.kernel @k(%a : !sym.fixed<8, 4>) -> (y) attributes {latency = "two"} {
+  sym.output %a : !sym.fixed<8, 4>
+}
+// CHECK: kernel @k: latency must be a number of cycles (an integer >= 0), not "two"

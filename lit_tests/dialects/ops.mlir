@@ -48,7 +48,7 @@ sym.kernel @fixed(%a : !sym.fixed<16, 6>, %b : !sym.fixed<8, 2, unsigned>) -> (y
   %k = sym.const -1536 : !sym.fixed<16, 6>
   %p = sym.mul %a, %b : (!sym.fixed<16, 6>, !sym.fixed<8, 2, unsigned>) -> !sym.fixed<24, 8>
   %q = sym.add %p, %k : (!sym.fixed<24, 8>, !sym.fixed<16, 6>) -> !sym.fixed<25, 9>
-  %r = sym.cast %q {overflow = "AP_SAT", quant = "AP_RND"} : (!sym.fixed<25, 9>) -> !sym.fixed<16, 6>
+  %r = sym.cast %q AP_RND AP_SAT : (!sym.fixed<25, 9>) -> !sym.fixed<16, 6>
   sym.output %r : !sym.fixed<16, 6>
 }
 
@@ -56,6 +56,6 @@ sym.kernel @fixed(%a : !sym.fixed<16, 6>, %b : !sym.fixed<8, 2, unsigned>) -> (y
 // CHECK-NEXT:   %k = sym.const -1536 : !sym.fixed<16, 6>
 // CHECK-NEXT:   %p = sym.mul %a, %b : (!sym.fixed<16, 6>, !sym.fixed<8, 2, unsigned>) -> !sym.fixed<24, 8>
 // CHECK-NEXT:   %q = sym.add %p, %k : (!sym.fixed<24, 8>, !sym.fixed<16, 6>) -> !sym.fixed<25, 9>
-// CHECK-NEXT:   %r = sym.cast %q {overflow = "AP_SAT", quant = "AP_RND"} : (!sym.fixed<25, 9>) -> !sym.fixed<16, 6>
+// CHECK-NEXT:   %r = sym.cast %q AP_RND AP_SAT : (!sym.fixed<25, 9>) -> !sym.fixed<16, 6>
 // CHECK-NEXT:   sym.output %r : !sym.fixed<16, 6>
 // CHECK-NEXT: }

@@ -38,7 +38,16 @@ sym.kernel @k(%x : !sym.fixed<8, 4>, %r : !sym.real) -> (y, z) {
 // A chain of DSP blocks whose top piece is wider than a block's 18-bit port (hand-written:
 // sym-schedule never cuts so) would overflow its accumulators: refused, not built wrong.
 sym.kernel @k(%x : !sym.fixed<22, 4>, %y : !sym.fixed<37, 8>) -> (p) {
-  %p = sym.mul %x, %y {mul_impl = "dsp", cascade_operand = 1 : i64, cascade_pieces = [17 : i64, 20 : i64]} : (!sym.fixed<22, 4>, !sym.fixed<37, 8>) -> !sym.fixed<59, 12>
+  %p = sym.mul %x, %y {mul_impl = #sym<mul_impl dsp>, cascade_operand = 1 : i64, cascade_pieces = [17 : i64, 20 : i64]} : (!sym.fixed<22, 4>, !sym.fixed<37, 8>) -> !sym.fixed<59, 12>
   sym.output %p : !sym.fixed<59, 12>
 }
 // CHECK: convert-sym-to-hw: cascade pieces [17, 20] are not 17-bit pieces of the 37-bit operand of sym.mul
+
+// -----
+
+// A product without its multiplier kind (sym-schedule writes it): an error, never a default.
+sym.kernel @k(%x : !sym.fixed<8, 4>, %y : !sym.fixed<8, 4>) -> (p) {
+  %p = sym.mul %x, %y : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<16, 8> loc("model.py":2:3)
+  sym.output %p : !sym.fixed<16, 8>
+}
+// CHECK: 'sym.mul' (%p) at model.py:2:3 has no mul_impl: run sym-schedule first

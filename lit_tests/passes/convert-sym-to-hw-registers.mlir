@@ -7,7 +7,7 @@
 // are never registered. The clock port comes first.
 sym.kernel @pipe(%x : !sym.fixed<8, 4>, %y : !sym.fixed<8, 4>) -> (a, b) attributes {latency = 2 : i64} {
   %c = sym.const 5 {stage = 0 : i64} : !sym.fixed<8, 4>
-  %p = sym.mul %x, %y {mul_impl = "dsp", stage = 0 : i64} : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<16, 8>
+  %p = sym.mul %x, %y {mul_impl = #sym<mul_impl dsp>, stage = 0 : i64} : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<16, 8>
   %s = sym.add %p, %x {stage = 1 : i64} : (!sym.fixed<16, 8>, !sym.fixed<8, 4>) -> !sym.fixed<17, 9>
   %t = sym.sub %s, %x {stage = 2 : i64} : (!sym.fixed<17, 9>, !sym.fixed<8, 4>) -> !sym.fixed<18, 10>
   %u = sym.add %x, %c {stage = 1 : i64} : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<9, 5>
@@ -29,11 +29,11 @@ sym.kernel @pipe(%x : !sym.fixed<8, 4>, %y : !sym.fixed<8, 4>) -> (a, b) attribu
 // -----
 
 // A synchronous reset clears every register to zero, and valid_in travels with the data to
-// valid_out; the control ports follow the clock. A constant factor with mul_impl = "shift_add"
+// valid_out; the control ports follow the clock. A constant factor with mul_impl = #sym<mul_impl shift_add>
 // becomes shifted copies added and subtracted (5 = 4 + 1).
 sym.kernel @ctl(%x : !sym.fixed<8, 4>) -> (m) attributes {latency = 1 : i64, pipeline_reset, pipeline_valid} {
   %c = sym.const 5 {stage = 0 : i64} : !sym.fixed<8, 4>
-  %m = sym.mul %x, %c {mul_impl = "shift_add", stage = 0 : i64} : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<16, 8>
+  %m = sym.mul %x, %c {mul_impl = #sym<mul_impl shift_add>, stage = 0 : i64} : (!sym.fixed<8, 4>, !sym.fixed<8, 4>) -> !sym.fixed<16, 8>
   sym.output %m : !sym.fixed<16, 8>
 }
 // CHECK:      hw.module @ctl(in %clk: !seq.clock, in %rst: i1, in %valid_in: i1, in %x: i8, out m: i16, out valid_out: i1) {

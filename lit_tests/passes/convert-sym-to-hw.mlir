@@ -6,9 +6,9 @@
 // then saturates by comparing the 12-bit rounded value with ap_fixed<8,3>'s -128 and 127.
 sym.kernel @top(%x : !sym.fixed<8, 4>, %y : !sym.fixed<6, 2, unsigned>) -> (s, p, c, m) {
   %s = sym.add %x, %y : (!sym.fixed<8, 4>, !sym.fixed<6, 2, unsigned>) -> !sym.fixed<9, 5>
-  %p = sym.mul %x, %y : (!sym.fixed<8, 4>, !sym.fixed<6, 2, unsigned>) -> !sym.fixed<14, 6>
-  %c = sym.cast %p {overflow = "AP_SAT", quant = "AP_RND"} : (!sym.fixed<14, 6>) -> !sym.fixed<8, 3>
-  %m = sym.min %x, %y : (!sym.fixed<8, 4>, !sym.fixed<6, 2, unsigned>) -> !sym.fixed<8, 4>
+  %p = sym.mul %x, %y {mul_impl = #sym<mul_impl dsp>} : (!sym.fixed<8, 4>, !sym.fixed<6, 2, unsigned>) -> !sym.fixed<14, 6>
+  %c = sym.cast %p AP_RND AP_SAT : (!sym.fixed<14, 6>) -> !sym.fixed<8, 3>
+  %m = sym.min %x, %y {minmax_impl = #sym<minmax_impl compare>} : (!sym.fixed<8, 4>, !sym.fixed<6, 2, unsigned>) -> !sym.fixed<8, 4>
   sym.output %s, %p, %c, %m : !sym.fixed<9, 5>, !sym.fixed<14, 6>, !sym.fixed<8, 3>, !sym.fixed<8, 4>
 }
 // CHECK:      hw.module @top(in %x: i8, in %y: i6, out s: i9, out p: i14, out c: i8, out m: i8) {
@@ -55,8 +55,8 @@ sym.kernel @unary(%x : !sym.fixed<6, 2>, %u : !sym.fixed<6, 2, unsigned>) -> (n,
   %n = sym.neg %x : (!sym.fixed<6, 2>) -> !sym.fixed<7, 3>
   %a = sym.abs %x : (!sym.fixed<6, 2>) -> !sym.fixed<7, 3>
   %k = sym.const -3 : !sym.fixed<4, 4>
-  %r = sym.cast %x {overflow = "AP_WRAP", quant = "AP_RND_CONV"} : (!sym.fixed<6, 2>) -> !sym.fixed<4, 2>
-  %t = sym.cast %u {overflow = "AP_WRAP", quant = "AP_TRN_ZERO"} : (!sym.fixed<6, 2, unsigned>) -> !sym.fixed<3, 2, unsigned>
+  %r = sym.cast %x AP_RND_CONV AP_WRAP : (!sym.fixed<6, 2>) -> !sym.fixed<4, 2>
+  %t = sym.cast %u AP_TRN_ZERO AP_WRAP : (!sym.fixed<6, 2, unsigned>) -> !sym.fixed<3, 2, unsigned>
   sym.output %n, %a, %k, %r, %t : !sym.fixed<7, 3>, !sym.fixed<7, 3>, !sym.fixed<4, 4>, !sym.fixed<4, 2>, !sym.fixed<3, 2, unsigned>
 }
 // CHECK:      hw.module @unary(in %x: i6, in %u: i6, out n: i7, out a: i7, out k: i4, out r: i4, out t: i3) {

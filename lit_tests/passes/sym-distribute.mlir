@@ -11,10 +11,10 @@ sym.kernel @top(%x0 : !sym.fixed<16, 6>, %x1 : !sym.fixed<16, 6>, %x2 : !sym.fix
   %p = sym.mul %x4, %s : (!sym.fixed<16, 6>, !sym.fixed<65, 25>) -> !sym.fixed<81, 31>
   %h = sym.const -512 : !sym.fixed<16, 6>
   %q = sym.add %p, %h : (!sym.fixed<81, 31>, !sym.fixed<16, 6>) -> !sym.fixed<82, 32>
-  %y0 = sym.cast %q {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<82, 32>) -> !sym.fixed<16, 6>
+  %y0 = sym.cast %q AP_TRN AP_WRAP : (!sym.fixed<82, 32>) -> !sym.fixed<16, 6>
   %e = sym.sub %x0, %x1 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<17, 7>
   %f = sym.mul %e, %x2 : (!sym.fixed<17, 7>, !sym.fixed<16, 6>) -> !sym.fixed<33, 13>
-  %y1 = sym.cast %f {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<33, 13>) -> !sym.fixed<16, 6>
+  %y1 = sym.cast %f AP_TRN AP_WRAP : (!sym.fixed<33, 13>) -> !sym.fixed<16, 6>
   sym.output %y0, %y1 : !sym.fixed<16, 6>, !sym.fixed<16, 6>
 }
 

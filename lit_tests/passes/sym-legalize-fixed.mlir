@@ -22,8 +22,8 @@ sym.kernel @top(%x0 : !sym.real, %x1 : !sym.real) -> (y0, y1) attributes {input_
 // AP-NEXT:   %s = sym.sub %m, %k : (!sym.fixed<24, 8>, !sym.fixed<24, 8>) -> !sym.fixed<25, 9>
 // AP-NEXT:   %n = sym.neg %x1 : (!sym.fixed<12, 4>) -> !sym.fixed<13, 5>
 // AP-NEXT:   %mx = sym.max %x0, %n : (!sym.fixed<12, 4>, !sym.fixed<13, 5>) -> !sym.fixed<13, 5>
-// AP-NEXT:   %0 = sym.cast %s {overflow = "AP_SAT", quant = "AP_RND"} : (!sym.fixed<25, 9>) -> !sym.fixed<12, 4>
-// AP-NEXT:   %1 = sym.cast %mx {overflow = "AP_SAT", quant = "AP_RND"} : (!sym.fixed<13, 5>) -> !sym.fixed<12, 4>
+// AP-NEXT:   %0 = sym.cast %s AP_RND AP_SAT : (!sym.fixed<25, 9>) -> !sym.fixed<12, 4>
+// AP-NEXT:   %1 = sym.cast %mx AP_RND AP_SAT : (!sym.fixed<13, 5>) -> !sym.fixed<12, 4>
 // AP-NEXT:   sym.output %0, %1 : !sym.fixed<12, 4>, !sym.fixed<12, 4>
 
 // auto: 9 fractional bits meet 0.01 (bound 0.00703 = 4 * 2**-9 for the constant's error, plus
@@ -45,11 +45,11 @@ sym.kernel @top(%x0 : !sym.real, %x1 : !sym.real) -> (y0, y1) attributes {input_
 // AUTO-NEXT:   %[[X1:.*]] = sym.max
 // AUTO-NEXT:   %c = sym.const 307 : !sym.fixed<9, -1, unsigned>
 // AUTO-NEXT:   %[[P:.*]] = sym.mul %[[X0]], %[[X1]] : (!sym.fixed<14, 4>, !sym.fixed<12, 2>) -> !sym.fixed<26, 6>
-// AUTO-NEXT:   %m = sym.cast %[[P]] {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<26, 6>) -> !sym.fixed<14, 4>
+// AUTO-NEXT:   %m = sym.cast %[[P]] AP_TRN AP_WRAP : (!sym.fixed<26, 6>) -> !sym.fixed<14, 4>
 // AUTO-NEXT:   %[[Q:.*]] = sym.mul %c, %[[X0]] : (!sym.fixed<9, -1, unsigned>, !sym.fixed<14, 4>) -> !sym.fixed<23, 3>
-// AUTO-NEXT:   %k = sym.cast %[[Q]] {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<23, 3>) -> !sym.fixed<12, 2>
+// AUTO-NEXT:   %k = sym.cast %[[Q]] AP_TRN AP_WRAP : (!sym.fixed<23, 3>) -> !sym.fixed<12, 2>
 // AUTO-NEXT:   %[[D:.*]] = sym.sub %m, %k : (!sym.fixed<14, 4>, !sym.fixed<12, 2>) -> !sym.fixed<15, 5>
-// AUTO-NEXT:   %s = sym.cast %[[D]] {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<15, 5>) -> !sym.fixed<14, 4>
+// AUTO-NEXT:   %s = sym.cast %[[D]] AP_TRN AP_WRAP : (!sym.fixed<15, 5>) -> !sym.fixed<14, 4>
 // AUTO:        sym.output %s, %mx : !sym.fixed<14, 4>, !sym.fixed<14, 4>
 
 // frac_bits=4 fixes F; the bound is reported, whatever it is.

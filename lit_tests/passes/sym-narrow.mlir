@@ -6,15 +6,15 @@ sym.kernel @top(%x0 : !sym.fixed<16, 6>, %x1 : !sym.fixed<16, 6>) -> (y0, y1, y2
   %m = sym.mul %x0, %x1 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
   %k = sym.mul %h, %x0 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
   %s = sym.sub %m, %k : (!sym.fixed<32, 12>, !sym.fixed<32, 12>) -> !sym.fixed<33, 13>
-  %y0 = sym.cast %s {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<33, 13>) -> !sym.fixed<16, 6>
+  %y0 = sym.cast %s AP_TRN AP_WRAP : (!sym.fixed<33, 13>) -> !sym.fixed<16, 6>
   %q = sym.mul %x1, %x1 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
   %r = sym.add %q, %x0 : (!sym.fixed<32, 12>, !sym.fixed<16, 6>) -> !sym.fixed<33, 13>
-  %y1 = sym.cast %r {overflow = "AP_SAT", quant = "AP_TRN"} : (!sym.fixed<33, 13>) -> !sym.fixed<16, 6>
+  %y1 = sym.cast %r AP_TRN AP_SAT : (!sym.fixed<33, 13>) -> !sym.fixed<16, 6>
   %t = sym.mul %c, %h : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
   %u = sym.add %t, %m : (!sym.fixed<32, 12>, !sym.fixed<32, 12>) -> !sym.fixed<33, 13>
-  %y2 = sym.cast %u {overflow = "AP_WRAP", quant = "AP_RND"} : (!sym.fixed<33, 13>) -> !sym.fixed<8, 3>
+  %y2 = sym.cast %u AP_RND AP_WRAP : (!sym.fixed<33, 13>) -> !sym.fixed<8, 3>
   %v = sym.mul %x1, %c : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
-  %y3 = sym.cast %v {overflow = "AP_WRAP", quant = "AP_RND_ZERO"} : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>
+  %y3 = sym.cast %v AP_RND_ZERO AP_WRAP : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>
   sym.output %y0, %y1, %y2, %y3 : !sym.fixed<16, 6>, !sym.fixed<16, 6>, !sym.fixed<8, 3>, !sym.fixed<16, 6>
 }
 
@@ -31,19 +31,19 @@ sym.kernel @top(%x0 : !sym.fixed<16, 6>, %x1 : !sym.fixed<16, 6>) -> (y0, y1, y2
 // CHECK:      %h = sym.const 512 : !sym.fixed<11, 1>
 // CHECK-NEXT: %c = sym.const 768 : !sym.fixed<11, 1>
 // CHECK-NEXT: %m = sym.mul %x0, %x1 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
-// CHECK-NEXT: %0 = sym.cast %m {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<26, 6>
+// CHECK-NEXT: %0 = sym.cast %m AP_TRN AP_WRAP : (!sym.fixed<32, 12>) -> !sym.fixed<26, 6>
 // CHECK-NEXT: %k = sym.mul %h, %x0 : (!sym.fixed<11, 1>, !sym.fixed<16, 6>) -> !sym.fixed<27, 7>
-// CHECK-NEXT: %1 = sym.cast %k {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<27, 7>) -> !sym.fixed<25, 5>
+// CHECK-NEXT: %1 = sym.cast %k AP_TRN AP_WRAP : (!sym.fixed<27, 7>) -> !sym.fixed<25, 5>
 // CHECK-NEXT: %s = sym.sub %0, %1 : (!sym.fixed<26, 6>, !sym.fixed<25, 5>) -> !sym.fixed<27, 7>
-// CHECK-NEXT: %y0 = sym.cast %s {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<27, 7>) -> !sym.fixed<16, 6>
+// CHECK-NEXT: %y0 = sym.cast %s AP_TRN AP_WRAP : (!sym.fixed<27, 7>) -> !sym.fixed<16, 6>
 // CHECK-NEXT: %q = sym.mul %x1, %x1 : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
-// CHECK-NEXT: %q_1 = sym.cast %q {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<22, 12>
+// CHECK-NEXT: %q_1 = sym.cast %q AP_TRN AP_WRAP : (!sym.fixed<32, 12>) -> !sym.fixed<22, 12>
 // CHECK-NEXT: %2 = sym.add %q_1, %x0 : (!sym.fixed<22, 12>, !sym.fixed<16, 6>) -> !sym.fixed<23, 13>
-// CHECK-NEXT: %3 = sym.cast %2 {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<23, 13>) -> !sym.fixed<22, 12>
-// CHECK-NEXT: %y1 = sym.cast %3 {overflow = "AP_SAT", quant = "AP_TRN"} : (!sym.fixed<22, 12>) -> !sym.fixed<16, 6>
+// CHECK-NEXT: %3 = sym.cast %2 AP_TRN AP_WRAP : (!sym.fixed<23, 13>) -> !sym.fixed<22, 12>
+// CHECK-NEXT: %y1 = sym.cast %3 AP_TRN AP_SAT : (!sym.fixed<22, 12>) -> !sym.fixed<16, 6>
 // CHECK-NEXT: %t = sym.const 393216 : !sym.fixed<20, 0>
 // CHECK-NEXT: %u = sym.add %t, %0 : (!sym.fixed<20, 0>, !sym.fixed<26, 6>) -> !sym.fixed<27, 7>
-// CHECK-NEXT: %y2 = sym.cast %u {overflow = "AP_WRAP", quant = "AP_RND"} : (!sym.fixed<27, 7>) -> !sym.fixed<8, 3>
+// CHECK-NEXT: %y2 = sym.cast %u AP_RND AP_WRAP : (!sym.fixed<27, 7>) -> !sym.fixed<8, 3>
 // CHECK-NEXT: %v = sym.mul %x1, %c : (!sym.fixed<16, 6>, !sym.fixed<11, 1>) -> !sym.fixed<27, 7>
-// CHECK-NEXT: %4 = sym.cast %v {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<27, 7>) -> !sym.fixed<26, 6>
-// CHECK-NEXT: %y3 = sym.cast %4 {overflow = "AP_WRAP", quant = "AP_RND_ZERO"} : (!sym.fixed<26, 6>) -> !sym.fixed<16, 6>
+// CHECK-NEXT: %4 = sym.cast %v AP_TRN AP_WRAP : (!sym.fixed<27, 7>) -> !sym.fixed<26, 6>
+// CHECK-NEXT: %y3 = sym.cast %4 AP_RND_ZERO AP_WRAP : (!sym.fixed<26, 6>) -> !sym.fixed<16, 6>

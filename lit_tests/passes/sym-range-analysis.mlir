@@ -69,16 +69,16 @@ sym.kernel @elementary(%x : !sym.real, %y : !sym.real, %z : !sym.real) -> (s0, s
 sym.kernel @cast(%x : !sym.fixed<16, 6>) -> (a, b, c, d) attributes {input_ranges = [#sym.interval<-4.0, 4.0>]} {
   %one = sym.const 1536 : !sym.fixed<16, 6>
   %sq = sym.mul %x, %x : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<32, 12>
-  %a = sym.cast %sq {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>
-  %b = sym.cast %sq {overflow = "AP_WRAP", quant = "AP_TRN"} : (!sym.fixed<32, 12>) -> !sym.fixed<16, 4>
-  %c = sym.cast %sq {overflow = "AP_SAT", quant = "AP_RND"} : (!sym.fixed<32, 12>) -> !sym.fixed<16, 4>
+  %a = sym.cast %sq AP_TRN AP_WRAP : (!sym.fixed<32, 12>) -> !sym.fixed<16, 6>
+  %b = sym.cast %sq AP_TRN AP_WRAP : (!sym.fixed<32, 12>) -> !sym.fixed<16, 4>
+  %c = sym.cast %sq AP_RND AP_SAT : (!sym.fixed<32, 12>) -> !sym.fixed<16, 4>
   %d = sym.add %a, %one : (!sym.fixed<16, 6>, !sym.fixed<16, 6>) -> !sym.fixed<17, 7>
   sym.output %a, %b, %c, %d : !sym.fixed<16, 6>, !sym.fixed<16, 4>, !sym.fixed<16, 4>, !sym.fixed<17, 7>
 }
 // CHECK-LABEL: sym.kernel @cast
 // CHECK-NEXT:    %one = sym.const 1536 {range = #sym.interval<1.5, 1.5>} : !sym.fixed<16, 6>
 // CHECK-NEXT:    %sq = sym.mul %x, %x {range = #sym.interval<0.0, 16.0>}
-// CHECK-NEXT:    %a = sym.cast %sq {overflow = "AP_WRAP", quant = "AP_TRN", range = #sym.interval<0.0, 16.0>}
-// CHECK-NEXT:    %b = sym.cast %sq {overflow = "AP_WRAP", quant = "AP_TRN", range = #sym.interval<-8.0, 7.999755859375>}
-// CHECK-NEXT:    %c = sym.cast %sq {overflow = "AP_SAT", quant = "AP_RND", range = #sym.interval<0.0, 7.999755859375>}
+// CHECK-NEXT:    %a = sym.cast %sq AP_TRN AP_WRAP {range = #sym.interval<0.0, 16.0>}
+// CHECK-NEXT:    %b = sym.cast %sq AP_TRN AP_WRAP {range = #sym.interval<-8.0, 7.999755859375>}
+// CHECK-NEXT:    %c = sym.cast %sq AP_RND AP_SAT {range = #sym.interval<0.0, 7.999755859375>}
 // CHECK-NEXT:    %d = sym.add %a, %one {range = #sym.interval<1.5, 17.5>}

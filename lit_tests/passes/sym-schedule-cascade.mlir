@@ -10,11 +10,11 @@ sym.kernel @top(%x : !sym.fixed<22, 4>, %y : !sym.fixed<52, 8>, %z : !sym.fixed<
   %q = sym.mul %x, %z : (!sym.fixed<22, 4>, !sym.fixed<16, 2>) -> !sym.fixed<38, 6>
   sym.output %p, %q : !sym.fixed<74, 12>, !sym.fixed<38, 6>
 }
-// CHECK:      %p = sym.mul %x, %y {mul_impl = "dsp", cascade_operand = 1 : i64, cascade_pieces = [17 : i64, 17 : i64, 18 : i64]}
-// CHECK-NEXT: %q = sym.mul %x, %z {mul_impl = "dsp"} :
+// CHECK:      %p = sym.mul %x, %y {mul_impl = #sym<mul_impl dsp>, cascade_operand = 1 : i64, cascade_pieces = [17 : i64, 17 : i64, 18 : i64]}
+// CHECK-NEXT: %q = sym.mul %x, %z {mul_impl = #sym<mul_impl dsp>} :
 
-// ECP5:       %p = sym.mul %x, %y {mul_impl = "dsp"} :
-// ECP5-NEXT:  %q = sym.mul %x, %z {mul_impl = "dsp"} :
+// ECP5:       %p = sym.mul %x, %y {mul_impl = #sym<mul_impl dsp>} :
+// ECP5-NEXT:  %q = sym.mul %x, %z {mul_impl = #sym<mul_impl dsp>} :
 
 // Each block multiplies the whole operand (sign-extended to 41 bits: 22 + 17 + 2) by its piece
 // (the low ones zero-extended, the top one sign-extended) and adds the previous block's result

@@ -17,19 +17,19 @@ sym.kernel @top(%x : !sym.fixed<8, 4>, %y : !sym.fixed<8, 4>) -> (s, q) {
 }
 // CHECK:      sym.kernel @top(%x: !sym.fixed<8, 4>, %y: !sym.fixed<8, 4>) -> (s, q) attributes {latency = 2 : i64, clock_ns = 1.000000e+03 : f64, family = "ecp5", stage_ns = [{{.*}}], pipeline_reset, pipeline_valid} {
 // CHECK-NEXT:   %c = sym.const 3 {stage = 0 : i64} : !sym.fixed<4, 2>
-// CHECK-NEXT:   %p = sym.mul %x, %y {mul_impl = "dsp", stage = 1 : i64}
+// CHECK-NEXT:   %p = sym.mul %x, %y {mul_impl = #sym<mul_impl dsp>, stage = 1 : i64}
 // CHECK-NEXT:   %s = sym.add %p, %x {stage = 1 : i64}
-// CHECK-NEXT:   %q = sym.mul %x, %c {mul_impl = "shift_add", stage = 1 : i64}
+// CHECK-NEXT:   %q = sym.mul %x, %c {mul_impl = #sym<mul_impl shift_add>, stage = 1 : i64}
 
 // ONE:        attributes {latency = 0 : i64, clock_ns = 1.000000e+03 : f64, family = "xcup"
-// ONE:        %p = sym.mul %x, %y {mul_impl = "dsp", stage = 0 : i64}
+// ONE:        %p = sym.mul %x, %y {mul_impl = #sym<mul_impl dsp>, stage = 0 : i64}
 // ONE-NEXT:   %s = sym.add %p, %x {stage = 0 : i64}
 
 // COMB:       sym.kernel @top(%x: !sym.fixed<8, 4>, %y: !sym.fixed<8, 4>) -> (s, q) {
 // COMB-NEXT:    %c = sym.const 3 : !sym.fixed<4, 2>
-// COMB-NEXT:    %p = sym.mul %x, %y {mul_impl = "lut"}
+// COMB-NEXT:    %p = sym.mul %x, %y {mul_impl = #sym<mul_impl lut>}
 // COMB-NEXT:    %s = sym.add %p, %x :
-// COMB-NEXT:    %q = sym.mul %x, %c {mul_impl = "shift_add"}
+// COMB-NEXT:    %q = sym.mul %x, %c {mul_impl = #sym<mul_impl shift_add>}
 
 // FAST: symc-opt: error: sym-schedule: a 2.0 ns clock is unreachable on ecp5: 'sym.mul' (%p) of ap_fixed<8,4>, ap_fixed<8,4> takes {{[0-9.]+}} ns (in the DSP blocks' registers, the path into them takes {{[0-9.]+}} ns and the path out {{[0-9.]+}} ns), and a stage has {{-?[0-9.]+}} ns after the {{[0-9.]+}} ns register overhead
 // FAMILY: symc-opt: error: unknown target family 'virtex'; known families: xc7, xcup, ecp5

@@ -1,7 +1,7 @@
 // The whole flow through symc-opt, printed by the verilog target (CIRCT ExportVerilog).
 // CIRCT 1.62 and 1.162 print slightly different Verilog: the patterns allow for both.
-// RUN: symc-opt %s -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed,convert-sym-to-hw' -t verilog | filecheck %s
-// RUN: symc-opt %s -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed{precision="ap_fixed<10,4,AP_RND,AP_SAT>"},convert-sym-to-hw' -t verilog | filecheck %s --check-prefix=SAT
+// RUN: symc-opt %s -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed,sym-schedule,convert-sym-to-hw' -t verilog | filecheck %s
+// RUN: symc-opt %s -p 'sym-canonicalize,sym-range-analysis,sym-legalize-fixed{precision="ap_fixed<10,4,AP_RND,AP_SAT>"},sym-schedule,convert-sym-to-hw' -t verilog | filecheck %s --check-prefix=SAT
 
 sym.kernel @poly(%x0 : !sym.real, %x1 : !sym.real) -> (y0) attributes {input_ranges = [#sym.interval<-4.0, 4.0>, #sym.interval<-1.0, 1.0>]} {
   %c = sym.const 0.5 : !sym.real

@@ -9,9 +9,10 @@ an output crosses the same number of registers: II = 1, one new input vector per
 
 A table (``sym.lut``) too slow for one stage has a ``rom_stage`` after its ``stage``: its index
 is computed in ``stage`` and registered up to ``rom_stage``, where the ROM is read. With
-``rom_impl = "block"`` the index goes unregistered to the address register of a block RAM
-(:mod:`symc.backends.block_rom`), read one stage on. A product with a ``sum_stage`` computes
-its partial products in ``stage`` and registers them up to ``sum_stage``, where they are summed.
+``rom_impl = #sym<rom_impl block>`` the index goes unregistered to the address register of a
+block RAM (:mod:`symc.backends.block_rom`), read one stage on. A product with a
+``sum_stage`` computes its partial products in ``stage`` and registers them up to
+``sum_stage``, where they are summed.
 
 Constants (``hw.constant``) are never registered. Without a ``latency`` attribute on the kernel
 nothing is registered and the module stays combinational, with no clock port.
@@ -40,7 +41,8 @@ VALID_OUT = "valid_out"
 
 
 def stage_of(op: Operation) -> int:
-    return _int_attr(op, "stage") or 0
+    """The stage of an op of a pipelined kernel (:func:`symc.dialects.sym.stage_of`)."""
+    return sym.stage_of(op)
 
 
 def _int_attr(op: Operation, key: str) -> int | None:
@@ -99,7 +101,7 @@ class StagedValues:
         self.stage = self.latency if isinstance(op, sym.OutputOp) else stage_of(op)
         if self.builder is not None:
             rom_stage = _int_attr(op, "rom_stage")
-            block = op.attributes.get("rom_impl") == StringAttr("block")
+            block = sym.in_block_rom(op)
             self.builder.rom_index = (None if rom_stage is None
                                       else self._split_table(rom_stage, register=not block))
             self.builder.block_rom = self.block_roms.read if block else None

@@ -11,7 +11,7 @@ import random
 
 import pytest
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Region
 
 from symc.backends.pipeline import kernel_latency, stage_of
@@ -236,7 +236,7 @@ def test_dsp_product_delay_is_the_smaller_upper_line(family):
     block = Block(arg_types=[sym.FixedType(FixedFormat(19, 4)),
                              sym.FixedType(FixedFormat(20, 5))])
     mul = sym.MulOp(block.args[0], block.args[1], sym.FixedType(FixedFormat(39, 9)))
-    mul.attributes["mul_impl"] = StringAttr("dsp")
+    mul.attributes["mul_impl"] = sym.MulImplAttr(sym.MulImpl.DSP)
     block.add_op(mul)
     expected = min(model.delay("mul_dsp", model.dsp_blocks(19, 20)),
                    model.delay("mul_dsp_bits", 39))
@@ -281,7 +281,7 @@ def test_chains_of_dsp_blocks_are_timed_and_counted_by_their_blocks(family):
     block = Block(arg_types=[sym.FixedType(FixedFormat(22, 4)),
                              sym.FixedType(FixedFormat(52, 5))])
     mul = sym.MulOp(block.args[0], block.args[1])
-    mul.attributes["mul_impl"] = StringAttr("dsp")
+    mul.attributes["mul_impl"] = sym.MulImplAttr(sym.MulImpl.DSP)
     block.add_op(mul)
     assert model.dsp_blocks_of(mul) == 3
     assert model.op_delay(mul) == pytest.approx(model.delay("mul_dsp_chain", 3))
@@ -299,7 +299,7 @@ def test_ecp5_dsp_product_with_a_shared_operand_pays_the_fanout():
     muls = []
     for y in ys:
         mul = sym.MulOp(x, y, sym.FixedType(FixedFormat(32, 12)))
-        mul.attributes["mul_impl"] = StringAttr("dsp")
+        mul.attributes["mul_impl"] = sym.MulImplAttr(sym.MulImpl.DSP)
         block.add_op(mul)
         muls.append(mul)
     alone = model.delay("mul_dsp", 1)
