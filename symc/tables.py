@@ -119,74 +119,47 @@ VECTOR: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 PERIODS: dict[str, float] = {"sin": 2 * math.pi, "cos": 2 * math.pi}
 """Built-in functions that are periodic and bounded (a table over one period serves all x)."""
 
-_SYMPY_FUNCS: dict[type, Callable[[float], float]] = {
-    sympy.sin: math.sin,
-    sympy.cos: math.cos,
-    sympy.tan: math.tan,
-    sympy.tanh: math.tanh,
-    sympy.exp: math.exp,
-    sympy.log: math.log,
-    sympy.Abs: abs,
-}
+@dataclass(frozen=True)
+class _Arithmetic:
+    """How :func:`_evaluator` computes: on floats (libm, a correctly rounded sum) or on numpy
+    arrays."""
+
+    constant: Callable[[float, Any], Any]
+    add: Callable[[list[Any]], Any]
+    sqrt: Callable[[Any], Any]
+    power: Callable[[Any, float], Any]
+    minimum: Callable[[Any, Any], Any]
+    maximum: Callable[[Any, Any], Any]
+    functions: dict[str, Callable[[Any], Any]]
+    """By the name of the sympy function class (``sin``, ``Abs``, ``sigmoid``, ...)."""
 
 
-def scalar_function(expr: sympy.Expr, var: sympy.Symbol) -> Callable[[float], float]:
-    """A float64 evaluator of a custom function's definition (a sympy expression of ``var``).
+def _vector_sum(values: list[np.ndarray]) -> np.ndarray:
+    return sum(values[1:], values[0])
 
-    Walks the tree with libm functions; never evaluates text.
-    """
 
-    def ev(e: sympy.Expr, x: float) -> float:
+_SCALAR = _Arithmetic(
+    constant=lambda value, x: value, add=math.fsum, sqrt=math.sqrt,
+    power=lambda base, exponent: base ** exponent, minimum=min, maximum=max,
+    functions={**BUILTIN, "Abs": abs})
+_VECTOR = _Arithmetic(
+    constant=lambda value, x: np.full_like(x, value), add=_vector_sum, sqrt=np.sqrt,
+    power=np.power, minimum=np.minimum, maximum=np.maximum,
+    functions={**VECTOR, "Abs": np.abs})
+
+
+def _evaluator(expr: sympy.Expr, var: sympy.Symbol, arith: _Arithmetic
+               ) -> Callable[[Any], Any]:
+    """An evaluator of a custom function's definition (a sympy expression of ``var``) that
+    walks the tree with ``arith``'s operations; never evaluates text."""
+
+    def ev(e: sympy.Expr, x: Any) -> Any:
         if e == var:
             return x
         if e.is_Number or isinstance(e, sympy.NumberSymbol):
-            return float(e)
+            return arith.constant(float(e), x)
         if isinstance(e, sympy.Add):
-            return math.fsum(ev(a, x) for a in e.args)
-        if isinstance(e, sympy.Mul):
-            out = 1.0
-            for a in e.args:
-                out *= ev(a, x)
-            return out
-        if isinstance(e, sympy.Pow):
-            base, exponent = ev(e.args[0], x), e.args[1]
-            if exponent == sympy.Rational(1, 2):
-                return math.sqrt(base)
-            return base ** float(exponent)
-        if isinstance(e, sympy.Min | sympy.Max):
-            values = [ev(a, x) for a in e.args]
-            return min(values) if isinstance(e, sympy.Min) else max(values)
-        for func, impl in _SYMPY_FUNCS.items():
-            if isinstance(e, func):
-                return impl(ev(e.args[0], x))
-        if isinstance(e, sympy.Function) and type(e).__name__ in BUILTIN:
-            return BUILTIN[type(e).__name__](ev(e.args[0], x))
-        raise SymcError(f"cannot evaluate {e} in a table definition")
-
-    return lambda x: ev(expr, x)
-
-
-_NUMPY_FUNCS: dict[type, Callable[[np.ndarray], np.ndarray]] = {
-    sympy.sin: np.sin,
-    sympy.cos: np.cos,
-    sympy.tan: np.tan,
-    sympy.tanh: np.tanh,
-    sympy.exp: np.exp,
-    sympy.log: np.log,
-    sympy.Abs: np.abs,
-}
-
-
-def vector_function(expr: sympy.Expr, var: sympy.Symbol) -> Callable[[np.ndarray], np.ndarray]:
-    """:func:`scalar_function` over numpy arrays (for measurements over many points)."""
-
-    def ev(e: sympy.Expr, x: np.ndarray) -> np.ndarray:
-        if e == var:
-            return x
-        if e.is_Number or isinstance(e, sympy.NumberSymbol):
-            return np.full_like(x, float(e))
-        if isinstance(e, sympy.Add):
-            return sum((ev(a, x) for a in e.args[1:]), ev(e.args[0], x))
+            return arith.add([ev(a, x) for a in e.args])
         if isinstance(e, sympy.Mul):
             out = ev(e.args[0], x)
             for a in e.args[1:]:
@@ -195,25 +168,35 @@ def vector_function(expr: sympy.Expr, var: sympy.Symbol) -> Callable[[np.ndarray
         if isinstance(e, sympy.Pow):
             base, exponent = ev(e.args[0], x), e.args[1]
             if exponent == sympy.Rational(1, 2):
-                return np.sqrt(base)
-            return np.power(base, float(exponent))
+                return arith.sqrt(base)
+            return arith.power(base, float(exponent))
         if isinstance(e, sympy.Min | sympy.Max):
+            combine = arith.minimum if isinstance(e, sympy.Min) else arith.maximum
             values = [ev(a, x) for a in e.args]
-            combine = np.minimum if isinstance(e, sympy.Min) else np.maximum
             out = values[0]
             for v in values[1:]:
                 out = combine(out, v)
             return out
-        for func, impl in _NUMPY_FUNCS.items():
-            if isinstance(e, func):
-                return impl(ev(e.args[0], x))
-        if isinstance(e, sympy.Function) and type(e).__name__ in VECTOR:
-            return VECTOR[type(e).__name__](ev(e.args[0], x))
+        if isinstance(e, sympy.Function) and type(e).__name__ in arith.functions:
+            return arith.functions[type(e).__name__](ev(e.args[0], x))
         raise SymcError(f"cannot evaluate {e} in a table definition")
+
+    return lambda x: ev(expr, x)
+
+
+def scalar_function(expr: sympy.Expr, var: sympy.Symbol) -> Callable[[float], float]:
+    """A float64 evaluator of a custom function's definition (a sympy expression of ``var``),
+    with libm's functions (as table entries are computed); never evaluates text."""
+    return _evaluator(expr, var, _SCALAR)
+
+
+def vector_function(expr: sympy.Expr, var: sympy.Symbol) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`scalar_function` over numpy arrays (for measurements over many points)."""
+    evaluate = _evaluator(expr, var, _VECTOR)
 
     def run(x: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
-            return ev(expr, np.asarray(x, dtype=np.float64))
+            return evaluate(np.asarray(x, dtype=np.float64))
 
     return run
 

@@ -27,10 +27,10 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
+from symc.toolchain.commands import run
 from symc.toolchain.errors import ToolError, log_tail
 
 TOOL = "circt"
@@ -213,10 +213,7 @@ def _export_with_circt_opt(binary: str, mlir_text: str) -> str:
             "-o",
             str(Path(workdir) / "lowered.mlir"),
         ]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, cwd=workdir)
-        except OSError as error:
-            raise ToolError(TOOL, f"could not run {binary}", str(error)) from error
+        result = run(TOOL, command, workdir, merge=False)
     if result.returncode != 0:
         raise ToolError(
             TOOL,
@@ -268,7 +265,7 @@ def verilog_2005_roms(verilog: str) -> str:
 @functools.cache
 def _lowering_option_flags(binary: str) -> tuple[str, ...]:
     """How this circt-opt takes lowering options: the flag changed name across releases."""
-    help_text = subprocess.run([binary, "--help-hidden"], capture_output=True, text=True).stdout
+    help_text = run(TOOL, [binary, "--help-hidden"], merge=False).stdout
     if "--test-apply-lowering-options" in help_text:
         return (f"--test-apply-lowering-options=options={LOWERING_OPTIONS}",)
     if "--lowering-options" in help_text:
@@ -277,7 +274,7 @@ def _lowering_option_flags(binary: str) -> tuple[str, ...]:
 
 
 def _binary_version(binary: str) -> str:
-    result = subprocess.run([binary, "--version"], capture_output=True, text=True)
+    result = run(TOOL, [binary, "--version"], merge=False)
     match = re.search(r"(?:firtool|CIRCT)[- ]v?(\d+\.\d+\.\d+\S*)", result.stdout)
     if match:
         return match.group(1)

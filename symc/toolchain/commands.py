@@ -1,14 +1,23 @@
-"""Finding an external tool's command: one rule for every tool symc runs."""
+"""Finding and running an external tool's command: one rule for every tool symc runs.
+
+:func:`find_command` finds it; :func:`run` and :func:`start` run it, and a command that cannot
+be started at all (missing, not executable) becomes a :class:`ToolError` naming the tool. What
+a run's exit code and output mean is the wrapper's to judge.
+"""
 
 from __future__ import annotations
 
 import os
 import shlex
 import shutil
+import subprocess
 import sys
+from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from symc.toolchain.errors import ToolError
+from symc.toolchain.status import step
 
 
 def find_command(tool: str, env: str, names: tuple[str, ...], package: str,
@@ -31,3 +40,28 @@ def find_command(tool: str, env: str, names: tuple[str, ...], package: str,
             return [found]
     how = install or f"install the pip package '{package}' (pip install {package})"
     raise ToolError(tool, f"{names[0]} not found: {how} or set {env} to a command")
+
+
+def run(tool: str, command: Sequence[str], cwd: str | Path | None = None, *,
+        label: str | None = None, merge: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in ``cwd`` to its end and return it: its output as text, stderr in
+    stdout with ``merge`` (a log in order) or apart. ``label`` shows a status line with the
+    elapsed time on a terminal while it runs (:func:`symc.toolchain.status.step`)."""
+    try:
+        with step(label) if label else nullcontext():
+            return subprocess.run(list(command), cwd=cwd, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT if merge else subprocess.PIPE,
+                                  text=True)
+    except OSError as error:
+        raise ToolError(tool, f"could not run {command[0]}", str(error)) from error
+
+
+def start(tool: str, command: Sequence[str], cwd: str | Path | None = None
+          ) -> subprocess.Popen[str]:
+    """Start ``command`` in ``cwd`` without waiting for it, stderr in stdout (jobs that run
+    side by side, such as compiling several sources)."""
+    try:
+        return subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+    except OSError as error:
+        raise ToolError(tool, f"could not run {command[0]}", str(error)) from error

@@ -24,7 +24,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from symc.toolchain.commands import find_command
+from symc.toolchain.commands import find_command, run, start
 from symc.toolchain.errors import ToolError, log_tail
 from symc.toolchain.program import BuiltProgram, parse_hex_results
 from symc.toolchain.status import step
@@ -175,13 +175,9 @@ class CSim(BuiltProgram):
 
 
 def _start(command: list[str], cwd: Path) -> subprocess.Popen[str]:
-    try:
-        return subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
-    except OSError as error:
-        raise ToolError(TOOL, f"could not run {command[0]}", str(error)) from error
+    return start(TOOL, command, cwd)
 
 
 def _run(command: list[str], cwd: Path) -> tuple[int, str]:
-    out, _ = (job := _start(command, cwd)).communicate()
-    return job.returncode, out
+    result = run(TOOL, command, cwd)
+    return result.returncode, result.stdout

@@ -21,16 +21,14 @@ from __future__ import annotations
 import json
 import math
 import re
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from symc.toolchain.commands import find_command
+from symc.toolchain.commands import find_command, run
 from symc.toolchain.errors import ToolError, log_tail
-from symc.toolchain.status import step
 
 TOOL = "nextpnr"
 
@@ -136,12 +134,7 @@ def find_nextpnr_ecp5() -> list[str]:
 
 
 def version() -> str:
-    try:
-        result = subprocess.run([*find_nextpnr_ecp5(), "--version"], capture_output=True,
-                                text=True)
-    except OSError as error:
-        raise ToolError(TOOL, "could not run nextpnr-ecp5 --version", str(error)) from error
-    text = (result.stdout + result.stderr).strip()
+    text = run(TOOL, [*find_nextpnr_ecp5(), "--version"]).stdout.strip()
     return text.rsplit("(Version ", 1)[-1].rstrip(")") if "Version" in text else "unknown"
 
 
@@ -163,12 +156,7 @@ def place_and_route(netlist: dict[str, Any], freq_mhz: float = 100.0, seed: int 
             "--lpf-allow-unconstrained", "--timing-allow-fail", "--report", "report.json",
             "--quiet", "--log", "nextpnr.log",
         ]
-        try:
-            with step(f"nextpnr-ecp5 {device.flag} place and route"):
-                result = subprocess.run(args, cwd=workdir, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
-        except OSError as error:
-            raise ToolError(TOOL, f"could not run {command[0]}", str(error)) from error
+        result = run(TOOL, args, workdir, label=f"nextpnr-ecp5 {device.flag} place and route")
         log_file = Path(workdir) / "nextpnr.log"
         log = log_file.read_text() if log_file.is_file() else ""
         report_file = Path(workdir) / "report.json"

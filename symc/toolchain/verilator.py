@@ -19,13 +19,12 @@ from __future__ import annotations
 import operator
 import os
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from symc.backends import ecp5_dsp
-from symc.toolchain.commands import find_command
+from symc.toolchain.commands import find_command, run
 from symc.toolchain.errors import ToolError, log_tail
 from symc.toolchain.program import BuiltProgram, parse_hex_results
 from symc.toolchain.status import step
@@ -297,12 +296,7 @@ class Testbench(BuiltProgram):
 
 def _run(command: list[str], cwd: str | Path) -> tuple[int, str]:
     """Run ``command`` in ``cwd``; return its exit code and its stdout and stderr together."""
-    try:
-        result = subprocess.run(
-            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-    except OSError as error:
-        raise ToolError(TOOL, f"could not run {command[0]}", str(error)) from error
+    result = run(TOOL, command, cwd)
     return result.returncode, result.stdout
 
 

@@ -16,16 +16,15 @@ run on a machine compiles the wasm (~30 s, cached in ``~/.cache/YoWASP``). Failu
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from symc.backends import ecp5_dsp
+from symc.toolchain import commands
 from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
-from symc.toolchain.status import step
 
 TOOL = "yosys"
 
@@ -95,17 +94,8 @@ def run(
         for name, text in files.items():
             (Path(workdir) / name).write_text(text)
         (Path(workdir) / "script.ys").write_text(script)
-        try:
-            with step(label or _label(script)):
-                result = subprocess.run(
-                    [*command, "-q", "-l", "yosys.log", "-s", "script.ys"],
-                    cwd=workdir,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-        except OSError as error:
-            raise ToolError(TOOL, f"could not run {command[0]}", str(error)) from error
+        result = commands.run(TOOL, [*command, "-q", "-l", "yosys.log", "-s", "script.ys"],
+                              workdir, label=label or _label(script))
         log_path = Path(workdir) / "yosys.log"
         log = log_path.read_text() if log_path.is_file() else result.stdout
         if result.returncode != 0:
@@ -135,10 +125,7 @@ def _label(script: str) -> str:
 
 def version() -> str:
     """``Yosys 0.70 (git sha1 ...)``: part of every cache key of measured figures."""
-    try:
-        result = subprocess.run([*find_yosys(), "-V"], capture_output=True, text=True)
-    except OSError as error:
-        raise ToolError(TOOL, "could not run yosys -V", str(error)) from error
+    result = commands.run(TOOL, [*find_yosys(), "-V"], merge=False)
     return result.stdout.strip().split(", ")[0].split(" (")[0] or "unknown"
 
 
