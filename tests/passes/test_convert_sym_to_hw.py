@@ -150,11 +150,18 @@ def vectors(formats: list[FixedFormat], count: int, seed: int) -> list[list[int]
 
 def lower(kernel: sym.KernelOp, family: str | None = None) -> ModuleOp:
     """The hw module of ``kernel``; with a ``family``, sym-schedule (combinational) chooses
-    its multipliers first, as the compiler does."""
+    its multipliers first, as the compiler does, else every product is a DSP block and every
+    min/max a comparison (written on the ops, as in hand-written IR)."""
     module = ModuleOp([kernel])
     module.verify()
     if family is not None:
         SymSchedulePass(family=family).apply(Context(), module)
+    else:
+        for op in kernel.body.block.ops:
+            if isinstance(op, sym.MulOp):
+                op.attributes["mul_impl"] = sym.MulImplAttr(sym.MulImpl.DSP)
+            elif isinstance(op, sym.MinOp | sym.MaxOp):
+                op.attributes["minmax_impl"] = sym.MinMaxImplAttr(sym.MinMaxImpl.COMPARE)
     ConvertSymToHWPass().apply(Context(), module)
     module.verify()
     return module
