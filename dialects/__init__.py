@@ -1,4 +1,5 @@
-"""symc's dialects, registered lazily by name."""
+"""symc's dialects, registered lazily by name, as xDSL registers its own: each factory imports
+its dialect when the context first needs it (the only function-level imports of this package)."""
 
 from collections.abc import Callable
 

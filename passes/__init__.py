@@ -1,4 +1,8 @@
-"""symc's passes, one per file, registered lazily by name (alphabetical), and their base."""
+"""symc's passes, one per file, registered lazily by name (alphabetical), and their base.
+
+The registry is lazy, as xDSL's own is: each factory imports its pass when a pipeline first
+names it (the pass modules import :class:`SymcPass` from here, so they cannot be imported at
+the top of this module)."""
 
 import functools
 from collections.abc import Callable

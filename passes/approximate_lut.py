@@ -53,6 +53,7 @@ from symc.fixed import (
     parse_precision,
 )
 from symc.frontend.errors import SymcError
+from symc.frontend.parse import parse_expression
 from symc.passes import SymcPass
 from symc.passes.range_analysis import analyze_kernel, table_read_range
 from symc.tables import (
@@ -141,8 +142,6 @@ def _local_gains(op: Operation) -> list[float]:
             lo, hi = _value_range(op.operands[0])
             name = _FUNCTION_OF.get(type(op))  # type: ignore[arg-type]
             if isinstance(op, sym.ApplyOp):
-                from symc.frontend.parse import parse_expression
-
                 func = vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
             else:
                 func = VECTOR[name]
@@ -347,8 +346,6 @@ class SymApproximateLutPass(SymcPass):
         if isinstance(op, sym.DivOp):
             return "recip", BUILTIN["recip"], None
         if isinstance(op, sym.ApplyOp):
-            from symc.frontend.parse import parse_expression
-
             x = sympy.Symbol("x")
             definition = parse_expression(op.definition.data)
             stray = definition.free_symbols - {x}
@@ -366,8 +363,6 @@ class SymApproximateLutPass(SymcPass):
     def _vector(op: Operation, name: str) -> Callable[[Any], Any]:
         """The function over numpy arrays, for measuring errors over many points."""
         if isinstance(op, sym.ApplyOp):
-            from symc.frontend.parse import parse_expression
-
             return vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
         return VECTOR[name]
 

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
 import sympy
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -66,7 +67,9 @@ from symc.dialects.sym import (
 )
 from symc.fixed import FixedFormat, Overflow, Quant, parse_precision
 from symc.frontend.errors import SymcError
+from symc.frontend.parse import parse_expression
 from symc.passes import SymcPass
+from symc.tables import vector_function
 
 Interval = tuple[float, float]
 
@@ -210,10 +213,6 @@ def _sampled(op: ApplyOp, lo: float, hi: float) -> Interval:
     A user definition is arbitrary, so this is an estimate, not a bound (the only one here);
     the function's table, built later, returns exactly its entries.
     """
-    import numpy as np
-
-    from symc.frontend.parse import parse_expression
-    from symc.tables import vector_function
 
     func = vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
     values = func(np.linspace(lo, hi, 4097)).tolist()

@@ -13,18 +13,28 @@ their elapsed time on a terminal's stderr; ``--quiet`` silences it.
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib.metadata
+import json
+import math
 import sys
+import time
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
+import symc
+from symc import __version__
 from symc.cli_explore import add_parser as add_explore_parser
 from symc.cli_fit import add_parser as add_fit_parser
 from symc.design import sample_inputs
-from symc.examples import DEFAULT, EXAMPLES
+from symc.examples import DEFAULT, DEMO_OPERATORS, EXAMPLES, demo_data
+from symc.fit import check, search, write
 from symc.frontend.errors import SymcError
-from symc.options import add_arguments, from_arguments
+from symc.options import add_arguments, from_arguments, parse_inputs
+from symc.report import TARGETS
 from symc.toolchain import status
 from symc.toolchain.errors import ToolError
 
@@ -71,40 +81,10 @@ def version() -> str:
     try:
         return importlib.metadata.version("symc")
     except importlib.metadata.PackageNotFoundError:
-        from symc import __version__
-
         return __version__
 
 
-def parse_inputs(text: str) -> list[str] | dict[str, tuple[float, float]]:
-    """``x0=-4:4,x1=-1:1`` (ranges) or ``x0,x1`` (names only)."""
-    items = [item.strip() for item in text.split(",")]
-    if any(not item for item in items):
-        raise SymcError(f"--inputs {text!r}: empty item (expected name=lo:hi,...)")
-    with_range = ["=" in item for item in items]
-    if not any(with_range):
-        return items
-    if not all(with_range):
-        raise SymcError(f"--inputs {text!r}: give a range for every input or for none")
-    ranges: dict[str, tuple[float, float]] = {}
-    for item in items:
-        name, _, bounds = item.partition("=")
-        lo_text, sep, hi_text = bounds.partition(":")
-        if not sep:
-            raise SymcError(f"--inputs item {item!r}: expected name=lo:hi")
-        try:
-            lo, hi = float(lo_text), float(hi_text)
-        except ValueError:
-            raise SymcError(f"--inputs item {item!r}: bounds must be numbers") from None
-        if name.strip() in ranges:
-            raise SymcError(f"duplicate input name {name.strip()!r}")
-        ranges[name.strip()] = (lo, hi)
-    return ranges
-
-
 def _compile_command(args: argparse.Namespace) -> int:
-    import symc
-
     _check_compile_flags(args)
     inputs = parse_inputs(args.inputs) if args.inputs is not None else None
     design = symc.compile(args.exprs, inputs=inputs, options=from_arguments(args),
@@ -119,9 +99,6 @@ def _compile_command(args: argparse.Namespace) -> int:
     if args.clock_ns is not None:
         print(f"latency: {design.latency} cycles at {args.clock_ns:g} ns ({args.family})")
     if args.report:
-        import json
-        from pathlib import Path
-
         figures = design.report(args.report, fmax=args.fmax)
         report_path = Path(args.output) / f"{design.name}.report.{args.report}.json"
         report_path.write_text(json.dumps(figures, indent=2) + "\n")
@@ -134,8 +111,6 @@ def _compile_command(args: argparse.Namespace) -> int:
 def _check_compile_flags(args: argparse.Namespace) -> None:
     """Flags that do not apply to what was asked are errors, not silently ignored."""
     if args.report is not None:
-        from symc.report import TARGETS
-
         if args.report not in TARGETS:
             raise SymcError(f"--report {args.report!r}: known targets: {', '.join(TARGETS)}")
         if args.target == "hls":
@@ -153,9 +128,6 @@ def _check_compile_flags(args: argparse.Namespace) -> None:
 
 def _write_hls(design, args: argparse.Namespace) -> int:  # noqa: ANN001
     """``--target hls``: check N vectors in C simulation, then write the HLS project."""
-    import json
-    from pathlib import Path
-
     if args.simulate:
         X = sample_inputs(design, args.simulate, seed=0)
         mismatches = int(np.sum(np.any(design.csim(X) != design.predict(X), axis=1)))
@@ -194,8 +166,6 @@ def _check_against_rtl(design, n: int, seed: int) -> None:  # noqa: ANN001
 
 
 def _example_command(args: argparse.Namespace) -> int:
-    import symc
-
     example = EXAMPLES[args.name]
     print(f"example {example.name}: {example.description}")
     for expr in example.exprs:
@@ -222,14 +192,6 @@ def _example_command(args: argparse.Namespace) -> int:
 
 def _demo_command(args: argparse.Namespace) -> int:
     """The seed workflow on real data: fit fronts, sweep them, choose, verify, report."""
-    import csv
-    import json
-    import math
-    import time
-    from pathlib import Path
-
-    from symc.examples import DEMO_OPERATORS, demo_data
-    from symc.fit import check, search, write
 
     start = time.perf_counter()
     out = Path(args.output)
@@ -265,8 +227,6 @@ def _demo_command(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"wrote {path}")
     # The hardware serves every standardized value of the data, not only the test rows'.
-    import numpy as np
-
     every = np.vstack([data.X_train, data.X_test])
     ranges = ",".join(f"{n}={math.floor(lo)}:{math.ceil(hi)}" for n, lo, hi in
                       zip(names, every.min(axis=0), every.max(axis=0), strict=True))
@@ -355,8 +315,6 @@ def _add_quiet(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import warnings
-
     args = build_parser().parse_args(argv)
     try:
         with warnings.catch_warnings(record=True) as caught, \

@@ -22,8 +22,15 @@ from typing import Any
 
 import numpy as np
 
+from symc.exploration import DEFAULT_GRID, explore, precision_options
 from symc.frontend.errors import SymcError
-from symc.options import CompileOptions, add_arguments, from_arguments
+from symc.options import (
+    CompileOptions,
+    add_arguments,
+    from_arguments,
+    parse_function_flags,
+    parse_inputs,
+)
 
 
 def load_table(path: str) -> tuple[np.ndarray, list[str] | None]:
@@ -132,9 +139,6 @@ def add_parser(sub: Any) -> None:
 
 
 def explore_command(args: argparse.Namespace) -> int:
-    from symc.exploration import DEFAULT_GRID, explore, precision_options
-    from symc.options import parse_function_flags
-
     X, header = load_table(args.data)
     y = None
     if args.target_column is not None:
@@ -158,13 +162,11 @@ def explore_command(args: argparse.Namespace) -> int:
     fronts = args.fronts if len(args.fronts) > 1 else args.fronts[0]
     out = Path(args.output)
     if header is not None:
-        import pandas as pd
+        import pandas as pd  # optional: the 'explore' extra
 
         X = pd.DataFrame(X, columns=header)
     ranges = None
     if args.ranges is not None:
-        from symc.cli import parse_inputs
-
         ranges = parse_inputs(args.ranges)
         if not isinstance(ranges, dict):
             raise SymcError(f"--ranges {args.ranges!r}: expected name=lo:hi,...")

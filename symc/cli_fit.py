@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from symc.cli_explore import load_table
+from symc.fit import COSTS, DEFAULT_OPERATORS, ENGINES, OPERATORS, check, search, write
 from symc.frontend.errors import SymcError
 
 
 def add_parser(sub: Any) -> None:
-    from symc.fit import COSTS, DEFAULT_OPERATORS, ENGINES, OPERATORS
-
     p = sub.add_parser("fit", help="symbolic regression on a data file (Operon), fronts in "
                        "PySR's format for symc explore",
                        description=__doc__.split("\n\n")[2].replace("\n", " "))
@@ -63,9 +63,6 @@ def add_parser(sub: Any) -> None:
 
 
 def fit_command(args: argparse.Namespace) -> int:
-    from symc.cli_explore import load_table
-    from symc.fit import check, search, write
-
     table, header = load_table(args.data)
     names = header or [f"x{i}" for i in range(table.shape[1])]
     if args.target in names:

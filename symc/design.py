@@ -13,14 +13,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sympy
 from xdsl.dialects.builtin import ModuleOp
 
 from symc.backends import ecp5_dsp
+from symc.backends import hls_project as project
+from symc.backends.hls import print_kernel
+from symc.backends.hls_project import project_files, raw_columns, write_project
+from symc.backends.verilog import print_module
+from symc.dialects import sym
 from symc.emulator import Emulator
 from symc.fixed import FixedFormat, Precision, quantize_real
 from symc.frontend.errors import SymcError
 from symc.options import CompileOptions
 from symc.pipeline import Schedule
+from symc.report import report
+from symc.toolchain.gxx import CSim
+from symc.toolchain.verilator import Testbench
 
 STAGES = ("sym", "lut", "fixed", "hw")
 
@@ -93,8 +102,6 @@ class Design:
             raise SymcError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
         text = self.stages[stage]
         if isinstance(text, ModuleOp):  # printed on first use: tables make long texts
-            from symc.backends.verilog import print_module
-
             text = self.stages[stage] = print_module(text)
         return text
 
@@ -154,8 +161,6 @@ class Design:
         """The Verilog's outputs (float64, one column per output) for raw integer port values,
         one column per input, taken as given: any value a port can carry, also outside the
         input's declared range (``emulator.run_float`` computes the same)."""
-        from symc.toolchain.verilator import Testbench
-
         # A pipelined design gets one vector per clock cycle and its results are read `latency`
         # cycles later, so they line up with X either way; rst is held low, valid_in high.
         clocked = self.schedule is not None and self.schedule.clock_ns is not None
@@ -220,8 +225,6 @@ class Design:
         smallest ECP5 that holds the design (default: for ``ecp5`` yes, for Xilinx targets no:
         they get the delay model's stage estimate). Printed as a table unless ``show=False``,
         returned as a dict, cached (symc/report.py)."""
-        from symc.report import report
-
         return report(self, target, show, fmax=fmax)
 
     # --- HLS C++ (symc/backends/hls.py, hls_project.py; C simulation: toolchain/gxx.py) ------
@@ -230,8 +233,6 @@ class Design:
     def hls(self) -> Any:
         """The printed HLS C++ (:class:`symc.backends.hls.HLSCode`: header, source, ports)."""
         if self._hls is None:
-            from symc.backends.hls import print_kernel
-
             q = self.input_quantization
             self._hls = print_kernel(self.fixed_module, q.quant, q.overflow)
         return self._hls
@@ -248,8 +249,6 @@ class Design:
         ``tb_data`` holds the vectors ``X`` (default: 1000, range corners first) and the
         emulator's outputs for them; ``part`` and ``clock_ns`` go to the build scripts.
         """
-        from symc.backends import hls_project as project
-
         if X is None:
             X = sample_inputs(self, 1000, seed=0)
         code = self.hls
@@ -265,8 +264,6 @@ class Design:
     def save_hls(self, directory: str | Path, layout: str = "symc", X: Any = None,
                  part: str | None = None, clock_ns: float | None = None) -> list[Path]:
         """Write :meth:`hls_project` into ``directory``; returns the paths written."""
-        from symc.backends.hls_project import write_project
-
         return write_project(self.hls_project(layout, X, part, clock_ns), directory)
 
     def csim(self, X: Any) -> np.ndarray:
@@ -277,9 +274,6 @@ class Design:
     def csim_raw(self, columns: list[np.ndarray], n: int | None = None) -> np.ndarray:
         """The HLS C++'s outputs for raw integer port values taken as given (as
         :meth:`simulate_raw`); ``n`` vectors when the design has no inputs."""
-        from symc.backends.hls_project import project_files, raw_columns
-        from symc.toolchain.gxx import CSim
-
         code = self.hls
         # A design without inputs still gets one (empty) vector per row of X.
         raw_in = raw_columns(code.inputs, columns) if columns else [[] for _ in range(n or 0)]
@@ -301,8 +295,6 @@ class Design:
         ``2**f`` over one octave, scaled by ``2**k``; ``"octave"``: ``1/m`` of a reciprocal's
         normalized divisor, scaled by ``2**-p``; ``"none"``), and where its ROM is:
         ``"block"`` (block RAM, ``roms="block"``) or ``"logic"``."""
-        from symc.dialects import sym
-
         found = []
         for op in self.fixed_module.walk():
             if not isinstance(op, sym.LutOp):
@@ -371,8 +363,6 @@ class Design:
 def real_values(exprs: list[Any], names: list[str], X: np.ndarray) -> np.ndarray:
     """float64 values of sympy expressions (no user functions left) at the rows of ``X``,
     whose columns are the symbols ``names``: one column per expression."""
-    import sympy  # sympy's lambdify: only when a reference is asked for
-
     symbols = [sympy.Symbol(n) for n in names]
     cols = []
     with np.errstate(all="ignore"):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -39,6 +40,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+import symc
 from symc import sr
 from symc.estimate import load_model
 from symc.exploration_report import html, text_table
@@ -464,7 +466,7 @@ class Exploration:
     @property
     def table(self) -> Any:
         """One row per point, :data:`COLUMNS` (a pandas DataFrame)."""
-        import pandas as pd
+        import pandas as pd  # optional: the 'explore' extra
 
         return pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in self.rows],
                             columns=list(COLUMNS))
@@ -479,7 +481,7 @@ class Exploration:
     def pareto(self, x: str = "lut", y: str = "metric", kind: str | None = None) -> Any:
         """The non-dominated points (least ``x``, best ``y``) as a DataFrame sorted by ``x``;
         ``kind``: ``"equation"`` or ``"combined"`` (default: combined for several fronts)."""
-        import pandas as pd
+        import pandas as pd  # optional: the 'explore' extra
 
         rows = self.pareto_rows(x, y, kind)
         return pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows],
@@ -534,8 +536,6 @@ class Exploration:
 
     def design(self, row: Mapping[str, Any], name: str = "top") -> Any:
         """Compile the design of a row."""
-        import symc
-
         options = CompileOptions.from_json(row["options_json"]).replace(
             functions=self.functions)
         cache_key = f"{row['key']}:{name}"
@@ -584,10 +584,10 @@ class Exploration:
     def plot(self, chosen: Mapping[str, Any] | None = None) -> Any:
         """A matplotlib Figure: metric against LUTs per options (fixed point, and float64 as
         hollow marks), the Pareto front, and the chosen point."""
-        import matplotlib
+        import matplotlib  # optional: the 'explore' extra
 
         matplotlib.use("Agg", force=False)
-        from matplotlib.figure import Figure
+        from matplotlib.figure import Figure  # optional, as above
 
         fig = Figure(figsize=(8, 5), dpi=110)
         ax = fig.add_subplot()
@@ -623,8 +623,6 @@ class Exploration:
     def save(self, directory: str | Path, chosen: Mapping[str, Any] | None = None) -> list[Path]:
         """Write ``results.csv``, ``results.json``, ``pareto.png`` and a self-contained
         ``index.html`` into ``directory`` (all or nothing: written aside, then moved in)."""
-        import tempfile
-
         out = Path(directory)
         out.parent.mkdir(parents=True, exist_ok=True)
         names = ["results.csv", "results.json", "pareto.png", "index.html"]

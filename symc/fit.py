@@ -43,6 +43,8 @@ from typing import Any
 import numpy as np
 
 from symc import sr
+from symc.costs import SCALED, family_luts_per_dsp, operator_costs
+from symc.exploration import _data, precision_options
 from symc.frontend.errors import SymcError
 from symc.frontend.functions import to_text
 from symc.frontend.parse import parse_expression
@@ -149,8 +151,6 @@ def check(X: Any, y: Any, names: Sequence[str] | None = None, classes: bool = Fa
           ) -> tuple[FitSettings, np.ndarray, list[tuple[str, np.ndarray]]]:
     """:func:`fit`'s arguments checked (a :class:`SymcError` naming the first bad one): the
     settings, X as float64, and the targets of each front by name."""
-    from symc.exploration import _data  # the explorer's checks of X, with its messages
-
     if engine not in ENGINES:
         raise SymcError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
     if cost not in COSTS:
@@ -169,9 +169,6 @@ def check(X: Any, y: Any, names: Sequence[str] | None = None, classes: bool = Fa
     if not (isinstance(clock_ns, int | float) and math.isfinite(clock_ns) and clock_ns > 0):
         raise SymcError(f"clock_ns must be a positive number, not {clock_ns!r}")
     if cost == "hardware":
-        from symc.costs import family_luts_per_dsp
-        from symc.exploration import precision_options
-
         precision_options(precision)  # ap_fixed<W,I>, auto, auto:<max_error>, auto:f<bits>
         if dsp_lut is None:
             dsp_lut = family_luts_per_dsp(family)  # an unknown family fails here
@@ -245,8 +242,6 @@ def _fit_targets(y: Any, n: int, classes: bool
 def _prices(settings: FitSettings) -> dict[str, float]:
     """LUT-equivalents of each operator the search may use, of a constant and of a weighted
     variable ``w * x`` (a product by a constant)."""
-    from symc.costs import SCALED, operator_costs
-
     wanted = [*settings.operators, "constant", SCALED]
     costs = operator_costs(settings.precision, settings.family, settings.clock_ns,
                            measure="model", operators=wanted)
@@ -268,7 +263,7 @@ def _prices(settings: FitSettings) -> dict[str, float]:
 def _fit_operon(X: np.ndarray, y: np.ndarray, settings: FitSettings,
                 prices: Mapping[str, float] | None) -> sr.Front:
     try:
-        import pyoperon as op
+        import pyoperon as op  # optional: the 'sr' extra
         from pyoperon.sklearn import SymbolicRegressor
     except ImportError as exc:
         raise SymcError(f"engine='operon' needs pyoperon: pip install 'symc[sr]' ({exc})"
@@ -341,7 +336,7 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, settings: FitSettings,
 def _fit_pysr(X: np.ndarray, y: np.ndarray, settings: FitSettings,
               prices: Mapping[str, float] | None) -> sr.Front:
     try:
-        from pysr import PySRRegressor
+        from pysr import PySRRegressor  # optional: the user's own PySR install
     except Exception as exc:  # noqa: BLE001 - pysr fails in many ways without Julia
         raise SymcError(f"engine='pysr' needs PySR and Julia (pip install pysr; PySR installs "
                         f"Julia on first use, which needs the internet): {exc}; "

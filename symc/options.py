@@ -395,3 +395,29 @@ def parse_function_flags(items: list[str]) -> dict[str, str]:
             raise SymcError(f"--function {item!r}: expected NAME=DEFINITION, e.g. sc=sin(x)*cos(x)")
         functions[name.strip()] = definition
     return functions
+
+
+def parse_inputs(text: str) -> list[str] | dict[str, tuple[float, float]]:
+    """``x0=-4:4,x1=-1:1`` (ranges) or ``x0,x1`` (names only)."""
+    items = [item.strip() for item in text.split(",")]
+    if any(not item for item in items):
+        raise SymcError(f"--inputs {text!r}: empty item (expected name=lo:hi,...)")
+    with_range = ["=" in item for item in items]
+    if not any(with_range):
+        return items
+    if not all(with_range):
+        raise SymcError(f"--inputs {text!r}: give a range for every input or for none")
+    ranges: dict[str, tuple[float, float]] = {}
+    for item in items:
+        name, _, bounds = item.partition("=")
+        lo_text, sep, hi_text = bounds.partition(":")
+        if not sep:
+            raise SymcError(f"--inputs item {item!r}: expected name=lo:hi")
+        try:
+            lo, hi = float(lo_text), float(hi_text)
+        except ValueError:
+            raise SymcError(f"--inputs item {item!r}: bounds must be numbers") from None
+        if name.strip() in ranges:
+            raise SymcError(f"duplicate input name {name.strip()!r}")
+        ranges[name.strip()] = (lo, hi)
+    return ranges

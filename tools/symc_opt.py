@@ -26,8 +26,13 @@ from xdsl.universe import Universe
 from xdsl.utils.target import Target
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from symc import __version__
+from symc.backends.hls import print_kernel
+from symc.backends.verilog import module_to_verilog
 from symc.dialects import get_all_dialects
+from symc.frontend.errors import SymcError
 from symc.passes import get_all_passes
+from symc.toolchain.errors import ToolError
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,6 @@ class VerilogTarget(Target):
     name: ClassVar[str] = "verilog"
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
-        from symc.backends.verilog import module_to_verilog
-
         output.write(module_to_verilog(module))
 
 
@@ -53,8 +56,6 @@ class HLSTarget(Target):
     name: ClassVar[str] = "hls"
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
-        from symc.backends.hls import print_kernel
-
         code = print_kernel(module)
         output.write(code.header + "\n" + code.source)
 
@@ -124,8 +125,6 @@ def _version() -> str:
     try:
         return importlib.metadata.version("symc")
     except importlib.metadata.PackageNotFoundError:
-        from symc import __version__
-
         return __version__
 
 
@@ -162,9 +161,6 @@ class SymcOptMain(xDSLOptMain):
 
 
 def main(args: Sequence[str] | None = None) -> None:
-    from symc.frontend.errors import SymcError
-    from symc.toolchain.errors import ToolError
-
     try:
         SymcOptMain(args=args).run()
     except (SymcError, ToolError) as exc:

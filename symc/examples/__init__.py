@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from symc.frontend.errors import SymcError
+
 
 @dataclass(frozen=True)
 class Example:
@@ -58,13 +62,9 @@ class DemoData:
 
 def demo_data(seed: int = 0) -> DemoData:
     """The demo's data: a seeded two-thirds/one-third split of the wine data, standardized."""
-    import numpy as np
-
     try:
-        from sklearn.datasets import load_wine
+        from sklearn.datasets import load_wine  # optional: the 'sr' extra
     except ImportError as exc:
-        from symc.frontend.errors import SymcError
-
         raise SymcError(f"symc demo reads the wine data from scikit-learn: pip install "
                         f"'symc[sr]' ({exc})") from None
     wine = load_wine()

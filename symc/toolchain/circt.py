@@ -105,6 +105,8 @@ def _bindings_available() -> bool:
 
 def _export_with_bindings(mlir_text: str) -> str:
     try:
+        # Imported where used: the bindings are optional at run time (without them, a
+        # circt-opt binary, SYMC_CIRCT_OPT, stands in: _bindings_available).
         import circt
         from circt import ir, passmanager
     except ImportError as error:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from symc.backends import ecp5_dsp
+from symc.frontend.errors import SymcError
 from symc.toolchain import commands
 from symc.toolchain.commands import find_command
 from symc.toolchain.errors import ToolError, log_tail
@@ -170,8 +171,6 @@ def synth_script(family: str, top: str, dsp: bool = True, output_json: str | Non
 
 
 def check_family(family: str) -> None:
-    from symc.frontend.errors import SymcError
-
     if family not in FAMILIES:
         raise SymcError(f"unknown target family {family!r}; known families: {', '.join(FAMILIES)}")
 
