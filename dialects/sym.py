@@ -20,7 +20,7 @@ from abc import ABC
 from collections.abc import Sequence
 from fractions import Fraction
 from io import StringIO
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from xdsl.dialects.builtin import (
     I64,
@@ -537,7 +537,8 @@ class ConstOp(IRDLOperation):
 
     def __init__(self, value: float | int, result_type: Attribute,
                  rounding: Fraction | None = None):
-        attr = IntAttr(value) if isinstance(result_type, FixedType) else FloatData(float(value))
+        attr = (IntAttr(int(value)) if isinstance(result_type, FixedType)
+                else FloatData(float(value)))
         super().__init__(properties={"value": attr}, result_types=[result_type])
         if rounding:
             # Rounded up, so that the attribute still bounds the distance.
@@ -997,10 +998,16 @@ class LutOp(IRDLOperation):
             **self._octaves(),
         )
 
+    def _octave_values(self) -> tuple[int, ...]:
+        """The normalized reciprocal's four integers (``octaves``, an i64 dense array)."""
+        assert self.octaves is not None
+        return tuple(int(v) for v in cast("DenseArrayBase[IntegerType]",
+                                          self.octaves).get_values())
+
     def _octaves(self) -> dict[str, Any]:
         if self.octaves is None:
             return {}
-        octave_lo, octave_hi, norm_bias, negated = self.octaves.get_values()
+        octave_lo, octave_hi, norm_bias, negated = self._octave_values()
         return {"normalized": True, "octave_lo": int(octave_lo), "octave_hi": int(octave_hi),
                 "norm_bias": int(norm_bias), "negated": bool(negated)}
 
@@ -1015,7 +1022,7 @@ class LutOp(IRDLOperation):
                 "an exponent table (exp_bias) needs bits indexing, exp_max and value_type"
             )
         if self.octaves is not None and (
-                len(self.octaves.get_values()) != 4 or spec.indexing != "bits"
+                len(self._octave_values()) != 4 or spec.indexing != "bits"
                 or spec.periodic or spec.exponent or spec.interp_bits or spec.value_format is None
                 or spec.value_format.signed or not 0 <= spec.octave_lo <= spec.octave_hi
                 or spec.norm_bias + spec.octave_lo < 1):
@@ -1048,7 +1055,10 @@ class LutOp(IRDLOperation):
 
 
 @irdl_attr_definition
-class QuantAttr(EnumAttribute[Quant], SpacedOpaqueSyntaxAttribute):
+# (Quant and Overflow are Python's enum.StrEnum, which EnumAttribute takes at run time; its type
+# parameter names xDSL's own StrEnum.)
+class QuantAttr(EnumAttribute[Quant],  # pyright: ignore[reportInvalidTypeArguments]
+                SpacedOpaqueSyntaxAttribute):
     """A cast's quantization mode (:class:`symc.fixed.Quant`): ``AP_TRN`` in a cast's custom
     form, ``#sym<quant AP_TRN>`` elsewhere."""
 
@@ -1056,7 +1066,8 @@ class QuantAttr(EnumAttribute[Quant], SpacedOpaqueSyntaxAttribute):
 
 
 @irdl_attr_definition
-class OverflowAttr(EnumAttribute[Overflow], SpacedOpaqueSyntaxAttribute):
+class OverflowAttr(EnumAttribute[Overflow],  # pyright: ignore[reportInvalidTypeArguments]
+                   SpacedOpaqueSyntaxAttribute):
     """A cast's overflow mode (:class:`symc.fixed.Overflow`): ``AP_WRAP`` in a cast's custom
     form, ``#sym<overflow AP_WRAP>`` elsewhere."""
 

@@ -144,6 +144,7 @@ def _local_gains(op: Operation) -> list[float]:
             if isinstance(op, sym.ApplyOp):
                 func = vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
             else:
+                assert name is not None
                 func = VECTOR[name]
             with np.errstate(all="ignore"):
                 return [lipschitz(func, lo, hi)]
@@ -475,7 +476,8 @@ class SymApproximateLutPass(SymcPass):
             start, span_log2 = 0.0, 0
             index_frac = 0  # the index comes from the scaled variable's bits
         else:
-            start, span_log2 = bits_domain(*(settings["domain"] or (lo, hi)), entries)
+            domain_lo, domain_hi = settings["domain"] or (lo, hi)
+            start, span_log2 = bits_domain(domain_lo, domain_hi, entries)
             index_frac = n - span_log2
         if precision is not None:
             in_format = out_format = precision.format

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 import sympy
 from xdsl.context import Context
@@ -145,7 +146,7 @@ def _fold_rounding(op: Operation, value: float) -> Fraction:
 
 
 def _rational(value: Fraction) -> sympy.Rational:
-    return sympy.Rational(value.numerator, value.denominator)
+    return cast(sympy.Rational, sympy.Rational(value.numerator, value.denominator))
 
 
 def _fold(rewriter: PatternRewriter, op: Operation, value: float, *args: float,
@@ -174,7 +175,7 @@ class ConstPattern(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: ConstOp, rewriter: PatternRewriter) -> None:
         value = _constant(op.result)
-        if value == 0.0 and math.copysign(1.0, value) < 0:
+        if value is not None and value == 0.0 and math.copysign(1.0, value) < 0:
             rewriter.replace(op, ConstOp(0.0, RealType(), op.rounding))
 
 
@@ -446,7 +447,7 @@ class CallOfConstantPattern(RewritePattern):
             body = inline(parse_expression(op.definition.data, {n: 1 for n in known}), known)
 
             def function(t: sympy.Expr) -> sympy.Expr:
-                return body.xreplace({X: t})
+                return cast(sympy.Expr, body.xreplace({X: t}))
         else:
             function = _SYMPY_OF[type(op)]
         value = function(sympy.Float(arg, 30)).evalf(30)  # a float64 is exact in 30 digits

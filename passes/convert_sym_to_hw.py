@@ -23,9 +23,9 @@ location and the pass that would have removed it, before anything is rewritten.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from xdsl.context import Context
 from xdsl.dialects import hw
@@ -37,7 +37,7 @@ from xdsl.dialects.builtin import (
     ModuleOp,
     StringAttr,
 )
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue, TypeAttribute
 from xdsl.rewriter import Rewriter
 
 from symc.backends import ecp5_dsp
@@ -166,7 +166,8 @@ class _KernelLowering:
         self.block.add_op(hw.OutputOp([*results, *(v for _, v in control_out)]))
 
         def port(name: str, value: SSAValue, direction: hw.Direction) -> hw.ModulePort:
-            return hw.ModulePort(StringAttr(name), value.type, hw.DirectionAttr(direction))
+            return hw.ModulePort(StringAttr(name), cast(TypeAttribute, value.type),
+                         hw.DirectionAttr(direction))
 
         data_args = self.block.args[len(control_in):]
         ports = [port(n, v, hw.Direction.INPUT) for n, v in control_in]
@@ -700,7 +701,7 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         position = FixedFormat(width, width - dropped)
         index = self._round(product, position, dropped, Quant.AP_TRN_ZERO, f"{name}_idx")
         (index,) = cut([index])
-        index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
+        index = _clamp(self, index, spec.entries, index_bits, f"{name}_clamp")
         # A table cut into pieces (segment_stages): the index ends the first.
         (index,) = self.b.next_segment([index])
         (entry,), _ = _rom_read(self, op, [(spec.values, spec.out_format.width, name)], index, [])
@@ -739,7 +740,7 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
         if spec.wraps:
             index = self.b.resize(index, index_bits, False, f"{name}_idx")
         else:
-            index = self._clamp(index, spec.entries, index_bits, f"{name}_clamp")
+            index = _clamp(self, index, spec.entries, index_bits, f"{name}_clamp")
         # A table cut into pieces (segment_stages): the index ends the first.
         index, diff = self.b.next_segment([index, diff])
         (entry,), (diff,) = _rom_read(self, op, [(spec.values, spec.entry_format.width,
@@ -797,11 +798,11 @@ def _reciprocal(self: _KernelLowering, op: sym.LutOp, x: SSAValue, name: str) ->
         index = self.b.mux(lead, below_lead(b, q), index)
     if index_cut:
         # The octave mux, then the clamp's two muxes.
-        index, below, above, *leads = self.b.next_segment([index, below, above, *leads])
+        index, below, above, *leads = self.b.next_segment(_values(index, below, above, *leads))
     index = self.b.mux(below, self.b.constant(0, n), index)
     index = self.b.mux(above, below_lead((1 << (last + 1)) - 1, last), index, f"{name}_idx")
     # Cut into pieces (segment_stages): the leading-one bits cross the registers too.
-    index, below, above, *leads = self.b.next_segment([index, below, above, *leads])
+    index, below, above, *leads = self.b.next_segment(_values(index, below, above, *leads))
     vw = spec.entry_format.width
     (entry,), carried = _rom_read(self, op, [(spec.values, vw, f"{name}_entry")], index,
                                   [below, above, *leads])
@@ -922,7 +923,7 @@ def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SS
                             f"{name}_above")
         frac = self.b.mux(self.b.or_(below, above), self.b.constant(0, bits), frac,
                           f"{name}_pos")
-        index = self._clamp(index, spec.entries + 1, index_bits, f"{name}_clamp")
+        index = _clamp(self, index, spec.entries + 1, index_bits, f"{name}_clamp")
         following = values[1:] + values[-1:]
     width = out.width + 1
     index, frac, diff = self.b.next_segment([index, frac, diff])
@@ -958,7 +959,14 @@ def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SS
     return total, (carried[0] if carried else None)
 
 
-def _rom_read(self: _KernelLowering, op: sym.LutOp, roms: list[tuple[list[int], int, str]],
+def _values(*bits: Bit) -> list[SSAValue]:
+    """Bits for ``next_segment``: registered when the table is cut there, passed through
+    untouched otherwise (a clamp bit that folded to a constant is typed ``Bit``, not a
+    value; the registers take values only)."""
+    return cast(list[SSAValue], list(bits))
+
+
+def _rom_read(self: _KernelLowering, op: sym.LutOp, roms: Sequence[tuple[Sequence[int], int, str]],
               index: SSAValue, carried: list[SSAValue]
               ) -> tuple[list[SSAValue], list[SSAValue]]:
     """``values[index]`` of each ``(values, width, name)`` of ``roms``, and ``carried`` as the
@@ -1019,7 +1027,6 @@ def _clamp(self: _KernelLowering, value: SSAValue, entries: int, bits: int,
 
 
 _KernelLowering.lut = _lut  # type: ignore[attr-defined]
-_KernelLowering._clamp = _clamp  # type: ignore[attr-defined]
 
 
 # One lowering per source op, in the dialect's terms.

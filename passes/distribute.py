@@ -69,10 +69,11 @@ def distribute(kernel: sym.KernelOp, index: int, which: int) -> None:
     assert isinstance(owner, sym.AddOp | sym.SubOp)
     products: list[Operation] = [sym.MulOp(other, term) if which else sym.MulOp(term, other)
                                  for term in owner.operands]
-    combined: Operation = type(owner)(*products)
+    combined: Operation = type(owner)(products[0], products[1])
     new: list[Operation] = [*products, combined]
     result: SSAValue = combined.results[0]
     if result.type != mul.result.type:
+        assert isinstance(mul.result.type, sym.FixedType)
         cast = sym.CastOp(result, mul.result.type, Quant.AP_TRN, Overflow.AP_WRAP)
         new.append(cast)
         result = cast.result

@@ -324,10 +324,10 @@ class SymLegalizeFixedPass(SymcPass):
         ranges = [(Fraction(lo), Fraction(hi)) for lo, hi in kernel.ranges or []]
         input_types = []
         for name, (lo, hi) in zip(kernel.inputs, kernel.ranges or [], strict=True):
-            bounds = input_raw_bounds(lo, hi, frac_bits)
-            if bounds is None:
+            raw = input_raw_bounds(lo, hi, frac_bits)
+            if raw is None:
                 raise _NoGridPoint(name)
-            input_types.append(sym.FixedType(format_for_raw_range(*bounds, frac_bits)))
+            input_types.append(sym.FixedType(format_for_raw_range(raw[0], raw[1], frac_bits)))
         rb = _Rebuild(kernel, input_types)
         # An input is truncated to the grid and clamped into its range: under one LSB from
         # the real input. The bound starts there, so it holds at the real inputs.
@@ -401,6 +401,7 @@ class SymLegalizeFixedPass(SymcPass):
             value = rb.emit(sym.MaxOp(value, bottom))
         if value.type != port.type:
             # Back to the port's format: the clamped value lies in it; this drops bits only.
+            assert isinstance(port.type, sym.FixedType)
             value = rb.emit(sym.CastOp(value, port.type, Quant.AP_TRN, Overflow.AP_WRAP))
         rb.new[rb.kernel.body.block.args[port.index]] = value  # type: ignore[attr-defined]
         return value

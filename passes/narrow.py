@@ -95,7 +95,7 @@ def _trailing_zeros(op: Operation | None) -> int:
     """Known zero low bits of a constant's raw value (0 for anything else)."""
     if not isinstance(op, sym.ConstOp):
         return 0
-    raw = op.value.data
+    raw = int(op.value.data)
     if raw == 0:
         return _format(op.result).width
     return (raw & -raw).bit_length() - 1
@@ -157,7 +157,7 @@ def value_ranges(kernel: sym.KernelOp) -> dict[SSAValue, tuple[int, int]]:
         fmt = _format(result)
         spans = [ranges[v] for v in op.operands]
         if isinstance(op, sym.ConstOp):
-            raw = op.value.data
+            raw = int(op.value.data)
             ranges[result] = (raw, raw)
             continue
         if isinstance(op, sym.AddOp | sym.SubOp | sym.MinOp | sym.MaxOp):

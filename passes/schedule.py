@@ -179,7 +179,7 @@ class SymSchedulePass(PipelineOptions, SymcPass):
                 # Shifts and adds too slow for one period: a DSP block, which can span
                 # stages on the families that pipeline it.
                 if (self.clock_ns is not None and self.dsp
-                        and mul.attributes["mul_impl"].data == "shift_add"
+                        and sym.mul_impl_of(mul) is sym.MulImpl.SHIFT_ADD
                         and model.op_delay(mul) > self.clock_ns - model.register_ns):
                     mul.attributes["mul_impl"] = sym.MulImplAttr(sym.MulImpl.DSP)
         ready, latency = self._place(kernel, model)
@@ -189,7 +189,7 @@ class SymSchedulePass(PipelineOptions, SymcPass):
         # Spend the DSP budget on the constant products with the most adder bits.
         used = sum(model.dsp_blocks_of(o) for o in kernel.body.block.ops)
         for mul in sorted((o for o in kernel.body.block.ops if isinstance(o, sym.MulOp)
-                           and o.attributes["mul_impl"].data == "shift_add"),
+                           and sym.mul_impl_of(o) is sym.MulImpl.SHIFT_ADD),
                           key=_adder_bits, reverse=True):
             if _adder_bits(mul) == 0:
                 break  # a shift: nothing to save
@@ -220,8 +220,8 @@ class SymSchedulePass(PipelineOptions, SymcPass):
         # the latency is that of LUT tables (or no block table is left on that path).
         target = self._schedule(kernel, model, self.clock_ns, set())[1]
         budget = self.clock_ns - model.register_ns
-        blocks = {o for o in kernel.body.block.ops if isinstance(o, sym.LutOp)
-                  and max(model.block_rom_parts(o) or (math.inf,)) <= budget}
+        blocks: set[Operation] = {o for o in kernel.body.block.ops if isinstance(o, sym.LutOp)
+                                  and max(model.block_rom_parts(o) or (math.inf,)) <= budget}
         ready, latency = self._schedule(kernel, model, self.clock_ns, blocks)
         while latency > target:
             late = _critical_path(kernel, ready) & blocks
@@ -381,7 +381,8 @@ class SymSchedulePass(PipelineOptions, SymcPass):
                     if sums:
                         op.attributes["sum_stages"] = ArrayAttr([IntegerAttr(v, 64) for v in sums])
                     if max(cuts, default=1) > 1:  # type: ignore[type-var]
-                        op.attributes["sum_cuts"] = ArrayAttr([IntegerAttr(v, 64) for v in cuts])
+                        op.attributes["sum_cuts"] = ArrayAttr([IntegerAttr(v or 1, 64)
+                                                               for v in cuts])
                     for result in op.results:
                         ready[result] = (done, end)
                     continue

@@ -91,7 +91,7 @@ def _is_number(text: str) -> bool:
 def add_parser(sub: Any) -> None:
     ex = sub.add_parser(
         "explore", help="sweep a symbolic-regression front, report, choose and verify",
-        description=__doc__.split("\n\n")[2].replace("\n", " "))
+        description=(__doc__ or "").split("\n\n")[2].replace("\n", " "))
     ex.add_argument("fronts", nargs="+", metavar="FRONT",
                     help="PySR hall-of-fame CSV files (one front each) or a PySR run folder")
     ex.add_argument("--data", required=True, metavar="X",

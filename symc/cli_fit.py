@@ -27,7 +27,7 @@ from symc.frontend.errors import SymcError
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("fit", help="symbolic regression on a data file (Operon), fronts in "
                        "PySR's format for symc explore",
-                       description=__doc__.split("\n\n")[2].replace("\n", " "))
+                       description=(__doc__ or "").split("\n\n")[2].replace("\n", " "))
     p.add_argument("data", metavar="DATA", help="samples: .csv with a header row, or .npy")
     p.add_argument("--target", required=True, metavar="COLUMN",
                    help="the column to fit: a header name, or a 0-based index")

@@ -166,8 +166,9 @@ def compile(  # noqa: A001 - the public name of the product
     except (VerifyException, DiagnosticException) as exc:
         raise SymcError(f"internal error, the IR does not verify: {exc}") from exc
     fixed_module = stages["fixed"]
-    assert isinstance(fixed_module, ModuleOp)
-    verilog = module_to_verilog(module, stages["hw"])
+    hw_text = stages["hw"]
+    assert isinstance(fixed_module, ModuleOp) and isinstance(hw_text, str)
+    verilog = module_to_verilog(module, hw_text)
 
     kernel = next(k for k in fixed_module.walk() if isinstance(k, sym.KernelOp))
     in_formats = [a.type.format for a in kernel.body.block.args]  # type: ignore[attr-defined]

@@ -351,7 +351,7 @@ def _cell(value: float | int | None, spec: str = "") -> str:
 _FUNCTION_NAMES = {"Abs": "abs", "Min": "min", "Max": "max"}
 
 
-def _count(expr: sympy.Expr, counts: dict[str, int], seen: set[sympy.Expr],
+def _count(expr: sympy.Basic, counts: dict[str, int], seen: set[sympy.Basic],
            priced: Collection[str]) -> None:
     """Add the operators of ``expr`` to ``counts`` as symc's frontend lowers them
     (``symc/frontend/lower.py``), each distinct subexpression once; PySR's ``neg`` and
@@ -365,7 +365,7 @@ def _count(expr: sympy.Expr, counts: dict[str, int], seen: set[sympy.Expr],
         if n > 0:
             counts[name] = counts.get(name, 0) + n
 
-    def count(e: sympy.Expr) -> None:
+    def count(e: sympy.Basic) -> None:
         _count(e, counts, seen, priced)
 
     if isinstance(expr, sympy.Symbol):

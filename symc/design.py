@@ -258,6 +258,7 @@ class Design:
         if clock_ns is None:
             schedule = getattr(self, "schedule", None)
             clock_ns = getattr(schedule, "clock_ns", None) or project.DEFAULT_CLOCK_NS
+        assert clock_ns is not None
         return project.project_files(code, layout, part or project.DEFAULT_PART, clock_ns,
                                      vectors)
 

@@ -73,7 +73,7 @@ def features(design: Design) -> dict[str, float]:
     """The counts the resource model reads (see the module docstring)."""
     family = design.schedule.family if design.schedule else "xcup"
     model = load(family)
-    counts = dict.fromkeys(FEATURES, 0.0)
+    counts: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     for op in design.fixed_module.walk():
         if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp):
             counts["add_bits"] += _width(op)

@@ -271,7 +271,8 @@ def explore(
     finally:
         runner.close()
     return Exploration(
-        rows=rows, fronts=fronts, names=list(names), ranges=[tuple(r) for r in ranges],
+        rows=rows, fronts=fronts, names=list(names),
+        ranges=[(float(lo), float(hi)) for lo, hi in ranges],
         functions=dict(user_functions), metric=ctx.metric, classification=classification,
         measure=measure if target_family is None else f"{measure}:{target_family}",
         seconds=time.perf_counter() - start, computed=runner.computed, cached=runner.cached,
@@ -365,8 +366,9 @@ def _reference(X: np.ndarray, fronts: list[sr.Front], ctx: Context,
 def _target_of(y: Any, X: np.ndarray, fronts: list[sr.Front], ctx: Context,
                classification: bool, reference: np.ndarray | None) -> np.ndarray:
     """The metric's target: class labels for a classification, else values."""
-    if y is not None:
-        return _targets(y, len(X), len(fronts) if classification else 1)
+    targets = _targets(y, len(X), len(fronts) if classification else 1)
+    if targets is not None:
+        return targets
     assert reference is not None
     if classification:
         return np.argmax(reference, axis=1).astype(np.float64)

@@ -272,10 +272,12 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, settings: FitSettings,
     node_price: dict[Any, float] = {}
     if prices is not None:
         # Operon's node types are its symbol names capitalized (add: Add, tanh: Tanh).
-        node_price = {getattr(op.NodeType, OPERATORS[o].capitalize()): prices[o]
+        # (pyoperon is a compiled extension: pyright cannot see its members)
+        types: Any = op.NodeType  # pyright: ignore[reportAttributeAccessIssue]
+        node_price = {getattr(types, OPERATORS[o].capitalize()): prices[o]
                       for o in settings.operators}
-        node_price[op.NodeType.Constant] = prices["constant"]
-        node_price[op.NodeType.Variable] = prices["c*x"]  # Operon's variables are weighted
+        node_price[types.Constant] = prices["constant"]
+        node_price[types.Variable] = prices["c*x"]  # Operon's variables are weighted
 
     class _Regressor(SymbolicRegressor):
         """Operon's regressor with symc's hardware price as an objective named "hardware"."""
@@ -292,7 +294,8 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, settings: FitSettings,
             def price(_rng: Any, individual: Any) -> list[float]:
                 return [float(sum(node_price[n.Type] for n in individual.Genotype.Nodes))]
 
-            self._price_evaluator = op.UserDefinedEvaluator(problem, price)
+            evaluator: Any = op.UserDefinedEvaluator  # pyright: ignore[reportAttributeAccessIssue]
+            self._price_evaluator = evaluator(problem, price)
             return self._price_evaluator
 
     symbols = ",".join([*(OPERATORS[o] for o in settings.operators), "constant", "variable"])
@@ -316,7 +319,8 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, settings: FitSettings,
     rows = []
     for solution in model.pareto_front_:
         try:
-            expr = parse_expression(op.InfixFormatter.Format(solution["tree"], names, 12))
+            formatter: Any = op.InfixFormatter  # pyright: ignore[reportAttributeAccessIssue]
+            expr = parse_expression(formatter.Format(solution["tree"], names, 12))
         except SymcError:  # a coefficient that is not a finite number (nan, inf)
             continue
         complexity = (solution["objective_values"][1] if prices is not None
@@ -336,7 +340,8 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, settings: FitSettings,
 def _fit_pysr(X: np.ndarray, y: np.ndarray, settings: FitSettings,
               prices: Mapping[str, float] | None) -> sr.Front:
     try:
-        from pysr import PySRRegressor  # optional: the user's own PySR install
+        # optional: the user's own PySR install
+        from pysr import PySRRegressor  # pyright: ignore[reportMissingImports]
     except Exception as exc:  # noqa: BLE001 - pysr fails in many ways without Julia
         raise SymcError(f"engine='pysr' needs PySR and Julia (pip install pysr; PySR installs "
                         f"Julia on first use, which needs the internet): {exc}; "

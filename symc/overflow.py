@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import SSAValue
+from xdsl.ir import Operation, SSAValue
 
 from symc.dialects import sym
 from symc.fixed import Overflow, Precision, format_for_raw_range
@@ -34,7 +34,7 @@ class OverflowWarning(SymcWarning):
 
 def _range(value: SSAValue, kernel: sym.KernelOp) -> tuple[float, float] | None:
     owner = value.owner
-    if isinstance(owner, sym.KernelOp) or not hasattr(owner, "attributes"):
+    if isinstance(owner, sym.KernelOp) or not isinstance(owner, Operation):
         ranges = kernel.ranges
         index = getattr(value, "index", None)
         return ranges[index] if ranges is not None and index is not None else None

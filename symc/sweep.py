@@ -85,7 +85,8 @@ def _score(metric: Any, target: np.ndarray, pred: np.ndarray, classification: bo
            kind: str) -> float:
     """The metric of ``pred`` (n x outputs) against ``target``."""
     if callable(metric):
-        return float(metric(target, pred if pred.shape[1] > 1 else pred[:, 0]))
+        value: Any = metric(target, pred if pred.shape[1] > 1 else pred[:, 0])
+        return float(value)
     if metric == "mse":
         t = target.reshape(len(pred), -1)
         return float(np.mean((pred - t) ** 2))

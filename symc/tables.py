@@ -153,10 +153,10 @@ def _evaluator(expr: sympy.Expr, var: sympy.Symbol, arith: _Arithmetic
     """An evaluator of a custom function's definition (a sympy expression of ``var``) that
     walks the tree with ``arith``'s operations; never evaluates text."""
 
-    def ev(e: sympy.Expr, x: Any) -> Any:
+    def ev(e: sympy.Basic, x: Any) -> Any:
         if e == var:
             return x
-        if e.is_Number or isinstance(e, sympy.NumberSymbol):
+        if isinstance(e, sympy.Number | sympy.NumberSymbol):
             return arith.constant(float(e), x)
         if isinstance(e, sympy.Add):
             return arith.add([ev(a, x) for a in e.args])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from xdsl.dialects import hw
 from xdsl.dialects.builtin import (
@@ -35,7 +36,7 @@ from xdsl.dialects.builtin import (
     UnrealizedConversionCastOp,
     i64,
 )
-from xdsl.ir import Block, SSAValue
+from xdsl.ir import Block, SSAValue, TypeAttribute
 
 from symc.backends.hw_builder import HWBuilder, width_of
 
@@ -121,7 +122,9 @@ class BlockRoms:
                 index = builder.concat([builder.constant(slot, select_bits), index])
             inputs.append((f"a{port}", index))
         outputs = [(f"d{port}", IntegerType(width)) for port in range(len(pair))]
-        instance = hw.InstanceOp(name, FlatSymbolRefAttr(name), inputs, outputs)
+        # (xDSL declares hw.InstanceOp through an Annotated alias, which pyright does not call)
+        instance = hw.InstanceOp(name, FlatSymbolRefAttr(name), inputs,  # pyright: ignore
+                                 outputs)
         builder.block.add_op(instance)
         for port, read in enumerate(pair):
             data = instance.results[port]
@@ -129,7 +132,8 @@ class BlockRoms:
                 data = builder.extract(data, 0, read.width, read.name)
             self.replaced[read.placeholder.results[0]] = data
             read.placeholder.results[0].replace_all_uses_with(data)
-        ports = [hw.ModulePort(StringAttr(n), v.type, hw.DirectionAttr(hw.Direction.INPUT))
+        ports = [hw.ModulePort(StringAttr(n), cast(TypeAttribute, v.type),
+                               hw.DirectionAttr(hw.Direction.INPUT))
                  for n, v in inputs]
         ports += [hw.ModulePort(StringAttr(n), t, hw.DirectionAttr(hw.Direction.OUTPUT))
                   for n, t in outputs]

@@ -93,7 +93,8 @@ def instance(module: str, name: str, clock: SSAValue, reset: SSAValue, a: SSAVal
              b: SSAValue) -> hw.InstanceOp:
     """One registered product of the 18-bit ``a`` and ``b`` (its result: 36 bits), an
     instance ``name`` of ``module``."""
-    return hw.InstanceOp(name, FlatSymbolRefAttr(module),
+    # (xDSL declares hw.InstanceOp through an Annotated alias, which pyright does not call)
+    return hw.InstanceOp(name, FlatSymbolRefAttr(module),  # pyright: ignore
                          [("clk", clock), ("rst", reset), ("a", a), ("b", b)],
                          [("p", IntegerType(2 * PORT_BITS))])
 

@@ -44,10 +44,10 @@ class HWBuilder:
         # ... or register the values live between two pieces of a table (its segments).
         self.segment_break: Callable[[list[SSAValue]], list[SSAValue]] | None = None
 
-    def next_segment(self, values: list[SSAValue]) -> list[SSAValue]:
+    def next_segment(self, values: Sequence[SSAValue]) -> list[SSAValue]:
         """The end of one piece of a table: ``values`` (all that later pieces read) as the
         next piece sees them, registered when the schedule put it in a later stage."""
-        return values if self.segment_break is None else self.segment_break(values)
+        return list(values) if self.segment_break is None else self.segment_break(list(values))
 
     def _emit(self, op: Operation, name: str | None) -> SSAValue:
         self.block.add_op(op)

@@ -4,6 +4,7 @@ and the tests."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -50,10 +51,10 @@ class DemoData:
     """The wine data (scikit-learn's copy of the UCI data set: 178 wines of 3 cultivars, 13
     chemical measurements each), standardized with the training rows' mean and deviation."""
 
-    X_train: object
-    y_train: object
-    X_test: object
-    y_test: object
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
     features: tuple[str, ...]
     """The measurements' names; the inputs are x0..x12 in this order."""
     mean: tuple[float, ...]
@@ -67,7 +68,7 @@ def demo_data(seed: int = 0) -> DemoData:
     except ImportError as exc:
         raise SymcError(f"symc demo reads the wine data from scikit-learn: pip install "
                         f"'symc[sr]' ({exc})") from None
-    wine = load_wine()
+    wine: Any = load_wine()  # a Bunch (not the frame pair of as_frame=True)
     X, y = np.asarray(wine.data, dtype=np.float64), np.asarray(wine.target)
     order = np.random.default_rng(seed).permutation(len(X))
     cut = round(len(X) * DEMO_TRAIN_FRACTION)

@@ -12,7 +12,7 @@ text in symc's own syntax (``sym.apply`` carries it), so ``symc-opt`` can rebuil
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -94,9 +94,9 @@ def _inline(expr: sympy.Expr, known: Mapping[str, str]) -> sympy.Expr:
         if len(e.args) != 1:
             raise SymcError(f"{name} takes one argument, not {len(e.args)}")
         body = parse_expression(known[name], {n: 1 for n in known if n != name})
-        return _inline(body, known).xreplace({X: e.args[0]})
+        return cast(sympy.Expr, _inline(body, known).xreplace({X: e.args[0]}))
 
-    return expr.replace(is_call, expand)
+    return cast(sympy.Expr, expr.replace(is_call, expand))
 
 
 def inline(expr: sympy.Expr, known: Mapping[str, str]) -> sympy.Expr:
@@ -111,7 +111,8 @@ def reveal(expr: sympy.Expr) -> sympy.Expr:
     def is_opaque(e: Any) -> bool:
         return isinstance(e, AppliedUndef) and type(e).__name__ in UNARY_FUNCTIONS
 
-    return expr.replace(is_opaque, lambda e: UNARY_FUNCTIONS[type(e).__name__](*e.args))
+    return cast(sympy.Expr,
+                expr.replace(is_opaque, lambda e: UNARY_FUNCTIONS[type(e).__name__](*e.args)))
 
 
 def check_calls(expr: sympy.Expr, known: Mapping[str, str]) -> None:

@@ -64,7 +64,7 @@ class _Builder:
         self.block = block
         self.symbols = symbols
         self.functions = functions or {}
-        self.memo: dict[sympy.Expr, SSAValue] = {}
+        self.memo: dict[sympy.Basic, SSAValue] = {}
 
     def emit(self, op: Operation) -> SSAValue:
         self.block.add_op(op)
@@ -73,25 +73,25 @@ class _Builder:
     def const(self, value: float) -> SSAValue:
         return self.emit(sym.ConstOp(value, sym.RealType()))
 
-    def value(self, expr: sympy.Expr) -> SSAValue:
+    def value(self, expr: sympy.Basic) -> SSAValue:
         if expr in self.memo:
             return self.memo[expr]
         result = self._lower(expr)
         self.memo[expr] = result
         return result
 
-    def _number(self, expr: sympy.Expr) -> float:
+    def _number(self, expr: sympy.Basic) -> float:
         if expr.is_real is False or expr in (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
             raise SymcError(f"constant {expr} is not a finite real number")
         try:
-            value = float(expr)
+            value = float(expr)  # pyright: ignore[reportArgumentType]  (a number: raises if not)
         except (TypeError, OverflowError) as exc:
             raise SymcError(f"constant {expr} is not a finite real number") from exc
         if not math.isfinite(value):
             raise SymcError(f"constant {expr} does not fit a float64")
         return value
 
-    def _lower(self, expr: sympy.Expr) -> SSAValue:
+    def _lower(self, expr: sympy.Basic) -> SSAValue:
         if expr in (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
             raise SymcError(f"constant {expr} is not a finite real number (a division by zero?)")
         if isinstance(expr, sympy.Symbol):
@@ -103,8 +103,8 @@ class _Builder:
             return self.symbols[expr.name]
         if expr.is_Number or expr in (sympy.pi, sympy.E) or isinstance(expr, sympy.NumberSymbol):
             value = self._number(expr)
-            if isinstance(expr, sympy.Float) or (expr.is_Rational and Fraction(value) == Fraction(
-                    int(expr.p), int(expr.q))):
+            if isinstance(expr, sympy.Float) or (isinstance(expr, sympy.Rational) and Fraction(
+                    value) == Fraction(int(expr.p), int(expr.q))):
                 return self.const(value)
             # 1/3, pi: float64 rounds them; the constant says by how much (40 digits, and a
             # relative 1e-30 for the last of them).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from typing import cast
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -117,7 +118,8 @@ def parse_equation(text: str, functions: Mapping[str, str] | None = None,
         return (isinstance(e, AppliedUndef) and type(e).__name__ in PYSR_OPERATORS
                 and type(e).__name__ not in user)
 
-    return expr.replace(is_operator, lambda e: PYSR_OPERATORS[type(e).__name__][1](*e.args))
+    return cast(sympy.Expr, expr.replace(
+        is_operator, lambda e: PYSR_OPERATORS[type(e).__name__][1](*e.args)))
 
 
 def table_functions(expr: sympy.Expr, functions: Mapping[str, str]) -> dict[str, str]:

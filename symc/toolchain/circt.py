@@ -121,7 +121,7 @@ def _export_with_bindings(mlir_text: str) -> str:
         return True  # handled: keep CIRCT from printing to our stderr
 
     with ir.Context() as ctx, ir.Location.unknown():
-        circt.register_dialects(ctx)
+        circt.register_dialects(ctx)  # pyright: ignore[reportAttributeAccessIssue]  (compiled)
         ctx.attach_diagnostic_handler(capture)
 
         try:
@@ -145,7 +145,7 @@ def _export_with_bindings(mlir_text: str) -> str:
             ) from error
 
         out = io.StringIO()
-        circt.export_verilog(module, out)
+        circt.export_verilog(module, out)  # pyright: ignore[reportAttributeAccessIssue]
 
     verilog = out.getvalue()
     errors = [d for d in diagnostics if d.startswith("error")]
