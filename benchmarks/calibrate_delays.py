@@ -450,18 +450,14 @@ def probe_verilog(probe: Probe, family: str = "xcup"
         design = table_probe_design(probe)
         return (design.verilog, [(p.name, p.format.width) for p in design.inputs],
                 [(p.name, p.format.width) for p in design.outputs])
-    from xdsl.context import Context
-    from xdsl.dialects.builtin import Builtin
     from xdsl.parser import Parser
 
     from symc.backends.verilog import module_to_verilog
-    from symc.dialects import get_all_dialects, sym
+    from symc.dialects import sym
     from symc.passes.convert_sym_to_hw import ConvertSymToHWPass
+    from symc.pipeline import context
 
-    ctx = Context()
-    ctx.load_dialect(Builtin)
-    for factory in get_all_dialects().values():
-        ctx.load_dialect(factory())
+    ctx = context()
     module = Parser(ctx, probe.mlir).parse_module()
     kernel = next(k for k in module.walk() if isinstance(k, sym.KernelOp))
     for op in kernel.body.block.ops:

@@ -847,9 +847,8 @@ def load(family: str) -> DelayModel:
     return DelayModel.from_json(json.loads(text))
 
 
-def mul_impl(op: Operation) -> sym.MulImpl:
-    """A scheduled product's ``mul_impl``; an error when ``sym-schedule`` has not given it one."""
-    return sym.mul_impl_of(op)
+mul_impl = sym.mul_impl_of
+"""A scheduled product's ``mul_impl`` (the dialect's reader: an error when it has none)."""
 
 
 def constant_operand(op: sym.MulOp) -> tuple[int, int] | None:

@@ -40,9 +40,8 @@ VALID_IN = "valid_in"
 VALID_OUT = "valid_out"
 
 
-def stage_of(op: Operation) -> int:
-    """The stage of an op of a pipelined kernel (:func:`symc.dialects.sym.stage_of`)."""
-    return sym.stage_of(op)
+stage_of = sym.stage_of
+"""The stage of an op of a pipelined kernel (the dialect's reader: an error when it has none)."""
 
 
 def _int_attr(op: Operation, key: str) -> int | None:
