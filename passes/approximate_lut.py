@@ -30,6 +30,7 @@ naming the fraction of the range left out, or an error with ``strict``.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import warnings
@@ -182,8 +183,11 @@ def table_budgets(kernel: sym.KernelOp, tables: list[Operation],
     return budgets
 
 
+@functools.lru_cache(maxsize=256)
 def _periodic_definition(expr: sympy.Expr, var: sympy.Symbol) -> float | None:
-    """The period of a bounded periodic definition (``sin(x)*cos(x)`` -> pi), else None."""
+    """The period of a bounded periodic definition (``sin(x)*cos(x)`` -> pi), else None.
+    Remembered: sympy's periodicity takes tens of milliseconds, and an exploration asks it of
+    the same few definitions in every design."""
     if not expr.has(sympy.sin, sympy.cos) or expr.has(sympy.tan):
         return None
     try:

@@ -64,7 +64,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from symc.dialects import sym
-from symc.emulator import step
+from symc.emulator import fold
 from symc.fixed import (
     FixedFormat,
     Overflow,
@@ -268,8 +268,7 @@ def fold_constants(kernel: sym.KernelOp) -> bool:
             continue
         if not all(isinstance(v.owner, sym.ConstOp) for v in op.operands):
             continue
-        env = {v: v.owner.value.data for v in op.operands}  # type: ignore[union-attr]
-        raw = int(step(op)(env))
+        raw = fold(op, [v.owner.value.data for v in op.operands])  # type: ignore[union-attr]
         const = sym.ConstOp(raw, op.results[0].type)
         const.results[0].name_hint = op.results[0].name_hint
         kernel.body.block.insert_op_before(const, op)

@@ -22,8 +22,8 @@ from symc.backends.hls import print_kernel
 from symc.backends.hls_project import project_files, raw_columns, write_project
 from symc.backends.verilog import print_module
 from symc.dialects import sym
-from symc.emulator import Emulator
-from symc.fixed import FixedFormat, Precision, quantize_real
+from symc.emulator import CHUNK, Emulator, map_chunks
+from symc.fixed import FixedFormat, Precision, quantize_rows
 from symc.frontend.errors import SymcError
 from symc.options import CompileOptions
 from symc.pipeline import Schedule
@@ -32,6 +32,9 @@ from symc.toolchain.gxx import CSim
 from symc.toolchain.verilator import Testbench
 
 STAGES = ("sym", "lut", "fixed", "hw")
+
+SIM_CHUNK = 100_000
+"""Vectors per Verilator run in :meth:`Design.simulate_raw`."""
 
 
 @dataclass(frozen=True)
@@ -121,21 +124,27 @@ class Design:
                 f"(inputs {', '.join(p.name for p in self.inputs)}), "
                 f"not {arr.shape}"
             )
-        if not np.all(np.isfinite(arr)):
-            raise SymcError("X contains NaN or infinite values")
         return arr
+
+    def _quantize(self, arr: np.ndarray, start: int = 0) -> list[np.ndarray]:
+        """The raw input columns of rows of a checked X (``start``: the first row's number,
+        for errors)."""
+        q = self.input_quantization
+        try:
+            columns = quantize_rows(arr, [p.format for p in self.inputs], q.quant, q.overflow)
+        except SymcError as exc:
+            if start and str(exc).startswith("X row "):
+                row, rest = str(exc)[len("X row "):].split(",", 1)
+                raise SymcError(f"X row {int(row) + start},{rest}") from None
+            raise
+        for i, port in enumerate(self.inputs):
+            if port.raw_bounds is not None:
+                columns[i] = np.clip(columns[i], *port.raw_bounds)
+        return columns
 
     def quantize_inputs(self, X: Any) -> list[np.ndarray]:
         """Raw integer columns of X as the input ports see them."""
-        arr = self._check_x(X)
-        q = self.input_quantization
-        columns = []
-        for i, port in enumerate(self.inputs):
-            raw = quantize_real(arr[:, i], Precision(port.format, q.quant, q.overflow))
-            if port.raw_bounds is not None:
-                raw = np.clip(raw, *port.raw_bounds)
-            columns.append(raw)
-        return columns
+        return self._quantize(self._check_x(X))
 
     def quantized_inputs(self, X: Any) -> np.ndarray:
         """X as the design sees it: each column quantized to its port's format, as float64."""
@@ -149,9 +158,28 @@ class Design:
             self._emulator = Emulator(self.fixed_module)
         return self._emulator
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Bit-exact fixed-point outputs (as float64), shape (n_samples, n_outputs)."""
-        return self.emulator.run_float(self.quantize_inputs(X))
+    def predict(self, X: Any, n_jobs: int = 1, chunk: int = CHUNK) -> np.ndarray:
+        """Bit-exact fixed-point outputs (as float64), shape (n_samples, n_outputs).
+
+        The rows are quantized and evaluated ``chunk`` at a time, so memory beyond ``X`` and
+        the result stays a few MB for any number of samples; ``n_jobs`` threads share the
+        chunks."""
+        arr = self._check_x(X)
+        emulator = self.emulator
+        n = len(arr)
+        out = np.empty((n, len(self.outputs)), dtype=np.float64)
+
+        def run(start: int, stop: int) -> None:
+            raw = emulator.run_raw(self._quantize(arr[start:stop], start), chunk=chunk)
+            for j, (fmt, col) in enumerate(zip(emulator.output_formats, raw, strict=True)):
+                out[start:stop, j] = fmt.to_float(col)
+
+        if not self.inputs:  # constant outputs
+            if n:
+                out[:] = emulator.run_float([])[0]
+            return out
+        map_chunks(run, n, chunk, n_jobs)
+        return out
 
     def simulate(self, X: Any) -> np.ndarray:
         """The same as :meth:`predict`, computed by the Verilog in Verilator (built once)."""
@@ -176,13 +204,16 @@ class Design:
             )
         n = len(raw_in[0]) if raw_in else 0
         fixed = [int(c == "valid_in") for c in control]
-        vectors = [
-            [p.format.to_bits(col[i]) for col, p in zip(raw_in, self.inputs, strict=True)]
-            + fixed
-            for i in range(n)
-        ]
-        results = self._testbench.run(vectors) if n else []
-        return _output_columns(results, self.outputs)
+        out = np.zeros((n, len(self.outputs)))
+        # SIM_CHUNK vectors per run of the testbench: the vector and result files of one run
+        # are all that is ever held as text, whatever n is.
+        for start in range(0, n, SIM_CHUNK):
+            stop = min(start + SIM_CHUNK, n)
+            bits = [[p.format.to_bits(int(v)) for v in col[start:stop]]
+                    for col, p in zip(raw_in, self.inputs, strict=True)]
+            vectors = [[*row, *fixed] for row in zip(*bits, strict=True)]
+            out[start:stop] = _output_columns(self._testbench.run(vectors), self.outputs)
+        return out
 
     def float_reference(self, X: Any) -> np.ndarray:
         """The real expressions in float64 at the inputs ``X`` as given (not quantized), one
@@ -190,6 +221,10 @@ class Design:
         if self.expressions is None:
             raise SymcError("this design carries no expressions to evaluate")
         arr = self._check_x(X)
+        if not np.all(np.isfinite(arr)):
+            row, col = np.argwhere(~np.isfinite(arr))[0]
+            raise SymcError(f"X row {row}, column {col} is {arr[row, col]}: NaN or infinite "
+                            "values have no real outputs")
         return real_values(self.expressions, [p.source for p in self.inputs], arr)
 
     def check(self, X: Any, rtl: bool = True) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from __future__ import annotations
 import enum
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -428,6 +429,46 @@ def quantize_real(x: Any, precision: Precision) -> Any:
         out = overflow_raw(rounded, fmt, precision.overflow)
         return np.array([int(v) for v in out.ravel()], dtype=np.int64).reshape(out.shape)
     return overflow_raw(rounded, fmt, precision.overflow)
+
+
+def quantize_rows(x: np.ndarray, formats: Sequence[FixedFormat], quant: Quant,
+                  overflow: Overflow) -> list[np.ndarray]:
+    """Quantize every column ``j`` of the float64 matrix ``x`` to ``formats[j]`` at once (one
+    numpy pass per step over the whole matrix, not one per column); the raw columns, as
+    :func:`quantize_real` gives them. NaN or infinite values raise :class:`SymcError` naming
+    the first row and column."""
+    arr = np.asarray(x, dtype=np.float64)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        row, col = np.argwhere(~finite)[0]
+        raise SymcError(f"X row {row}, column {col} is {arr[row, col]}: cannot quantize NaN "
+                        "or infinite values to fixed point")
+    fast = all(f.width <= 62 for f in formats) and overflow in (Overflow.AP_SAT,
+                                                                Overflow.AP_WRAP)
+    frac = np.array([f.frac_bits for f in formats], dtype=np.int64)
+    if fast:
+        with np.errstate(over="ignore"):
+            scaled = np.ldexp(arr, frac)
+        floor = np.floor(scaled)
+        fast = bool(np.all(np.abs(floor) < 2.0**62))
+    if not fast:
+        return [quantize_real(arr[:, j], Precision(f, quant, overflow))
+                for j, f in enumerate(formats)]
+    kept = floor.astype(np.int64)
+    if quant == Quant.AP_TRN_ZERO:
+        kept += (arr < 0) & (scaled != floor)
+    elif quant != Quant.AP_TRN:
+        rest = scaled - floor  # exact: a float minus its floor
+        tie = _tie_holds(TIE_RULE[quant], arr < 0, kept)
+        kept += (rest > 0.5) | ((rest == 0.5) & tie)
+    lo = np.array([f.min_raw for f in formats], dtype=np.int64)
+    hi = np.array([f.max_raw for f in formats], dtype=np.int64)
+    if overflow == Overflow.AP_SAT:
+        np.clip(kept, lo, hi, out=kept)
+    else:
+        mask = np.array([(1 << f.width) - 1 for f in formats], dtype=np.int64)
+        kept = ((kept - lo) & mask) + lo
+    return list(np.ascontiguousarray(kept.T))
 
 
 def quantize_scalar(value: float, precision: Precision) -> int:

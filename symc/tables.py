@@ -54,6 +54,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -208,6 +209,10 @@ def _trunc_div(a: int, b: int) -> int:
 
 
 def _trunc_div_array(a: Any, b: int) -> Any:
+    if b > 0 and b & (b - 1) == 0 and a.dtype != object:
+        # A power of two (hls4ml's scale always is): shifts, no division.
+        k = b.bit_length() - 1
+        return np.where(a >= 0, a >> k, -((-a) >> k))
     q = np.abs(a) // abs(b)
     return np.where((a >= 0) == (b >= 0), q, -q)
 
@@ -396,7 +401,7 @@ class Table:
     def reciprocal(self, raw: Any) -> Any:
         """Normalized tables: raw outputs for raw divisors (see the module's docstring)."""
         index, p = self.normalize(raw)
-        values = np.asarray(self.values, dtype=np.int64)
+        values = self.value_array
         top = self.out_format.max_raw
         if isinstance(index, np.ndarray):
             entry = values[index.astype(np.int64)]
@@ -408,6 +413,11 @@ class Table:
             y = min((((entry << 1) >> (self.norm_bias + p)) + 1) >> 1, top)
         return -y if self.negated else y
 
+    @cached_property
+    def value_array(self) -> np.ndarray:
+        """The entries as an int64 array (built once)."""
+        return np.asarray(self.values, dtype=np.int64)
+
     def lookup(self, raw: Any) -> Any:
         """Raw outputs for raw operand values."""
         if self.normalized:
@@ -416,7 +426,7 @@ class Table:
         return self.scale_entry(raw, entry) if self.exponent else entry
 
     def _entry(self, raw: Any) -> Any:
-        values = np.asarray(self.values, dtype=np.int64)
+        values = self.value_array
         if self.interp_bits:
             # y = T[i] + floor((T[i+1] - T[i]) * frac / 2**interp_bits), the next entry
             # wrapping around a periodic table and repeating the last edge of a clamped one

@@ -318,7 +318,7 @@ def test_csim_wide_values_and_constants():
     x0, x1, x2 = (sympy.Symbol(n) for n in INPUTS)
     design = symc.compile([x0 * x1 * x2 * x0 + x1, 0.3 * x0 - 0.59867656 * x1 * x2],
                           inputs=RANGES, precision="ap_fixed<64,6,AP_RND,AP_SAT>")
-    assert not design.emulator.exact_int64
+    assert design.emulator.wide_ops
     assert '"0x' in design.hls_cpp
     X = sample(600, 7)
     assert np.array_equal(design.csim(X), design.predict(X))
