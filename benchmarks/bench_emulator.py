@@ -6,6 +6,8 @@
    it runs on limbs) and at symc's defaults, against hls4ml's ``predict`` (its C++ compiled
    with g++) on the same inputs, and whether the outputs are bit-identical.
 2. A 20-operation int64 design through the public ``predict``, one core and two.
+   Each ``predict`` runs twice: ``engine="numpy"`` (the interpreter, the reference) and
+   ``engine="native"`` (the same IR compiled by g++), and both must equal hls4ml.
 3. Verilator: ``simulate`` on 1M vectors (run in chunks), samples/s.
 4. Memory: ``predict`` on 10M x 16 rows, the peak beyond X and the result (tracemalloc).
 
@@ -88,14 +90,20 @@ def bench_jet(n: int) -> None:
     else:
         print("| hls4ml (not installed, or no g++): no comparison |")
     for label, design in (("symc at hls4ml's settings", at_hls4ml),
-                          ("symc defaults (ap_fixed<16,6>, its tables)", defaults)):
-        for n_jobs in (1, 2):
-            t, got = timed(lambda d=design, j=n_jobs: d.predict(X, n_jobs=j), 3)
-            ratio = f"{t_hls / t:.1f}x" if t_hls else "-"
-            same = ("yes" if np.array_equal(got, expected) else "NO") if (
-                expected is not None and design is at_hls4ml) else ""
-            print(f"| {f'{label}, n_jobs={n_jobs}':<44} | {len(design.emulator.wide_ops):>8} | "
-                  f"{t:>8.3f} | {n / t:>10,.0f} | {ratio:>9} | {same:>9} |")
+                          ("symc defaults", defaults)):
+        t_build, _ = timed(lambda d=design: d.native, 1)
+        print(f"| {f'{label}: native build (g++, once)':<44} | {'':>8} | {t_build:>8.3f} | "
+              f"{'':>10} | {'':>9} | {'':>9} |")
+        for engine in ("numpy", "native"):
+            for n_jobs in (1, 2):
+                t, got = timed(lambda d=design, e=engine, j=n_jobs: d.predict(
+                    X, n_jobs=j, engine=e), 3)
+                ratio = f"{t_hls / t:.1f}x" if t_hls else "-"
+                same = ("yes" if np.array_equal(got, expected) else "NO") if (
+                    expected is not None and design is at_hls4ml) else ""
+                row = f"{label}, {engine}, n_jobs={n_jobs}"
+                print(f"| {row:<44} | {len(design.emulator.wide_ops):>8} | {t:>8.3f} | "
+                      f"{n / t:>10,.0f} | {ratio:>9} | {same:>9} |")
 
 
 def bench_int64(n: int) -> None:
@@ -108,9 +116,12 @@ def bench_int64(n: int) -> None:
     print(f"|{'-' * 36}|{'-' * 10}|{'-' * 12}|")
     t, _ = timed(lambda: design.emulator.run_raw(raw), 3)
     print(f"| {'emulator.run_raw (raw in, raw out)':<34} | {t:>8.3f} | {n / t / 1e6:>10.2f} |")
-    for n_jobs in (1, 2):
-        t, _ = timed(lambda j=n_jobs: design.predict(X, n_jobs=j), 3)
-        print(f"| {f'predict, n_jobs={n_jobs}':<34} | {t:>8.3f} | {n / t / 1e6:>10.2f} |")
+    design.native  # noqa: B018 - built before the timing
+    for engine in ("numpy", "native"):
+        for n_jobs in (1, 2):
+            t, _ = timed(lambda e=engine, j=n_jobs: design.predict(X, n_jobs=j, engine=e), 3)
+            row = f"predict, {engine}, n_jobs={n_jobs}"
+            print(f"| {row:<34} | {t:>8.3f} | {n / t / 1e6:>10.2f} |")
 
 
 def bench_verilator(n: int) -> None:
@@ -135,12 +146,16 @@ def bench_memory(n: int) -> None:
     X = np.random.default_rng(0).normal(size=(n, 16))
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    t, out = timed(lambda: design.predict(X), 1)
-    peak = tracemalloc.get_traced_memory()[1] - before
+    design.native  # noqa: B018 - built before the measurement
+    for engine in ("numpy", "native"):
+        tracemalloc.reset_peak()
+        t, out = timed(lambda e=engine: design.predict(X, engine=e), 1)
+        peak = tracemalloc.get_traced_memory()[1] - before
+        print(f"| {engine} | X {X.nbytes / 2**20:,.0f} MiB | result {out.nbytes / 2**20:,.0f} "
+              f"MiB | peak beyond X {peak / 2**20:,.0f} MiB, of which beyond the result "
+              f"{(peak - out.nbytes) / 2**20:,.1f} MiB | {t:.1f} s |")
+        del out
     tracemalloc.stop()
-    print(f"| X {X.nbytes / 2**20:,.0f} MiB | result {out.nbytes / 2**20:,.0f} MiB | "
-          f"peak beyond X {peak / 2**20:,.0f} MiB, of which beyond the result "
-          f"{(peak - out.nbytes) / 2**20:,.1f} MiB | {t:.1f} s |")
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ from symc.dialects import sym
 from symc.emulator import CHUNK, Emulator, map_chunks
 from symc.fixed import FixedFormat, Precision, quantize_rows
 from symc.frontend.errors import SymcError
+from symc.native import NativeKernel, NativeUnsupported
+from symc.native import source as native_source
 from symc.options import CompileOptions
 from symc.pipeline import Schedule
 from symc.report import report
@@ -92,6 +94,7 @@ class Design:
     user names: what :meth:`float_reference` evaluates."""
     _reports: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _emulator: Emulator | None = field(default=None, repr=False)
+    _native: NativeKernel | None = field(default=None, repr=False)
     _testbench: Any = field(default=None, repr=False)
     _hls: Any = field(default=None, repr=False)
     _csim: Any = field(default=None, repr=False)
@@ -158,12 +161,17 @@ class Design:
             self._emulator = Emulator(self.fixed_module)
         return self._emulator
 
-    def predict(self, X: Any, n_jobs: int = 1, chunk: int = CHUNK) -> np.ndarray:
+    def predict(self, X: Any, n_jobs: int = 1, chunk: int = CHUNK,
+                engine: str = "numpy") -> np.ndarray:
         """Bit-exact fixed-point outputs (as float64), shape (n_samples, n_outputs).
 
         The rows are quantized and evaluated ``chunk`` at a time, so memory beyond ``X`` and
         the result stays a few MB for any number of samples; ``n_jobs`` threads share the
-        chunks."""
+        chunks. ``engine="numpy"`` interprets the IR (the reference, :mod:`symc.emulator`);
+        ``"native"`` runs the same IR compiled by g++ (:mod:`symc.native`, built once per
+        design), equal to it bit for bit."""
+        if engine not in ("numpy", "native"):
+            raise SymcError(f"engine must be 'numpy' or 'native', not {engine!r}")
         arr = self._check_x(X)
         emulator = self.emulator
         n = len(arr)
@@ -178,8 +186,34 @@ class Design:
             if n:
                 out[:] = emulator.run_float([])[0]
             return out
+        if engine == "native":
+            kernel = self.native
+            rows = np.ascontiguousarray(arr)
+
+            def run_native(start: int, stop: int) -> None:
+                left = kernel.predict(rows[start:stop], out[start:stop])
+                if left >= 0:  # a value past 62 bits, or not finite: the interpreter says
+                    run(start + left, stop)
+
+            map_chunks(run_native, n, chunk, n_jobs)
+            return out
         map_chunks(run, n, chunk, n_jobs)
         return out
+
+    @property
+    def native(self) -> NativeKernel:
+        """The emulator compiled (:mod:`symc.native`); raises, naming the reason, for a
+        design it does not cover."""
+        if self._native is None:
+            q = self.input_quantization
+            try:
+                text = native_source(self.emulator.kernel, [p.format for p in self.inputs],
+                                     q.quant, q.overflow, [p.raw_bounds for p in self.inputs])
+            except NativeUnsupported as exc:
+                raise SymcError(f"engine='native' cannot run this design: {exc}; "
+                                "use engine='numpy'") from None
+            self._native = NativeKernel(text)
+        return self._native
 
     def simulate(self, X: Any) -> np.ndarray:
         """The same as :meth:`predict`, computed by the Verilog in Verilator (built once)."""

@@ -443,14 +443,13 @@ def quantize_rows(x: np.ndarray, formats: Sequence[FixedFormat], quant: Quant,
         row, col = np.argwhere(~finite)[0]
         raise SymcError(f"X row {row}, column {col} is {arr[row, col]}: cannot quantize NaN "
                         "or infinite values to fixed point")
-    fast = all(f.width <= 62 for f in formats) and overflow in (Overflow.AP_SAT,
-                                                                Overflow.AP_WRAP)
     frac = np.array([f.frac_bits for f in formats], dtype=np.int64)
-    if fast:
-        with np.errstate(over="ignore"):
-            scaled = np.ldexp(arr, frac)
-        floor = np.floor(scaled)
-        fast = bool(np.all(np.abs(floor) < 2.0**62))
+    with np.errstate(over="ignore"):
+        scaled = np.ldexp(arr, frac)
+    floor = np.floor(scaled)
+    fast = (all(f.width <= 62 for f in formats)
+            and overflow in (Overflow.AP_SAT, Overflow.AP_WRAP)
+            and bool(np.all(np.abs(floor) < 2.0**62)))
     if not fast:
         return [quantize_real(arr[:, j], Precision(f, quant, overflow))
                 for j, f in enumerate(formats)]
