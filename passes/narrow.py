@@ -15,7 +15,8 @@ design stays bit-exact with the HLS code it mirrors: it computes the same value 
 same power of two.
 
 First, every op whose operands are all constants is replaced by its value (computed by the
-emulator's own step for that op, so exactly as the design would compute it): hls4ml's
+emulator's function for that op, ``symc.emulator.fold``, so exactly as the design would
+compute it): hls4ml's
 ``sin(-0.75)`` is a table read of a constant index, and ap_fixed arithmetic on constants is
 exact. Then the demands.
 
