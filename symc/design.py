@@ -133,13 +133,8 @@ class Design:
         """The raw input columns of rows of a checked X (``start``: the first row's number,
         for errors)."""
         q = self.input_quantization
-        try:
-            columns = quantize_rows(arr, [p.format for p in self.inputs], q.quant, q.overflow)
-        except SymcError as exc:
-            if start and str(exc).startswith("X row "):
-                row, rest = str(exc)[len("X row "):].split(",", 1)
-                raise SymcError(f"X row {int(row) + start},{rest}") from None
-            raise
+        columns = quantize_rows(arr, [p.format for p in self.inputs], q.quant, q.overflow,
+                                first_row=start)
         for i, port in enumerate(self.inputs):
             if port.raw_bounds is not None:
                 columns[i] = np.clip(columns[i], *port.raw_bounds)

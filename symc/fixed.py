@@ -432,17 +432,17 @@ def quantize_real(x: Any, precision: Precision) -> Any:
 
 
 def quantize_rows(x: np.ndarray, formats: Sequence[FixedFormat], quant: Quant,
-                  overflow: Overflow) -> list[np.ndarray]:
+                  overflow: Overflow, first_row: int = 0) -> list[np.ndarray]:
     """Quantize every column ``j`` of the float64 matrix ``x`` to ``formats[j]`` at once (one
     numpy pass per step over the whole matrix, not one per column); the raw columns, as
     :func:`quantize_real` gives them. NaN or infinite values raise :class:`SymcError` naming
-    the first row and column."""
+    the first row (counted from ``first_row``) and column."""
     arr = np.asarray(x, dtype=np.float64)
     finite = np.isfinite(arr)
     if not finite.all():
         row, col = np.argwhere(~finite)[0]
-        raise SymcError(f"X row {row}, column {col} is {arr[row, col]}: cannot quantize NaN "
-                        "or infinite values to fixed point")
+        raise SymcError(f"X row {row + first_row}, column {col} is {arr[row, col]}: cannot "
+                        "quantize NaN or infinite values to fixed point")
     frac = np.array([f.frac_bits for f in formats], dtype=np.int64)
     with np.errstate(over="ignore"):
         scaled = np.ldexp(arr, frac)

@@ -173,3 +173,11 @@ def test_int64_casts_equal_cast_raw(src, dst, quant, overflow, data):
     ints = raw + [src.min_raw, src.max_raw, 0]
     got = _cast_int64(np.array(ints, dtype=np.int64), src, dst, quant, overflow)
     assert [int(v) for v in got] == [cast_raw(v, src, dst, quant, overflow) for v in ints]
+
+
+def test_a_nan_in_a_later_chunk_names_its_row():
+    design = symc.compile("x0*x1 + x2", inputs=RANGES)
+    X = sample(40, 2)
+    X[29, 2] = np.inf
+    with pytest.raises(symc.SymcError, match="X row 29, column 2 is inf"):
+        design.predict(X, chunk=8, n_jobs=2)
