@@ -50,7 +50,7 @@ CHUNK = 16384
 """Samples per chunk: every intermediate of a chunk (128 KiB per int64 value) stays in cache."""
 
 
-def _widest(op: Operation) -> int:
+def op_width(op: Operation) -> int:
     """Bits the evaluation of ``op`` may need (its operands aligned, its casts' carries)."""
     widths = [sym.format_of(v).width for v in (*op.operands, *op.results)]
     if isinstance(op, sym.CastOp):
@@ -81,7 +81,7 @@ class Plan:
 
     @classmethod
     def of(cls, op: Operation) -> Plan:
-        widest = _widest(op)
+        widest = op_width(op)
         return cls(tuple(sym.format_of(v) for v in op.operands), sym.format_of(op.results[0]),
                    limbs_for(widest) if widest > FAST_WIDTH else 0,
                    op.spec if isinstance(op, sym.LutOp) else None)

@@ -4,7 +4,7 @@
 (:mod:`symc.emulator`, which stays the reference and needs no compiler). It is printed from the
 same IR, op by op, with the same arithmetic: every value in ``int64_t``, or ``__int128`` when
 its format passes 62 bits, each op computed in the type its widest intermediate needs
-(``symc.emulator._widest``); quantization of the float inputs and the conversion of the
+(``symc.emulator.op_width``); quantization of the float inputs and the conversion of the
 outputs are in the loop too, so a sample costs one pass. The property tests check it bit for
 bit against the interpreter on every design they draw.
 
@@ -26,7 +26,7 @@ import numpy as np
 from xdsl.ir import Operation, SSAValue
 
 from symc.dialects import sym
-from symc.emulator import _widest
+from symc.emulator import op_width
 from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie
 from symc.frontend.errors import SymcError
 from symc.tables import Table
@@ -79,7 +79,7 @@ class _Printer:
     # --- ops -------------------------------------------------------------------------------
 
     def op(self, op: Operation) -> None:
-        widest = _widest(op)
+        widest = op_width(op)
         if widest > WIDE_LIMIT:
             raise NativeUnsupported(f"'{op.name}' needs {widest} bits, more than 126")
         t = "int64_t" if widest <= 62 else "i128"
