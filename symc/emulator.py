@@ -212,25 +212,24 @@ class SymFunctions(InterpreterFunctions):
     def run_const(self, interpreter: Interpreter, op: sym.ConstOp, args: PythonValues):
         return (op.value.data,)
 
-    @impl(sym.AddOp)
-    def run_add(self, interpreter: Interpreter, op: sym.AddOp, args: PythonValues):
+    def _aligned(self, op: Operation, args: PythonValues) -> tuple[Plan, Any, Any, bool]:
+        """The two operands at the result's scale, and whether they are limbs."""
         plan, wide = self._wide(op, args)
         (fa, fb), res = plan.operands, plan.result
         if wide is None:
-            return (_align(args[0], fa, res) + _align(args[1], fb, res),)
-        a = wide[0].shl(res.frac_bits - fa.frac_bits)
-        b = wide[1].shl(res.frac_bits - fb.frac_bits)
-        return (_narrowed(a.add(b), res),)
+            return plan, _align(args[0], fa, res), _align(args[1], fb, res), False
+        return (plan, wide[0].shl(res.frac_bits - fa.frac_bits),
+                wide[1].shl(res.frac_bits - fb.frac_bits), True)
+
+    @impl(sym.AddOp)
+    def run_add(self, interpreter: Interpreter, op: sym.AddOp, args: PythonValues):
+        plan, a, b, limbs = self._aligned(op, args)
+        return (_narrowed(a.add(b), plan.result) if limbs else a + b,)
 
     @impl(sym.SubOp)
     def run_sub(self, interpreter: Interpreter, op: sym.SubOp, args: PythonValues):
-        plan, wide = self._wide(op, args)
-        (fa, fb), res = plan.operands, plan.result
-        if wide is None:
-            return (_align(args[0], fa, res) - _align(args[1], fb, res),)
-        a = wide[0].shl(res.frac_bits - fa.frac_bits)
-        b = wide[1].shl(res.frac_bits - fb.frac_bits)
-        return (_narrowed(a.sub(b), res),)
+        plan, a, b, limbs = self._aligned(op, args)
+        return (_narrowed(a.sub(b), plan.result) if limbs else a - b,)
 
     @impl(sym.MulOp)
     def run_mul(self, interpreter: Interpreter, op: sym.MulOp, args: PythonValues):
@@ -242,16 +241,12 @@ class SymFunctions(InterpreterFunctions):
         return (_narrowed(a.mul(b, plan.limbs), res),)
 
     def _minmax(self, op: sym.MinOp | sym.MaxOp, args: PythonValues, smaller: bool) -> Any:
-        plan, wide = self._wide(op, args)
-        (fa, fb), res = plan.operands, plan.result
-        if wide is None:
-            a, b = _align(args[0], fa, res), _align(args[1], fb, res)
-            if not _is_array(a) and not _is_array(b):
-                return min(a, b) if smaller else max(a, b)
-            return np.minimum(a, b) if smaller else np.maximum(a, b)
-        a = wide[0].shl(res.frac_bits - fa.frac_bits)
-        b = wide[1].shl(res.frac_bits - fb.frac_bits)
-        return _narrowed(a.minimum(b) if smaller else a.maximum(b), res)
+        plan, a, b, limbs = self._aligned(op, args)
+        if limbs:
+            return _narrowed(a.minimum(b) if smaller else a.maximum(b), plan.result)
+        if not _is_array(a) and not _is_array(b):
+            return min(a, b) if smaller else max(a, b)
+        return np.minimum(a, b) if smaller else np.maximum(a, b)
 
     @impl(sym.MinOp)
     def run_min(self, interpreter: Interpreter, op: sym.MinOp, args: PythonValues):
