@@ -386,6 +386,13 @@ def cast_raw(raw: Any, src: FixedFormat, dst: FixedFormat,
     return overflow_raw(rounded, dst, overflow)
 
 
+def _floor_scaled(x: np.ndarray, scaled: np.ndarray) -> np.ndarray:
+    """``floor(x * 2**F)`` from ``scaled = ldexp(x, F)``: exact, except that with ``F < 0`` a
+    tiny negative ``x`` can underflow to -0.0, whose floor is -1, not 0."""
+    floor = np.floor(scaled)
+    return np.where((scaled == 0) & (x < 0), -1.0, floor)
+
+
 def quantize_real(x: Any, precision: Precision) -> Any:
     """Quantize float64 values (scalar or array) to raw integers of ``precision.format``.
 
@@ -403,7 +410,7 @@ def quantize_real(x: Any, precision: Precision) -> Any:
     # are computed in Python integers below, with no fraction.
     beyond = ~np.isfinite(scaled)
     scaled = np.where(beyond, 0.0, scaled)
-    floor = np.floor(scaled)
+    floor = _floor_scaled(arr, scaled)
     # ``floor`` holds an integer-valued float; the rounding decision reads only the exact
     # fraction ``scaled - floor`` (a float minus its floor is exact).
     wide = fmt.width > 62 or bool(np.any(np.abs(floor) >= 2.0**62)) or bool(beyond.any())
@@ -446,7 +453,7 @@ def quantize_rows(x: np.ndarray, formats: Sequence[FixedFormat], quant: Quant,
     frac = np.array([f.frac_bits for f in formats], dtype=np.int64)
     with np.errstate(over="ignore"):
         scaled = np.ldexp(arr, frac)
-    floor = np.floor(scaled)
+    floor = _floor_scaled(arr, scaled)
     fast = (all(f.width <= 62 for f in formats)
             and overflow in (Overflow.AP_SAT, Overflow.AP_WRAP)
             and bool(np.all(np.abs(floor) < 2.0**62)))

@@ -246,7 +246,9 @@ def source(kernel: sym.KernelOp, input_formats: list[FixedFormat], quant: Quant,
         step = [f"    int64_t {name};", "    {",
                 # x * 2**F is exact or rounded once, as ldexp is: the same double.
                 f"      const double x = row[{j}]; const double s = x * {scale};"
-                " const double f = std::floor(s);",
+                " double f = std::floor(s);",
+                # A tiny negative x underflows to -0.0 when F < 0; its floor is -1.
+                "      if (s == 0 && x < 0) f = -1.0;",
                 "      if (!(std::fabs(f) < 4611686018427387904.0)) return i;",
                 "      int64_t kept = (int64_t)f; const double rest = s - f;"]
         if quant == Quant.AP_TRN_ZERO:
