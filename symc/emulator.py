@@ -38,7 +38,15 @@ from xdsl.interpreter import (
 from xdsl.ir import Operation
 
 from symc.dialects import sym
-from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, _tie_holds, cast_raw
+from symc.fixed import (
+    TIE_RULE,
+    FixedFormat,
+    Overflow,
+    Quant,
+    _tie_holds,
+    cast_overflows,
+    cast_raw,
+)
 from symc.frontend.errors import SymcError
 from symc.tables import Table
 from symc.wide import WideArray, limbs_for
@@ -123,15 +131,11 @@ def _cast_int64(raw: Any, src: FixedFormat, dst: FixedFormat, quant: Quant,
     dropped = src.frac_bits - dst.frac_bits
     if dropped > 0 and quant in (Quant.AP_TRN, Quant.AP_RND):
         rounded = (raw + (1 << (dropped - 1)) if quant == Quant.AP_RND else raw) >> dropped
-        low, high = src.min_raw >> dropped, (src.max_raw >> dropped) + 1
     elif dropped > 0:
         return cast_raw(raw, src, dst, quant, overflow)
     else:
         rounded = raw << -dropped if dropped < 0 else raw
-        low, high = src.min_raw << max(0, -dropped), src.max_raw << max(0, -dropped)
-    # AP_SAT_SYM moves the most negative value too (to -max).
-    floor = dst.min_raw + (overflow == Overflow.AP_SAT_SYM and dst.signed and dst.width > 1)
-    if floor <= low and high <= dst.max_raw:
+    if not cast_overflows(src, dst, overflow):
         return rounded
     if overflow == Overflow.AP_SAT:
         return np.clip(rounded, dst.min_raw, dst.max_raw)

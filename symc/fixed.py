@@ -379,6 +379,18 @@ def _select(cond: Any, a: Any, b: Any) -> Any:
     return a if cond else b
 
 
+def cast_overflows(src: FixedFormat, dst: FixedFormat, overflow: Overflow) -> bool:
+    """Whether converting some value of ``src`` to ``dst`` (any rounding: at most one LSB up)
+    can take the overflow branch; ``AP_SAT_SYM`` also moves an in-range most negative value."""
+    dropped = src.frac_bits - dst.frac_bits
+    if dropped > 0:
+        low, high = src.min_raw >> dropped, (src.max_raw >> dropped) + 1
+    else:
+        low, high = src.min_raw << -dropped, src.max_raw << -dropped
+    floor = dst.min_raw + (overflow == Overflow.AP_SAT_SYM and dst.signed and dst.width > 1)
+    return not (floor <= low and high <= dst.max_raw)
+
+
 def cast_raw(raw: Any, src: FixedFormat, dst: FixedFormat,
              quant: Quant = Quant.AP_TRN, overflow: Overflow = Overflow.AP_WRAP) -> Any:
     """Convert raw values of format ``src`` to format ``dst``, as ap_fixed's conversion does."""

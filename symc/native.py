@@ -27,7 +27,7 @@ from xdsl.ir import Operation, SSAValue
 
 from symc.dialects import sym
 from symc.emulator import op_width
-from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie
+from symc.fixed import TIE_RULE, FixedFormat, Overflow, Quant, Tie, cast_overflows
 from symc.frontend.errors import SymcError
 from symc.tables import Table
 from symc.toolchain.commands import run
@@ -120,12 +120,9 @@ class _Printer:
         """A lambda computing ``cast_raw`` (the same steps as the interpreter's)."""
         body = [f"{t} v = ({t}){x};"]
         dropped = src.frac_bits - dst.frac_bits
-        low, high = src.min_raw, src.max_raw
         if dropped < 0:
             body.append(f"v = v << {-dropped};")
-            low, high = low << -dropped, high << -dropped
         elif dropped > 0:
-            low, high = low >> dropped, (high >> dropped) + 1
             if quant == Quant.AP_TRN:
                 body.append(f"v = v >> {dropped};")
             elif quant == Quant.AP_RND:
@@ -143,7 +140,7 @@ class _Printer:
                                 f"{tie[TIE_RULE[quant]]}));")
         lo, hi = dst.min_raw, dst.max_raw
         sat_sym = overflow == Overflow.AP_SAT_SYM and dst.signed and dst.width > 1
-        if not (lo + sat_sym <= low and high <= hi):
+        if cast_overflows(src, dst, overflow):
             if overflow == Overflow.AP_WRAP:
                 mask = _lit((1 << dst.width) - 1)
                 body.append(f"v = ({t})((({t})(v - {_lit(lo)})) & {mask}) + {_lit(lo)};")
