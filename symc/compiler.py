@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,7 +34,7 @@ from symc.frontend.pysr import parse_equation, table_functions
 from symc.options import CompileOptions
 from symc.passes.approximate_lut import hls4ml_indexed
 from symc.passes.legalize_fixed import AUTO_INPUT, input_raw_bounds
-from symc.pipeline import Schedule, pipeline_spec, run_pipeline
+from symc.pipeline import Schedule, pipeline_spec, record_time, run_pipeline
 
 Expressions = str | sympy.Expr | Sequence[str | sympy.Expr]
 Inputs = Sequence[str] | Mapping[str, tuple[float, float]] | None
@@ -133,6 +134,7 @@ def compile(  # noqa: A001 - the public name of the product
     which change ``options`` when both are given. ``name``: the Verilog module's name.
     ``Design.options`` is what built the design.
     """
+    started = time.perf_counter()
     options = _options(options, keywords)
     auto = options.auto
     check_design_name(name)
@@ -155,6 +157,7 @@ def compile(  # noqa: A001 - the public name of the product
     texts = _expression_texts(exprs, sym_exprs)
     spec = pipeline_spec(options, ranges_declared=declared,
                          outputs=[f"{p} = {t}" for p, t in zip(out_ports, texts, strict=True)])
+    record_time("frontend", time.perf_counter() - started)
     try:
         module.verify()
         stages = run_pipeline(spec, module)
@@ -168,7 +171,9 @@ def compile(  # noqa: A001 - the public name of the product
     fixed_module = stages["fixed"]
     hw_text = stages["hw"]
     assert isinstance(fixed_module, ModuleOp) and isinstance(hw_text, str)
+    exporting = time.perf_counter()
     verilog = module_to_verilog(module, hw_text)
+    record_time("export-verilog", time.perf_counter() - exporting)
 
     kernel = next(k for k in fixed_module.walk() if isinstance(k, sym.KernelOp))
     in_formats = [a.type.format for a in kernel.body.block.args]  # type: ignore[attr-defined]

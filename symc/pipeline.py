@@ -12,9 +12,11 @@ the IR after every pass and keeping the stages a :class:`~symc.design.Design` ex
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,6 +175,30 @@ def context() -> Context:
     return ctx
 
 
+_timings: list[dict[str, float]] = []
+
+
+@contextlib.contextmanager
+def stage_times() -> Iterator[dict[str, float]]:
+    """Within the block, the wall seconds of each stage of every compile, summed by name:
+    each pass (what it calls inside, such as ``sym-distribute``'s trial schedules, counts
+    for it), ``verify`` (the IR checked after every pass), ``frontend`` (parsing and building the
+    ``sym`` IR), ``keep-stages`` (printing and copying the stages a design keeps) and
+    ``export-verilog`` (CIRCT). For profiling; not thread-safe."""
+    times: dict[str, float] = {}
+    _timings.append(times)
+    try:
+        yield times
+    finally:
+        _timings.remove(times)
+
+
+def record_time(stage: str, seconds: float) -> None:
+    """Adds ``seconds`` to ``stage`` in every :func:`stage_times` block open."""
+    for times in _timings:
+        times[stage] = times.get(stage, 0.0) + seconds
+
+
 def run_pipeline(spec: str, module: ModuleOp, ctx: Context | None = None
                  ) -> dict[str, str | ModuleOp]:
     """Run ``spec`` on ``module`` in place, verifying the IR after every pass; returns the
@@ -182,12 +208,20 @@ def run_pipeline(spec: str, module: ModuleOp, ctx: Context | None = None
     except (ArgSpecParseError, ValueError) as exc:
         raise SymcError(f"invalid pass pipeline {spec!r}: {exc}") from None
     stages: dict[str, str | ModuleOp] = {}
+    clock = [time.perf_counter()]
 
     def after(done: ModulePass | None, op: ModuleOp, _next: ModulePass | None) -> None:
+        start = time.perf_counter()
+        if done is not None:
+            record_time(done.name, start - clock[0])
         op.verify()
+        kept = time.perf_counter()
+        record_time("verify", kept - start)
         if done is not None and done.name in KEPT:
             stage, kind = KEPT[done.name]
             stages[stage] = print_module(op) if kind == "text" else op.clone()
+            record_time("keep-stages", time.perf_counter() - kept)
+        clock[0] = time.perf_counter()
 
     PassPipeline(pipeline.passes, after).apply(ctx or context(), module)
     return stages
