@@ -4,9 +4,12 @@
    precision mode: ap_fixed<16,6> pipelined at 5 ns, ap_fixed<16,6> combinational, ``auto``
    (bound 0.01, the default) at 5 ns, and hls4ml's settings (256-entry tables over [-8, 8],
    hls4ml's indexing) at 5 ns. Warm (a first compile of each mode is left out), median of 3;
-   the stage times are the mean of those 3.
+   the stage times are the mean of those 3. symc remembers the tables it built in a process
+   (an exploration asks for the same ones design after design), so each mode is timed twice:
+   "new design" forgets them before every compile, "again" compiles the same design again.
 2. The 112 hall-of-fame equations (``sc(x) = sin(x)*cos(x)``) as 112 separate designs, at the
-   defaults (ap_fixed<16,6>, combinational) and at ap_fixed<16,6> pipelined at 5 ns.
+   defaults (ap_fixed<16,6>, combinational) and at ap_fixed<16,6> pipelined at 5 ns, tables
+   remembered across designs (and, once, forgotten before every design).
 
 Needs ../shared/benchmarks/jet_tagging_pysr. Run: python benchmarks/bench_compile.py
 (the machine is shared: compare runs made side by side, not with figures from elsewhere).
@@ -23,6 +26,14 @@ from pathlib import Path
 
 import symc
 from symc import pipeline
+from symc.passes import approximate_lut
+
+
+def forget_tables() -> None:
+    forget = getattr(approximate_lut, "forget_tables", None)  # (older symc remembers none)
+    if forget is not None:
+        forget()
+
 
 JET = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "jet_tagging_pysr"
 INPUTS = {f"x{i}": (-4.0, 4.0) for i in range(16)}
@@ -55,40 +66,50 @@ def hall_of_fame() -> list[str]:
 def bench_jet(repeat: int = 3) -> None:
     exprs = final_model()
     print("## the jet model -> Verilog, warm (median of 3; stages: mean seconds per compile)")
-    print("| mode | seconds | stages |")
-    print("|---|---|---|")
+    print("| mode | tables | seconds | stages |")
+    print("|---|---|---|---|")
     for label, options in MODES.items():
         symc.compile(exprs, inputs=INPUTS, **options)  # first-call caches out of the measure
-        totals = []
-        with pipeline.stage_times() as stages:
-            for _ in range(repeat):
-                start = time.perf_counter()
-                symc.compile(exprs, inputs=INPUTS, **options)
-                totals.append(time.perf_counter() - start)
-        ranked = sorted(stages.items(), key=lambda kv: -kv[1])
-        shown = [f"{name} {seconds / repeat:.2f}" for name, seconds in ranked[:SHOWN]]
-        rest = sum(seconds for _, seconds in ranked[SHOWN:]) / repeat
-        print(f"| {label} | {statistics.median(totals):.2f} | {', '.join(shown)}, "
-              f"other {rest:.2f} |")
+        for tables, forget in (("new design", True), ("again", False)):
+            totals = []
+            with pipeline.stage_times() as stages:
+                for _ in range(repeat):
+                    if forget:
+                        forget_tables()
+                    start = time.perf_counter()
+                    symc.compile(exprs, inputs=INPUTS, **options)
+                    totals.append(time.perf_counter() - start)
+            ranked = sorted(stages.items(), key=lambda kv: -kv[1])
+            shown = [f"{name} {seconds / repeat:.2f}" for name, seconds in ranked[:SHOWN]]
+            rest = sum(seconds for _, seconds in ranked[SHOWN:]) / repeat
+            print(f"| {label} | {tables} | {statistics.median(totals):.2f} | "
+                  f"{', '.join(shown)}, other {rest:.2f} |")
 
 
 def bench_hall_of_fame() -> None:
     equations = hall_of_fame()
     sc = {"sc": "sin(x)*cos(x)"}
     print(f"\n## {len(equations)} hall-of-fame equations, one design each -> Verilog")
-    print("| options | seconds | per design | stages (seconds, all designs) |")
-    print("|---|---|---|---|")
-    for label, options in [("ap_fixed<16,6> combinational", {}),
-                           ("ap_fixed<16,6> @5 ns", {"clock_ns": 5.0})]:
+    print("| options | tables | seconds | per design | stages (seconds, all designs) |")
+    print("|---|---|---|---|---|")
+    runs = [("ap_fixed<16,6> combinational", {}, False),
+            ("ap_fixed<16,6> combinational", {}, True),
+            ("ap_fixed<16,6> @5 ns", {"clock_ns": 5.0}, False)]
+    for label, options, forget in runs:
         symc.compile(equations[0], inputs=list(INPUTS), functions=sc, **options)
+        forget_tables()
         with pipeline.stage_times() as stages:
             start = time.perf_counter()
             for equation in equations:
+                if forget:
+                    forget_tables()
                 symc.compile(equation, inputs=list(INPUTS), functions=sc, **options)
             total = time.perf_counter() - start
         ranked = sorted(stages.items(), key=lambda kv: -kv[1])
         shown = ", ".join(f"{name} {seconds:.2f}" for name, seconds in ranked[:SHOWN])
-        print(f"| {label} | {total:.2f} | {total / len(equations) * 1000:.0f} ms | {shown} |")
+        tables = "forgotten each design" if forget else "remembered"
+        print(f"| {label} | {tables} | {total:.2f} | {total / len(equations) * 1000:.0f} ms "
+              f"| {shown} |")
 
 
 def main() -> int:

@@ -1039,8 +1039,8 @@ class LutOp(IRDLOperation):
         if spec.interp_bits and (spec.indexing != "bits" or spec.interp_bits > spec.shift):
             raise VerifyException("interpolation needs bits indexing and interp_bits <= shift")
         out = spec.entry_format
-        for value in spec.values:
-            if not out.contains_raw(value):
+        for value in (min(spec.values, default=0), max(spec.values, default=0)):
+            if not out.contains_raw(value):  # (a format holds every value between two it holds)
                 raise VerifyException(f"table value {value} does not fit {out}")
         if spec.indexing == "bits" and (spec.entries & (spec.entries - 1) or spec.shift < 0):
             raise VerifyException("bits indexing needs 2**n entries and a shift >= 0")

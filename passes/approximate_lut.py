@@ -71,6 +71,7 @@ from symc.tables import (
     hls4ml_table,
     lipschitz,
     max_error,
+    meets,
     read_error,
     reciprocal_table,
     round_precision,
@@ -143,7 +144,7 @@ def _local_gains(op: Operation) -> list[float]:
             lo, hi = _value_range(op.operands[0])
             name = _FUNCTION_OF.get(type(op))  # type: ignore[arg-type]
             if isinstance(op, sym.ApplyOp):
-                func = vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
+                func = _user_function(op.definition.data, op.function.data)[1]
             else:
                 assert name is not None
                 func = VECTOR[name]
@@ -195,6 +196,28 @@ def _periodic_definition(expr: sympy.Expr, var: sympy.Symbol) -> float | None:
     except (NotImplementedError, ValueError, TypeError):
         return None
     return float(period) if period is not None and period.is_positive else None
+
+
+@functools.lru_cache(maxsize=256)
+def _user_function(definition: str, name: str
+                   ) -> tuple[Callable[[float], float], Callable[[Any], Any], float | None]:
+    """A user function's float64 evaluator (libm, for entries), its numpy one (for
+    measurements) and its period (when periodic and bounded), from its definition in ``x``."""
+    x = sympy.Symbol("x")
+    expr = parse_expression(definition)
+    stray = expr.free_symbols - {x}
+    if stray:
+        raise SymcError(
+            f"the definition of {name} may only use x, not "
+            f"{', '.join(sorted(str(s) for s in stray))}"
+        )
+    return scalar_function(expr, x), vector_function(expr, x), _periodic_definition(expr, x)
+
+
+def forget_tables() -> None:
+    """Forgets the tables built so far in this process (they are remembered by function,
+    settings, precision and argument range; see ``SymApproximateLutPass``)."""
+    SymApproximateLutPass._remembered.cache_clear()
 
 
 def table_overrides(text: str) -> dict[str, dict[str, Any]]:
@@ -346,66 +369,34 @@ class SymApproximateLutPass(SymcPass):
 
     # --- one function ----------------------------------------------------------------------
 
-    def _function(self, op: Operation) -> tuple[str, Callable[[float], float], float | None]:
-        """Name, float64 evaluator and period (if periodic and bounded) of ``op``'s function."""
+    def _function(self, op: Operation) -> tuple[str, str | None]:
+        """The name of ``op``'s function and, for a user function, its definition."""
         if isinstance(op, sym.DivOp):
-            return "recip", BUILTIN["recip"], None
+            return "recip", None
         if isinstance(op, sym.ApplyOp):
-            x = sympy.Symbol("x")
-            definition = parse_expression(op.definition.data)
-            stray = definition.free_symbols - {x}
-            if stray:
-                raise SymcError(
-                    f"the definition of {op.function.data} may only use x, not "
-                    f"{', '.join(sorted(str(s) for s in stray))}"
-                )
-            return (op.function.data, scalar_function(definition, x),
-                    _periodic_definition(definition, x))
-        name = _FUNCTION_OF[type(op)]  # type: ignore[index]
-        return name, BUILTIN[name], PERIODS.get(name)
-
-    @staticmethod
-    def _vector(op: Operation, name: str) -> Callable[[Any], Any]:
-        """The function over numpy arrays, for measuring errors over many points."""
-        if isinstance(op, sym.ApplyOp):
-            return vector_function(parse_expression(op.definition.data), sympy.Symbol("x"))
-        return VECTOR[name]
+            _user_function(op.definition.data, op.function.data)  # reports a bad definition
+            return op.function.data, op.definition.data
+        return _FUNCTION_OF[type(op)], None  # type: ignore[index]
 
     def _replace(self, op: Operation, overrides: dict[str, dict[str, Any]],
                  budget: float | None = None) -> None:
-        name, func, period = self._function(op)
-        vector = self._vector(op, name)
+        name, definition = self._function(op)
         settings = self._settings(name, overrides)
         if budget is not None and "max_error" not in overrides.get(name, {}):
             settings["max_error"] = budget
-        settings["vector"] = vector
         argument = op.operands[1] if isinstance(op, sym.DivOp) else op.operands[0]
         lo, hi = self._argument_range(argument)
-        margin = max(hi - lo, abs(lo), abs(hi), 1.0) * TABLE_MARGIN
-        if hi - lo < margin and settings["indexing"] != "hls4ml":
-            # (Nearly) one point: a table over the margin around it. (hls4ml's tables cover
-            # the domain hls4ml's configuration gives.)
-            table = self._build(name, func, period, settings, lo - margin, hi + margin)
+        if settings["indexing"] == "hls4ml":
+            table, measured, slope, margin = self._approximate(name, definition, settings, lo, hi)
         else:
-            table = self._build(name, func, period, settings, lo, hi)
-        # A periodic table serves the whole range (its error grows slowly with |x|, through the
-        # quantized 1/period): measure it there. Any other table is measured on its domain.
-        real_lo, real_hi = lo, hi
+            # The same table (function, settings, precision and argument range) is built and
+            # measured once per process: an exploration asks for it in design after design.
+            # (hls4ml's tables are not remembered: building one may warn.)
+            frozen = tuple(sorted((key, tuple(value) if isinstance(value, list) else value)
+                                  for key, value in settings.items()))
+            table, measured, slope, margin = self._remembered(name, definition, frozen, lo, hi)
         if not table.wraps:
-            domain_lo, domain_hi = table.domain
-            self._check_clipping(name, lo, hi, domain_lo, domain_hi)
-            real_lo, real_hi = max(lo, domain_lo), min(hi, domain_hi)
-        # The argument a table reads is computed: within its error of the real one, which auto
-        # precision keeps under ``margin``. The error and the slope are measured for reads
-        # within the margin of the range (:func:`read_error`).
-        read_lo, read_hi = real_lo - margin, real_hi + margin
-        if not table.wraps:
-            read_lo, read_hi = max(read_lo, domain_lo), min(read_hi, domain_hi)
-        measured = read_error(table, vector, (real_lo, real_hi), (read_lo, read_hi))
-        with np.errstate(all="ignore"):  # the slope where the function is defined (sqrt, log)
-            ends = np.asarray(vector(np.array([read_lo, read_hi])), dtype=np.float64)
-        slope = lipschitz(vector, read_lo if np.isfinite(ends[0]) else real_lo,
-                          read_hi if np.isfinite(ends[1]) else real_hi)
+            self._check_clipping(name, lo, hi, *table.domain)
         lut = sym.LutOp(argument, table, max_error=measured, lipschitz=slope, margin=margin)
         if isinstance(op, sym.DivOp):
             lut.attributes["range"] = sym.IntervalAttr(*table.hull(lo, hi))
@@ -418,6 +409,46 @@ class SymApproximateLutPass(SymcPass):
             lut.attributes["range"] = sym.IntervalAttr(*table.hull(lo, hi))
         lut.results[0].name_hint = op.results[0].name_hint
         Rewriter.replace_op(op, lut)
+
+    @functools.lru_cache(maxsize=128)  # noqa: B019 - the pass is frozen; its options are keys
+    def _remembered(self, name: str, definition: str | None, frozen: tuple[tuple[str, Any], ...],
+                    lo: float, hi: float) -> tuple[Table, float, float, float]:
+        return self._approximate(name, definition, dict(frozen), lo, hi)
+
+    def _approximate(self, name: str, definition: str | None, settings: dict[str, Any],
+                     lo: float, hi: float) -> tuple[Table, float, float, float]:
+        """The table of ``name`` for an argument in ``[lo, hi]``, its error and slope measured
+        ``margin`` beyond that range: ``(table, max_error, lipschitz, margin)``."""
+        if definition is not None:
+            func, vector, period = _user_function(definition, name)
+        else:
+            func, vector, period = BUILTIN[name], VECTOR[name], PERIODS.get(name)
+        settings = {**settings, "vector": vector}
+        margin = max(hi - lo, abs(lo), abs(hi), 1.0) * TABLE_MARGIN
+        if hi - lo < margin and settings["indexing"] != "hls4ml":
+            # (Nearly) one point: a table over the margin around it. (hls4ml's tables cover
+            # the domain hls4ml's configuration gives.)
+            table = self._build(name, func, period, settings, lo - margin, hi + margin)
+        else:
+            table = self._build(name, func, period, settings, lo, hi)
+        # A periodic table serves the whole range (its error grows slowly with |x|, through the
+        # quantized 1/period): measure it there. Any other table is measured on its domain.
+        real_lo, real_hi = lo, hi
+        if not table.wraps:
+            domain_lo, domain_hi = table.domain
+            real_lo, real_hi = max(lo, domain_lo), min(hi, domain_hi)
+        # The argument a table reads is computed: within its error of the real one, which auto
+        # precision keeps under ``margin``. The error and the slope are measured for reads
+        # within the margin of the range (:func:`read_error`).
+        read_lo, read_hi = real_lo - margin, real_hi + margin
+        if not table.wraps:
+            read_lo, read_hi = max(read_lo, domain_lo), min(read_hi, domain_hi)
+        measured = read_error(table, vector, (real_lo, real_hi), (read_lo, read_hi))
+        with np.errstate(all="ignore"):  # the slope where the function is defined (sqrt, log)
+            ends = np.asarray(vector(np.array([read_lo, read_hi])), dtype=np.float64)
+        slope = lipschitz(vector, read_lo if np.isfinite(ends[0]) else real_lo,
+                          read_hi if np.isfinite(ends[1]) else real_hi)
+        return table, measured, slope, margin
 
     def _argument_range(self, argument: SSAValue) -> tuple[float, float]:
         """What the table reads: at an ap_fixed precision, the argument cast to the type."""
@@ -569,7 +600,7 @@ class SymApproximateLutPass(SymcPass):
             table = self._bits(name, func, period, settings, precision, entries, lo, hi, target)
             d_lo, d_hi = table.domain
             check_lo, check_hi = (lo, hi) if table.wraps else (max(lo, d_lo), min(hi, d_hi))
-            if max_error(table, settings["vector"], check_lo, check_hi) <= target:
+            if meets(table, settings["vector"], check_lo, check_hi, target):
                 return table
             best = table
             entries *= 2

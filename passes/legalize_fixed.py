@@ -79,14 +79,10 @@ def _reject(op: Operation) -> SymcError:
 
 
 def _lut_on(op: sym.LutOp, operand: SSAValue) -> sym.LutOp:
-    """The same table, reading a fixed-point operand."""
-    return sym.LutOp(
-        operand,
-        op.spec,
-        max_error=op.max_error.value.data if op.max_error is not None else None,
-        lipschitz=op.lipschitz.value.data if op.lipschitz is not None else None,
-        margin=op.margin.value.data if op.margin is not None else None,
-    )
+    """The same table, reading a fixed-point operand (the properties, immutable, are shared:
+    the entries are not rebuilt)."""
+    return sym.LutOp.create(operands=[operand], result_types=[op.out_type],
+                            properties=dict(op.properties))
 
 
 def _range(op: Operation) -> tuple[Fraction, Fraction]:

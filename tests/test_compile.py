@@ -180,3 +180,21 @@ def test_bad_x(X, message):
         d.predict(X)
     with pytest.raises(symc.SymcError, match=message):
         d.simulate(X)
+
+
+def test_stage_times_name_every_pass_of_a_compile():
+    from symc.pipeline import pipeline_passes, stage_times
+
+    options = symc.CompileOptions(clock_ns=5.0)
+    with stage_times() as outer:
+        with stage_times() as inner:
+            symc.compile("sin(x0) * x1", inputs={"x0": (-1, 1), "x1": (-1, 1)}, options=options)
+        symc.compile("x0 + 1")
+    passes = {p.name for p in pipeline_passes(options)}
+    expected = passes | {"frontend", "verify", "keep-stages", "export-verilog"}
+    assert set(inner) == expected, set(inner) ^ expected
+    assert all(seconds >= 0 for seconds in inner.values())
+    assert outer["frontend"] > inner["frontend"]  # the second compile counts in the outer one
+    with stage_times() as after:
+        pass
+    assert after == {}

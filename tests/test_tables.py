@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import symc
 from symc.fixed import FixedFormat, Overflow, Precision, Quant, quantize_real
-from symc.passes.approximate_lut import TableWarning
+from symc.passes.approximate_lut import TableWarning, forget_tables
 from symc.tables import (
     BUILTIN,
     bits_domain,
@@ -26,6 +26,7 @@ from symc.tables import (
     exp_table,
     hls4ml_table,
     max_error,
+    meets,
     round_precision,
 )
 
@@ -472,3 +473,46 @@ def test_hls4ml_span_that_wraps_in_its_type_warns():
     with pytest.warns(TableWarning, match=r"span T\(end - start\) = -16 in ap_fixed<10,5>"):
         symc.compile("sin(x)", inputs={"x": (-8, 8)}, precision="ap_fixed<10,5>",
                      tables={"sin": {"indexing": "hls4ml", "entries": 64, "domain": [-8, 8]}})
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(FUNCTIONS)), n=st.integers(2, 9), frac=st.integers(10, 16),
+       scale=st.floats(0.5, 1.5))
+def test_meets_decides_as_the_exhaustive_error(name, n, frac, scale):
+    # The sparse first pass may only reject what the whole grid rejects: at targets around
+    # the table's exact worst error (the grids hold 2**13 to 2**20 points, above the probe's
+    # threshold), meets() says what max_error() <= target says.
+    lo, hi = FUNCTIONS[name]
+    func = BUILTIN[name]
+    entries = 1 << n
+    in_format = FixedFormat(frac + 7, 7)
+    out = round_precision(FixedFormat(frac + 8, 8))
+    if name in ("sin", "cos"):
+        table = bits_table(name, func, in_format, out, entries, 0.0, 0, period=2 * math.pi)
+    else:
+        start, span = bits_domain(lo, hi, entries)
+        assume(n - span <= frac)
+        table = bits_table(name, func, in_format, out, entries, start, span, valid=(lo, hi))
+    worst = max_error(table, func, lo, hi)
+    for target in (worst * scale, worst, np.nextafter(worst, 0.0)):
+        assert meets(table, func, lo, hi, target) == (worst <= target)
+
+
+def test_a_remembered_table_is_the_one_built_and_still_warns():
+    # Tables are remembered per process by function, settings, precision and argument
+    # range: the second compile reuses them and gives the same design, with the same warning.
+    forget_tables()
+    options = dict(inputs={"x": (-8, 8)}, tables={"tanh": {"domain": [-6, 2]}})
+    with pytest.warns(TableWarning, match="50.0% of that range is clamped"):
+        first = symc.compile("tanh(x) + sin(2*x)", **options)
+    with pytest.warns(TableWarning, match="50.0% of that range is clamped"):
+        again = symc.compile("tanh(x) + sin(2*x)", **options)
+    assert again.verilog == first.verilog and again.tables == first.tables
+    # Another argument range or setting is another table.
+    other = symc.compile("tanh(x)", inputs={"x": (-2, 2)}, tables={"tanh": {"entries": 64}})
+    wider = symc.compile("tanh(x)", inputs={"x": (-4, 4)}, tables={"tanh": {"entries": 64}})
+    assert other.tables[0]["domain"] != wider.tables[0]["domain"]
+    forget_tables()
+    with pytest.warns(TableWarning, match="50.0% of that range is clamped"):
+        rebuilt = symc.compile("tanh(x) + sin(2*x)", **options)
+    assert rebuilt.verilog == first.verilog

@@ -11,14 +11,20 @@ rounding mode whose tie rule is "always" or "never" costs no gate at all.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from xdsl.dialects import comb, hw
-from xdsl.dialects.builtin import IntegerAttr, IntegerType, StringAttr
+from xdsl.dialects.builtin import IntAttr, IntegerAttr, IntegerType, StringAttr
 from xdsl.ir import Block, Operation, SSAValue
 
 Bit = SSAValue | bool
 """A one-bit condition: an ``i1`` value, or a constant known while building."""
+
+
+@functools.cache
+def _integer_type(width: int) -> IntegerType:
+    return IntegerType(width)
 
 
 def width_of(value: SSAValue) -> int:
@@ -65,7 +71,12 @@ class HWBuilder:
         """``value mod 2**width`` as an ``i<width>``."""
         key = (value & ((1 << width) - 1), width)
         if key not in self._constants:
-            self._constants[key] = self._emit(hw.ConstantOp(*key), None)
+            # hw.ConstantOp(value, width), built directly: a table's ROM asks for a thousand
+            # of them, and the generic constructor checks what is known here to hold.
+            kind = _integer_type(width)
+            attr = IntegerAttr.new((IntAttr(kind.get_normalized_value(key[0])), kind))
+            op = hw.ConstantOp.create(result_types=[kind], properties={"value": attr})
+            self._constants[key] = self._emit(op, None)
         return self._constants[key]
 
     def bit(self, value: Bit) -> SSAValue:
