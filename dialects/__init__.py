@@ -15,7 +15,7 @@ def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
         return Comb
 
     def hw() -> Dialect:
-        from xdsl.dialects.hw import HW
+        from symc.dialects.hw import HW
 
         return HW
 

@@ -160,7 +160,7 @@ def compile(  # noqa: A001 - the public name of the product
     record_time("frontend", time.perf_counter() - started)
     try:
         module.verify()
-        stages = run_pipeline(spec, module, exported=True)
+        stages = run_pipeline(spec, module)
     except SymcError as exc:
         # xDSL's rewrite driver attaches the whole module as a note; the message is enough.
         if hasattr(exc, "__notes__"):

@@ -199,14 +199,10 @@ def record_time(stage: str, seconds: float) -> None:
         times[stage] = times.get(stage, 0.0) + seconds
 
 
-def run_pipeline(spec: str, module: ModuleOp, ctx: Context | None = None, *,
-                 exported: bool = False) -> dict[str, str | ModuleOp]:
+def run_pipeline(spec: str, module: ModuleOp, ctx: Context | None = None
+                 ) -> dict[str, str | ModuleOp]:
     """Run ``spec`` on ``module`` in place, verifying the IR after every pass; returns the
-    stages kept (:data:`KEPT`) by name.
-
-    ``exported``: the caller hands the hw IR to CIRCT, whose parser verifies every op with
-    the hw/comb/seq dialects' own verifiers; the hw module ``convert-sym-to-hw`` leaves (a
-    thousand constants per table) is then not verified a first time here."""
+    stages kept (:data:`KEPT`) by name."""
     try:
         pipeline = PassPipeline.parse_spec(get_all_passes(), spec)
     except (ArgSpecParseError, ValueError) as exc:
@@ -218,9 +214,7 @@ def run_pipeline(spec: str, module: ModuleOp, ctx: Context | None = None, *,
         start = time.perf_counter()
         if done is not None:
             record_time(done.name, start - clock[0])
-        if not (exported and done is not None and done.name == ConvertSymToHWPass.name
-                and _next is None):
-            op.verify()
+        op.verify()
         kept = time.perf_counter()
         record_time("verify", kept - start)
         if done is not None and done.name in KEPT:

@@ -18,6 +18,8 @@ from xdsl.dialects import comb, hw
 from xdsl.dialects.builtin import IntAttr, IntegerAttr, IntegerType, StringAttr
 from xdsl.ir import Block, Operation, SSAValue
 
+from symc.dialects.hw import AggregateConstantOp
+
 Bit = SSAValue | bool
 """A one-bit condition: an ``i1`` value, or a constant known while building."""
 
@@ -252,7 +254,8 @@ class HWBuilder:
 
     def rom(self, values: Sequence[int], width: int, index: SSAValue,
             name: str | None = None) -> SSAValue:
-        """``values[index]`` from a constant array (``hw.array_create`` + ``hw.array_get``).
+        """``values[index]`` from a constant array (``hw.aggregate_constant`` +
+        ``hw.array_get``).
 
         CIRCT lists an array's elements from the highest index down, as Verilog's
         concatenation does, hence the reversal.
@@ -261,6 +264,13 @@ class HWBuilder:
             index = self.rom_index(index)
         if self.block_rom is not None:
             return self.block_rom(self, values, width, index, name)
-        elements = [self.constant(v, width) for v in reversed(values)]
-        array = self._emit(hw.ArrayCreateOp(*elements), f"{name}_rom" if name else None)
+        rom = AggregateConstantOp(list(reversed(values)), width)
+        first = self.block.first_op
+        array = self._emit(rom, f"{name}_rom" if name else None)
+        if first is not None:
+            # At the top of the module, each table's before the previous one's: where CIRCT's
+            # folder puts the constant arrays it makes of hw.array_create, so that the
+            # Verilog declares them in the same order.
+            rom.detach()
+            self.block.insert_op_before(rom, first)
         return self._emit(hw.ArrayGetOp(array, index), name)

@@ -241,7 +241,7 @@ _LITERAL_RE = re.compile(r"\d+'h[0-9A-Fa-f]+")
 def verilog_2005_roms(verilog: str) -> str:
     """CIRCT's tables as Verilog-2005 memories.
 
-    CIRCT prints a table (``hw.array_get`` of a constant ``hw.array_create``) as a packed
+    CIRCT prints a table (``hw.array_get`` of an ``hw.aggregate_constant``) as a packed
     array initialized by an assignment pattern, ``wire [7:0][15:0] t = '{a, ..., h};``, which
     yosys and Icarus Verilog reject. The same ROM in Verilog-2005 is a memory with an
     ``initial`` block, ``reg [15:0] t [0:7];``, read with the same ``t[index]`` syntax. (The
