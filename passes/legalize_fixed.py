@@ -284,6 +284,14 @@ class SymLegalizeFixedPass(SymcPass):
                     f"the range of input {exc.args[0]!r} holds no value with "
                     f"{self.frac_bits} fractional bits; raise frac_bits"
                 ) from None
+            except _TableArgumentTooCoarse as exc:
+                op = exc.args[0]
+                raise SymcError(
+                    f"with frac_bits={self.frac_bits} the argument of the "
+                    f"{op.function.data} table{sym.location_suffix(op)} strays further from "
+                    "its real value than the table's error was measured for (its margin, "
+                    f"{op.margin.value.data:.3g}); raise frac_bits, or give max_error instead"
+                ) from None
         budget = DEFAULT_MAX_ERROR if self.max_error is None else self.max_error
         if not (math.isfinite(budget) and budget > 0):
             raise SymcError(f"max_error must be a positive number, not {budget}")

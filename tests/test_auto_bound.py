@@ -103,3 +103,15 @@ def test_a_table_read_at_a_rounded_argument_keeps_the_bound(text, real):
     X = np.column_stack([np.linspace(-4, 4, 401), np.linspace(-1.3, 2.1, 401)])
     want = np.full(len(X), real) if real is not None else np.exp(7 / 3) - X[:, 0]
     assert np.max(np.abs(design.predict(X)[:, 0] - want)) <= bound
+
+
+def test_frac_bits_too_coarse_for_a_table_argument_is_a_clear_error():
+    # With one fractional bit, 3*x0*x1 is computed up to 1.5 away from its real value, past
+    # the margin the sin table's error was measured for: an error naming it, no traceback.
+    with pytest.raises(symc.SymcError, match=r"frac_bits=1 the argument of the sin table .*"
+                                             r"raise frac_bits"):
+        symc.compile("sin(3*x0*x1)", inputs={"x0": (-4, 4), "x1": (-4, 4)}, precision="auto",
+                     frac_bits=1)
+    fine = symc.compile("sin(3*x0*x1)", inputs={"x0": (-4, 4), "x1": (-4, 4)},
+                        precision="auto", frac_bits=12)
+    assert fine.outputs[0].error_bound is not None
