@@ -36,6 +36,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -279,6 +280,12 @@ class SymApproximateLutPass(SymcPass):
     strict: bool = False
     """Make a table domain that clips part of its argument's range an error."""
 
+    turns: bool = False
+    """``precision="auto"``: a periodic function's argument is computed in turns (``sin(u)``
+    becomes ``s(u / 2pi)`` with ``s(t) = sin(2 pi t)``, the division distributed over ``u``'s
+    sums and constant factors), so that the table reads its argument modulo 1: no scale
+    product, and ``sym-narrow`` drops every integer bit of the sums that compute it."""
+
     tables: str = ""
     """Per-function settings as JSON, e.g. ``{"sin": {"entries": 256, "domain": [-8, 8]}}``;
     the key ``"*"`` applies to every function."""
@@ -292,6 +299,9 @@ class SymApproximateLutPass(SymcPass):
                 # the fused products' ranges (sin*cos in [-1/2, 1/2])
                 analyze_kernel(kernel, None if self.precision.strip() == "auto"
                                else parse_precision(self.precision).format)
+            if (self.precision.strip() == "auto" and self.turns
+                    and _fold_turns(kernel, lambda name: self._periodic_bits(name, overrides))):
+                analyze_kernel(kernel, None)  # the arguments in turns
             targets = [o for o in kernel.body.ops if _is_table(o)]
             budgets = (table_budgets(kernel, targets, self.max_error)
                        if self.split_error and self.max_error is not None else {})
@@ -302,6 +312,13 @@ class SymApproximateLutPass(SymcPass):
 
     def _overrides(self) -> dict[str, dict[str, Any]]:
         return table_overrides(self.tables)
+
+    def _periodic_bits(self, name: str, overrides: dict[str, dict[str, Any]]) -> bool:
+        """Whether ``name``'s table, if its function is periodic, covers one period (bits
+        indexing, no domain, range reduction)."""
+        settings = self._settings(name, overrides)
+        return (settings["indexing"] == "bits" and settings["domain"] is None
+                and settings["reduction"] == "auto")
 
     def _fuses(self, overrides: dict[str, dict[str, Any]]) -> bool:
         """``sin(u) * cos(u)`` becomes one table when both functions would get periodic
@@ -443,6 +460,9 @@ class SymApproximateLutPass(SymcPass):
         read_lo, read_hi = real_lo - margin, real_hi + margin
         if not table.wraps:
             read_lo, read_hi = max(read_lo, domain_lo), min(read_hi, domain_hi)
+        if _whole_turns(table, lo, hi):
+            # Every read is one of a turn's grid points: measured there, exhaustively.
+            real_lo, real_hi = read_lo, read_hi = 0.0, 1.0
         measured = read_error(table, vector, (real_lo, real_hi), (read_lo, read_hi))
         with np.errstate(all="ignore"):  # the slope where the function is defined (sqrt, log)
             ends = np.asarray(vector(np.array([read_lo, read_hi])), dtype=np.float64)
@@ -507,9 +527,13 @@ class SymApproximateLutPass(SymcPass):
                 return table
         use_period = period if reduce else None
         valid = None if use_period is not None else (lo, hi)
+        # A period of 1 (an argument in turns): the index is the argument's own top
+        # fractional bits, no scale product.
+        scale_frac = 0 if use_period == 1.0 else None
         if use_period is not None:
             start, span_log2 = 0.0, 0
-            index_frac = 0  # the index comes from the scaled variable's bits
+            # The index comes from the scaled variable's bits, or from the argument's own.
+            index_frac = n if scale_frac == 0 else 0
         else:
             domain_lo, domain_hi = settings["domain"] or (lo, hi)
             start, span_log2 = bits_domain(domain_lo, domain_hi, entries)
@@ -522,7 +546,8 @@ class SymApproximateLutPass(SymcPass):
                 if entries < 2:
                     raise SymcError(f"the {name} table domain is narrower than the input's LSB")
             return bits_table(name, func, in_format, round_precision(out_format), entries,
-                              start, span_log2, use_period, interp_bits=interp, valid=valid)
+                              start, span_log2, use_period, scale_frac=scale_frac,
+                              interp_bits=interp, valid=valid)
         # auto: the input keeps the index bits plus a guard; the output meets the target.
         target = target if target is not None else DEFAULT_MAX_ERROR
         out_frac = _output_frac_bits(target)
@@ -533,13 +558,15 @@ class SymApproximateLutPass(SymcPass):
         in_format = format_for_raw_range(lo_raw, hi_raw, in_frac)
         # Output format: from a probe of the function's values over the cells.
         probe = bits_table(name, func, in_format, round_precision(FixedFormat(62, 40)),
-                           entries, start, span_log2, use_period, valid=valid)
+                           entries, start, span_log2, use_period, scale_frac=scale_frac,
+                           valid=valid)
         vmin = min(probe.values) / 2.0**22
         vmax = max(probe.values) / 2.0**22
         out_format = format_for_raw_range(math.floor(vmin * 2**out_frac) - 1,
                                           math.ceil(vmax * 2**out_frac) + 1, out_frac)
         return bits_table(name, func, in_format, round_precision(out_format), entries, start,
-                          span_log2, use_period, interp_bits=interp, valid=valid)
+                          span_log2, use_period, scale_frac=scale_frac, interp_bits=interp,
+                          valid=valid)
 
     @staticmethod
     def _recip(precision: Precision | None, entries: int, lo: float, hi: float,
@@ -600,6 +627,8 @@ class SymApproximateLutPass(SymcPass):
             table = self._bits(name, func, period, settings, precision, entries, lo, hi, target)
             d_lo, d_hi = table.domain
             check_lo, check_hi = (lo, hi) if table.wraps else (max(lo, d_lo), min(hi, d_hi))
+            if _whole_turns(table, lo, hi):
+                check_lo, check_hi = 0.0, 1.0
             if meets(table, settings["vector"], check_lo, check_hi, target):
                 return table
             best = table
@@ -614,6 +643,100 @@ class SymApproximateLutPass(SymcPass):
 
 FUSED = "sincos"
 """Name of the table that ``sin(u) * cos(u)`` becomes (``sin(2u)/2``, period pi)."""
+
+
+def _whole_turns(table: Table, lo: float, hi: float) -> bool:
+    """Whether ``table`` has period 1 (an argument in turns: its index is the argument modulo
+    1) and ``[lo, hi]`` spans a period: its error anywhere is its error on ``[0, 1]``."""
+    return table.periodic and table.scale_raw == 1 and hi - lo >= 1.0
+
+
+_TURNS: dict[type[Operation], str] = {sym.SinOp: "sin", sym.CosOp: "cos"}
+
+
+@functools.lru_cache(maxsize=256)
+def _turn_definition(definition: str) -> tuple[str, float] | None:
+    """``(d(P*x), P)`` for a definition ``d`` in ``x`` of period ``P`` (bounded), else None."""
+    x = sympy.Symbol("x")
+    expr = parse_expression(definition)
+    if _periodic_definition(expr, x) is None:
+        return None
+    period = float(sympy.periodicity(expr, x))
+    # (symc's parser reads no named constant: the period goes in as its float64 digits.)
+    return sympy.sstr(expr.subs(x, sympy.Float(period, 17) * x), full_prec=True), period
+
+
+def _scaled(value: SSAValue, k: float, before: Operation) -> SSAValue:
+    """``k * value``, built before ``before``: ``k`` distributed over sums, differences,
+    negations and constant factors, a product by ``k`` at any other term."""
+    block = before.parent_block()
+    assert block is not None
+
+    def emit(op: Operation) -> SSAValue:
+        block.insert_op_before(op, before)
+        return op.results[0]
+
+    def constant(c: sym.ConstOp) -> SSAValue:
+        v = c.real_value * k
+        # float64's rounding of c*k against the real c*k: a few units in the last place of
+        # the product and of the factor, plus c's own rounding scaled.
+        rounding = c.rounding * Fraction(abs(k)) + Fraction(abs(v) + abs(c.real_value)) * \
+            Fraction(1, 2**50)
+        return emit(sym.ConstOp(v, sym.RealType(), rounding=rounding))
+
+    owner = value.owner
+    if isinstance(owner, sym.ConstOp):
+        return constant(owner)
+    if isinstance(owner, sym.AddOp | sym.SubOp):
+        return emit(type(owner)(_scaled(owner.lhs, k, before), _scaled(owner.rhs, k, before)))
+    if isinstance(owner, sym.NegOp):
+        return emit(sym.NegOp(_scaled(owner.operand, k, before)))
+    if isinstance(owner, sym.MulOp) and owner.lhs is not owner.rhs:
+        if isinstance(owner.lhs.owner, sym.ConstOp):
+            return emit(sym.MulOp(constant(owner.lhs.owner), owner.rhs))
+        if isinstance(owner.rhs.owner, sym.ConstOp):
+            return emit(sym.MulOp(owner.lhs, constant(owner.rhs.owner)))
+    factor = emit(sym.ConstOp(k, sym.RealType(), rounding=Fraction(abs(k)) * Fraction(1, 2**50)))
+    return emit(sym.MulOp(factor, value))
+
+
+def _fold_turns(kernel: sym.KernelOp, covers_period: Callable[[str], bool]) -> bool:
+    """Every ``sin``, ``cos`` and periodic user function (bounded, of period ``P``) whose
+    table would cover one period (``covers_period(name)``) becomes ``sym.apply`` of
+    ``f(P*x)``, period 1, on its argument divided by ``P`` (:func:`_scaled`). True when
+    something changed."""
+    folded = False
+    for op in list(kernel.body.ops):
+        if isinstance(op, sym.SinOp | sym.CosOp):
+            name = _TURNS[type(op)]
+            turn: tuple[str, float] | None = (f"{name}({2 * math.pi!r}*x)", 2 * math.pi)
+        elif isinstance(op, sym.ApplyOp):
+            name = op.function.data
+            turn = _turn_definition(op.definition.data)
+        else:
+            continue
+        if turn is None or turn[1] == 1.0 or not covers_period(name):
+            continue
+        definition, period = turn
+        argument = op.operands[0]
+        applied = sym.ApplyOp(_scaled(argument, 1.0 / period, op), name, definition)
+        kernel.body.block.insert_op_before(applied, op)
+        applied.results[0].name_hint = op.results[0].name_hint
+        op.results[0].replace_all_uses_with(applied.results[0])
+        _erase_unused(op)
+        folded = True
+    return folded
+
+
+def _erase_unused(op: Operation) -> None:
+    """Erases ``op`` when nothing reads it, then whatever only it read."""
+    if op.parent is None or any(result.first_use is not None for result in op.results):
+        return
+    operands = [v.owner for v in op.operands if isinstance(v.owner, Operation)]
+    op.detach()
+    op.erase()
+    for owner in operands:
+        _erase_unused(owner)
 
 
 def _product_factors(op: sym.MulOp) -> list[SSAValue]:

@@ -29,8 +29,11 @@ Demands (``D(v)``: ``v`` is needed modulo ``2**D(v)``; ``I`` integer bits, ``F``
 * ``mul`` demands ``D(result) + F_other - tz`` of each operand (bits of ``a`` at or above that
   position only move the product by multiples of ``2**D(result)``); ``tz`` counts the trailing
   zero bits of a constant other factor;
-* every other use (saturating casts, tables, ``abs``, ``min``, ``max``, the kernel's outputs)
-  needs the whole value.
+* a periodic table whose scale is a power of two (period 1: an argument in turns) demands the
+  bits its index and interpolation position come from, 0 integer bits for period 1
+  (:func:`_periodic_bits`); its operand is sign-extended back to the table's format;
+* every other use (saturating casts, other tables, ``abs``, ``min``, ``max``, the kernel's
+  outputs) needs the whole value.
 
 Ranges: interval arithmetic on raw integers, at each value's own scale, bounds every value over
 all inputs (inputs span their whole format, a constant is itself, a table's output lies within
@@ -195,6 +198,20 @@ def value_ranges(kernel: sym.KernelOp) -> dict[SSAValue, tuple[int, int]]:
     return ranges
 
 
+def _periodic_bits(op: sym.LutOp) -> int | None:
+    """The integer bits a periodic table's operand is read modulo, when its scale is a power
+    of two ``2**s`` (a table of period 1: an argument in turns): the index (and the
+    interpolation position below it) is bits ``shift .. shift + log2(entries)`` of
+    ``t = x << s``, so ``x`` counts only modulo ``2**(shift + log2(entries) - s)`` raw, that
+    many bits minus ``x``'s fractional ones as a value. None for any other table."""
+    spec = op.spec
+    scale = spec.scale_raw
+    if not spec.periodic or spec.exponent or spec.normalized or scale & (scale - 1):
+        return None
+    top = spec.shift + spec.entries.bit_length() - 1 - (scale.bit_length() - 1)
+    return top - spec.in_format.frac_bits
+
+
 def _range_int_bits(lo: int, hi: int, fmt: FixedFormat) -> int:
     """The fewest integer bits of ``fmt``'s kind (signed or not) that hold raw ``lo..hi``."""
     return format_for_raw_range(lo, hi, fmt.frac_bits, fmt.signed).int_bits
@@ -252,6 +269,8 @@ def demands(kernel: sym.KernelOp) -> tuple[dict[SSAValue, int], set[SSAValue]]:
                 need(op.input, min(target.int_bits, wanted))
             else:
                 need(op.input, _format(op.input).int_bits)
+        elif isinstance(op, sym.LutOp) and (bits := _periodic_bits(op)) is not None:
+            need(op.operand, bits)
         else:
             for value in op.operands:
                 need(value, _format(value).int_bits)
@@ -370,6 +389,12 @@ def _narrow_kernel(kernel: sym.KernelOp) -> sym.KernelOp | None:
             narrow = wrapped_format(_format(old_result), wanted)
             rebuilt = sym.CastOp(operands[0], sym.FixedType(narrow), op.quant, op.overflow)
         else:
+            if isinstance(op, sym.LutOp) and operands[0].type != op.in_type:
+                # A periodic table's operand, needed only modulo its period: back to the
+                # table's format by sign extension (the bits the table reads are the same).
+                widen = sym.CastOp(operands[0], op.in_type, Quant.AP_TRN, Overflow.AP_WRAP)
+                block.add_op(widen)
+                operands[0] = widen.result
             rebuilt = op.clone()
             for index, value in enumerate(operands):
                 rebuilt.operands[index] = value

@@ -108,6 +108,11 @@ class CompileOptions:
     strict: bool = _option(
         "tables", False, "a table domain that clips its argument's range is an error",
         flag="--strict", passes=("sym-approximate-lut", "sym-check-overflow"))
+    turns: bool = _option(
+        "tables", False,
+        "auto precision: compute each periodic function's argument in turns (sin(u) reads "
+        "u/2pi modulo 1: no scale product per table, fewer DSP blocks, more shift-adds)",
+        flag="--turns", passes=("sym-approximate-lut",))
 
     # --- pipeline (sym-distribute, sym-schedule) ------------------------------------------
     clock_ns: float | None = _option(

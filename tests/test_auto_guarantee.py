@@ -68,10 +68,11 @@ def _near_corners(seed: int) -> np.ndarray:
                                                                  HealthCheck.filter_too_much])
 @given(exprs=st.lists(expressions, min_size=1, max_size=3),
        max_error=st.sampled_from([2.0**-4, 1e-3, 2.0**-12, 1e-5]),
-       seed=st.integers(0, 2**16))
-def test_error_bound_holds_at_the_real_inputs(exprs, max_error, seed):
+       seed=st.integers(0, 2**16), turns=st.booleans())
+def test_error_bound_holds_at_the_real_inputs(exprs, max_error, seed, turns):
     try:
-        design = symc.compile(exprs, inputs=RANGES, precision="auto", max_error=max_error)
+        design = symc.compile(exprs, inputs=RANGES, precision="auto", max_error=max_error,
+                              turns=turns)
     except symc.SymcError as exc:
         # A budget no table or width reaches is refused by name; it is no design to check.
         assume("out of reach" not in str(exc) and "no " not in str(exc))
