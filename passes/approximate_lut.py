@@ -678,10 +678,10 @@ def _scaled(value: SSAValue, k: float, before: Operation) -> SSAValue:
 
     def constant(c: sym.ConstOp) -> SSAValue:
         v = c.real_value * k
-        # float64's rounding of c*k against the real c*k: a few units in the last place of
-        # the product and of the factor, plus c's own rounding scaled.
-        rounding = c.rounding * Fraction(abs(k)) + Fraction(abs(v) + abs(c.real_value)) * \
-            Fraction(1, 2**50)
+        # Against the real c/P: c's own rounding scaled, the product's rounding and that of
+        # k = 1/P (each under a unit in the last place: 2**-50 of the magnitude is ample).
+        rounding = (c.rounding * Fraction(abs(k))
+                    + Fraction(abs(v) + abs(c.real_value * k)) * Fraction(1, 2**50))
         return emit(sym.ConstOp(v, sym.RealType(), rounding=rounding))
 
     owner = value.owner

@@ -121,14 +121,9 @@ FUNCTIONS = {
 }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    name=st.sampled_from(sorted(FUNCTIONS)),
-    n=st.integers(4, 10),
-    frac=st.integers(6, 14),
-    seed=st.integers(0, 2**16),
-)
-def test_reported_max_error_holds_on_dense_sampling(name, n, frac, seed):
+def _sample_table(name: str, n: int, frac: int):
+    """A table of ``2**n`` entries of ``name`` over its FUNCTIONS range (periodic for sin and
+    cos), read at ``frac`` fractional bits: (table, input format, output precision)."""
     lo, hi = FUNCTIONS[name]
     func = BUILTIN[name]
     entries = 1 << n
@@ -140,6 +135,20 @@ def test_reported_max_error_holds_on_dense_sampling(name, n, frac, seed):
         start, span = bits_domain(lo, hi, entries)
         assume(n - span <= frac)  # cells finer than the input: not a table it can index
         table = bits_table(name, func, in_format, out, entries, start, span, valid=(lo, hi))
+    return table, in_format, out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(FUNCTIONS)),
+    n=st.integers(4, 10),
+    frac=st.integers(6, 14),
+    seed=st.integers(0, 2**16),
+)
+def test_reported_max_error_holds_on_dense_sampling(name, n, frac, seed):
+    lo, hi = FUNCTIONS[name]
+    func = BUILTIN[name]
+    table, in_format, out = _sample_table(name, n, frac)
     bound = max_error(table, func, lo, hi)
     xs = np.random.default_rng(seed).uniform(lo, hi, 20000)
     raw = quantize_real(xs, Precision(in_format, Quant.AP_TRN, Overflow.AP_SAT))
@@ -484,15 +493,7 @@ def test_meets_decides_as_the_exhaustive_error(name, n, frac, scale):
     # threshold), meets() says what max_error() <= target says.
     lo, hi = FUNCTIONS[name]
     func = BUILTIN[name]
-    entries = 1 << n
-    in_format = FixedFormat(frac + 7, 7)
-    out = round_precision(FixedFormat(frac + 8, 8))
-    if name in ("sin", "cos"):
-        table = bits_table(name, func, in_format, out, entries, 0.0, 0, period=2 * math.pi)
-    else:
-        start, span = bits_domain(lo, hi, entries)
-        assume(n - span <= frac)
-        table = bits_table(name, func, in_format, out, entries, start, span, valid=(lo, hi))
+    table, _, _ = _sample_table(name, n, frac)
     worst = max_error(table, func, lo, hi)
     for target in (worst * scale, worst, np.nextafter(worst, 0.0)):
         assert meets(table, func, lo, hi, target) == (worst <= target)
