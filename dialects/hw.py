@@ -9,6 +9,7 @@ reads both forms as the same array and exports the same Verilog.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from xdsl.dialects.builtin import BytesAttr, DenseArrayBase, IntegerType
 from xdsl.dialects.hw import HW as XDSL_HW
@@ -47,20 +48,29 @@ class AggregateConstantOp(IRDLOperation):
         super().__init__(properties={"fields": fields},
                          result_types=[ArrayType(IntegerType(width), len(values))])
 
+    @property
+    def element_width(self) -> int:
+        kind = cast(ArrayType[IntegerType], self.result.type).get_element_type()
+        return kind.width.data
+
+    @property
+    def elements(self) -> tuple[int, ...]:
+        """The elements' signless values, highest index first."""
+        return _I64.unpack(self.fields.data.data, len(self.fields))
+
     def verify_(self) -> None:
-        kind = self.result.type.get_element_type()  # type: ignore[attr-defined]
-        if self.fields.elt_type != _I64 or len(self.fields) != len(self.result.type):  # type: ignore[arg-type]
+        array = cast(ArrayType[IntegerType], self.result.type)
+        if self.fields.elt_type != _I64 or len(self.fields) != len(array):
             raise VerifyException("hw.aggregate_constant holds one i64 per element of its array")
-        width = kind.width.data
+        width = self.element_width
         low, high = -(1 << (width - 1)), 1 << (width - 1)
-        values = self.fields.get_values()
+        values = self.elements
         if values and not (low <= min(values) and max(values) < high):
-            raise VerifyException(f"an element of hw.aggregate_constant is not an {kind}")
+            raise VerifyException(f"an element of hw.aggregate_constant is not an i{width}")
 
     def print(self, printer: Printer) -> None:
-        kind = self.result.type.get_element_type()  # type: ignore[attr-defined]
-        suffix = f" : i{kind.width.data}"
-        items = ", ".join(f"{v}{suffix}" for v in self.fields.get_values())
+        suffix = f" : i{self.element_width}"
+        items = ", ".join(f"{v}{suffix}" for v in self.elements)
         printer.print_string(f" [{items}] : ")
         printer.print_attribute(self.result.type)
 
