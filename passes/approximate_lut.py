@@ -408,7 +408,7 @@ class SymApproximateLutPass(SymcPass):
         else:
             # The same table (function, settings, precision and argument range) is built and
             # measured once per process: an exploration asks for it in design after design.
-            # (hls4ml's tables are not remembered: building one may warn.)
+            # (The last 64; hls4ml's tables are not remembered: building one may warn.)
             frozen = tuple(sorted((key, tuple(value) if isinstance(value, list) else value)
                                   for key, value in settings.items()))
             table, measured, slope, margin = self._remembered(name, definition, frozen, lo, hi)
@@ -427,7 +427,7 @@ class SymApproximateLutPass(SymcPass):
         lut.results[0].name_hint = op.results[0].name_hint
         Rewriter.replace_op(op, lut)
 
-    @functools.lru_cache(maxsize=128)  # noqa: B019 - the pass is frozen; its options are keys
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - the pass is frozen; its options are keys
     def _remembered(self, name: str, definition: str | None, frozen: tuple[tuple[str, Any], ...],
                     lo: float, hi: float) -> tuple[Table, float, float, float]:
         return self._approximate(name, definition, dict(frozen), lo, hi)
