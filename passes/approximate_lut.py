@@ -648,7 +648,7 @@ FUSED = "sincos"
 def _whole_turns(table: Table, lo: float, hi: float) -> bool:
     """Whether ``table`` has period 1 (an argument in turns: its index is the argument modulo
     1) and ``[lo, hi]`` spans a period: its error anywhere is its error on ``[0, 1]``."""
-    return table.periodic and table.scale_raw == 1 and hi - lo >= 1.0
+    return table.in_turns and hi - lo >= 1.0
 
 
 _TURNS: dict[type[Operation], str] = {sym.SinOp: "sin", sym.CosOp: "cos"}

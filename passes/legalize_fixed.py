@@ -429,8 +429,7 @@ class SymLegalizeFixedPass(SymcPass):
                     and arg.hi + arg.error <= in_fmt.max_raw * lsb)
             # A table of period 1 (an argument in turns) reads its operand modulo 1: wrapping
             # keeps that (the format has integer bits), saturating would not.
-            in_turns = bool(op.periodic.value.data) and op.scale.value.data == 1
-            overflow = Overflow.AP_WRAP if fits or in_turns else Overflow.AP_SAT
+            overflow = Overflow.AP_WRAP if fits or op.spec.in_turns else Overflow.AP_SAT
             x = rb.emit(sym.CastOp(x, op.in_type, Quant.AP_TRN, overflow))
         assert op.max_error is not None and op.lipschitz is not None
         if op.margin is not None and error > Fraction(op.margin.value.data):

@@ -271,6 +271,11 @@ class Table:
         """The index keeps only its low bits (periodic and exponent tables)."""
         return self.periodic or self.exponent
 
+    @property
+    def in_turns(self) -> bool:
+        """A periodic table of period 1 (no scale): it reads its operand modulo 1."""
+        return self.periodic and self.scale_raw == 1
+
     def index_widths(self, src_width: int) -> tuple[int, int]:
         """The signed widths the index is computed in from a ``src_width``-bit argument
         (convert-sym-to-hw; each holds its value exactly): (the product, the offset). ``bits``:
