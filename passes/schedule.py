@@ -56,8 +56,9 @@ path to the latest output back to LUTs, again, until the latency is that of LUT 
 RAM wherever it costs no cycle.
 
 ``dsp_budget``: after the schedule, shift-add products move into DSP blocks, the one with the
-most adder bits first, as long as the kernel's DSP blocks (``DelayModel.dsp_blocks_of``) stay
-within the budget and the latency does not grow (each move is scheduled again; one that would
+most adder bits first, as long as the kernel's DSP blocks (``DelayModel.dsp_blocks_in``:
+products, multiplying table indices, interpolation products) stay within the budget and the
+latency does not grow (each move is scheduled again; one that would
 cost a cycle, or that no stage can hold, is undone).
 
 Without ``clock_ns`` only ``mul_impl`` is written and the design stays combinational.
@@ -187,7 +188,7 @@ class SymSchedulePass(PipelineOptions, SymcPass):
             _mark_cascades(kernel, model)
             return ready, latency
         # Spend the DSP budget on the constant products with the most adder bits.
-        used = sum(model.dsp_blocks_of(o) for o in kernel.body.block.ops)
+        used = sum(model.dsp_blocks_in(o) for o in kernel.body.block.ops)
         for mul in sorted((o for o in kernel.body.block.ops if isinstance(o, sym.MulOp)
                            and sym.mul_impl_of(o) is sym.MulImpl.SHIFT_ADD),
                           key=_adder_bits, reverse=True):

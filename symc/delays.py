@@ -488,6 +488,20 @@ class DelayModel:
             return 1
         return 0
 
+    def interpolation_blocks(self, op: Operation) -> int:
+        """DSP blocks of an interpolating table's product after its ROM reads (the difference
+        of two entries times the position inside the cell, convert-sym-to-hw's
+        ``_interpolate``); 0 for any other op. Not an operand's fan-out: the product reads
+        values the table computes."""
+        if op.name != "sym.lut" or not (bits := interp_bits(op)):
+            return 0
+        return self.dsp_blocks(_entry_width(op) + 1, bits + 1)
+
+    def dsp_blocks_in(self, op: Operation) -> int:
+        """Every DSP block ``op`` builds: :meth:`dsp_blocks_of` and
+        :meth:`interpolation_blocks`."""
+        return self.dsp_blocks_of(op) + self.interpolation_blocks(op)
+
     def dsp_fed(self, op: Operation) -> int:
         """DSP blocks fed by the operand of ``op`` that feeds the most (DSP products and
         multiplying table indices among its users, ``op`` included)."""

@@ -142,12 +142,13 @@ def estimate(design: Design, family: str | None = None) -> dict[str, Any]:
 
 
 def dsp_blocks(design: Design) -> int:
-    """DSP blocks by the delay model's count (DSP products, multiplying table indices)."""
+    """DSP blocks by the delay model's count (DSP products, multiplying table indices,
+    interpolation products)."""
     if design.schedule is not None and not design.schedule.dsp:
         return 0
     family = design.schedule.family if design.schedule else "xcup"
     model = load(family)
-    return sum(model.dsp_blocks_of(op) for op in design.fixed_module.walk())
+    return sum(model.dsp_blocks_in(op) for op in design.fixed_module.walk())
 
 
 def block_rams(design: Design) -> int:

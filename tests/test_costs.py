@@ -248,3 +248,45 @@ def test_a_product_by_a_constant_is_the_median_of_several():
         each.append((e["lut"] - b["lut"]) + rate * (e["dsp"] - b["dsp"]))
     assert scaled.lut_equivalent(rate) == sorted(each)[len(each) // 2]
     assert SCALED not in costs.pysr_complexity()    # not one of PySR's operators
+
+
+def _one_table(interpolation: str, entries: int, **options):
+    return symc.compile("sin(x)", inputs={"x": (-4.0, 4.0)}, precision="auto", frac_bits=12,
+                        tables={"*": {"entries": entries, "interpolation": interpolation}},
+                        **options)
+
+
+@pytest.mark.parametrize("interpolation, blocks", [("none", 1), ("linear", 2)])
+def test_an_interpolating_table_counts_its_product(interpolation, blocks):
+    # A periodic table's index is a product by its scale (one block); interpolating, the
+    # difference of two entries times the position inside the cell is another.
+    from symc.estimate import estimate
+
+    assert estimate(_one_table(interpolation, 64))["dsp"] == blocks
+    assert estimate(_one_table(interpolation, 64, dsp=False))["dsp"] == 0
+
+
+def test_the_dsp_budget_counts_interpolation_products():
+    # A design whose tables interpolate: the budget holds every block the design builds.
+    from symc.estimate import estimate
+
+    exprs = ["sin(x*0.71 + 0.3*y)*y + cos(0.37*x - y)*x", "sin(0.53*x + 0.29*y)*x"]
+    ranges = {"x": (-4.0, 4.0), "y": (-4.0, 4.0)}
+    free = symc.compile(exprs, inputs=ranges, precision="auto", max_error=0.05, clock_ns=5.0)
+    tables = sum(1 for op in free.fixed_module.walk() if op.name == "sym.lut")
+    assert tables >= 2
+    budget = estimate(free)["dsp"] + 1
+    spent = symc.compile(exprs, inputs=ranges, precision="auto", max_error=0.05, clock_ns=5.0,
+                         dsp_budget=budget)
+    assert estimate(spent)["dsp"] <= budget
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("interpolation, entries", [("none", 64), ("linear", 16),
+                                                     ("linear", 1024)])
+def test_the_dsp_count_is_yosys(monkeypatch, tmp_path, interpolation, entries):
+    from symc.estimate import estimate
+
+    monkeypatch.setenv("SYMC_CACHE_DIR", str(tmp_path / "cache"))
+    design = _one_table(interpolation, entries)
+    assert estimate(design)["dsp"] == design.report("xcup", show=False)["dsp"]
