@@ -58,8 +58,8 @@ RAM wherever it costs no cycle.
 ``dsp_budget``: after the schedule, shift-add products move into DSP blocks, the one with the
 most adder bits first, as long as the kernel's DSP blocks (``DelayModel.dsp_blocks_in``:
 products, multiplying table indices, interpolation products) stay within the budget and the
-latency does not grow (each move is scheduled again; one that would
-cost a cycle, or that no stage can hold, is undone).
+latency does not grow (each move is scheduled again; one that would cost a cycle, or that no
+stage can hold, is undone).
 
 Without ``clock_ns`` only ``mul_impl`` is written and the design stays combinational.
 """
