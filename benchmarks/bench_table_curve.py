@@ -8,7 +8,7 @@ table stays the same from row to row), without and with linear interpolation, an
 argument in turns (``turns=True``: no scale product). Printed per row:
 
 * the error against float64, measured on every input the design can take (the whole grid of
-  8 * 2**12 values), and the proven bound the design states;
+  8 * 2**12 + 1 values), and the proven bound the design states;
 * yosys ``synth_xilinx -family xcup`` resources of the combinational design.
 
 Run: python benchmarks/bench_table_curve.py [--quick]
