@@ -14,7 +14,6 @@ with all its mantissa bits gave outputs off by 0.5 in da4ml 0.6.0's interpreter.
 
 from __future__ import annotations
 
-import json
 import math
 import tempfile
 from pathlib import Path
@@ -90,8 +89,7 @@ def synthesize(comb: Any, family: str = "xcup") -> yosys.Resources:
     # Its ROM asks for distributed RAM, which yosys cannot map for these tables: let yosys
     # choose (LUTs here, as for symc's ROMs). The generic module's default file must exist.
     verilog = verilog.replace('(* rom_style = (BW_IN <= 999) ? "distributed" : "block" *)', "")
-    files |= {"design.sv": verilog, "whatever.mem": "00\n"}
-    _, texts = yosys.run(yosys.synth_script(family, "jet_da4ml", True, None), files,
-                         ("stat.json",), label="yosys (da4ml's Verilog)")
-    return yosys.count_resources(family, yosys._cells_of(json.loads(texts["stat.json"]),
-                                                         "jet_da4ml"))
+    files["whatever.mem"] = "00\n"
+    resources, _ = yosys.synthesize(verilog, "jet_da4ml", family, files=files,
+                                    label="yosys (da4ml's Verilog)")
+    return resources

@@ -177,17 +177,18 @@ def check_family(family: str) -> None:
 
 def synthesize(
     verilog: str, top: str, family: str, dsp: bool = True, netlist: bool = False,
-    label: str | None = None,
+    label: str | None = None, files: dict[str, str] | None = None,
 ) -> tuple[Resources, dict[str, Any] | None]:
     """Synthesize ``verilog`` for ``family``; return its resources and, if asked, the netlist
-    (yosys JSON, for nextpnr or for timing a Xilinx netlist). ``label``: see :func:`run`."""
+    (yosys JSON, for nextpnr or for timing a Xilinx netlist). ``label``: see :func:`run`;
+    ``files``: more files the Verilog reads, by name (``$readmemh`` tables)."""
     out_json = "netlist.json" if netlist else None
     if family != "ecp5":
         # The ECP5 DSP primitive of a design scheduled for ECP5, as symc models it.
         verilog = ecp5_dsp.with_model(verilog)
     _, texts = run(
         synth_script(family, top, dsp, out_json),
-        {"design.sv": verilog},
+        {**(files or {}), "design.sv": verilog},
         ("stat.json",) + ((out_json,) if out_json else ()),
         label=label,
     )

@@ -122,3 +122,21 @@ def test_unknown_family():
     with pytest.raises(SymcError, match="unknown target family 'stratix'; known families: "
                                         "xc7, xcup, ecp5"):
         yosys.synth_script("stratix", "top")
+
+
+@pytest.mark.slow
+def test_a_table_read_from_a_file():
+    # $readmemh: the file is passed beside the design; the ROM's values decide its logic.
+    verilog = """module rom(input [3:0] a, output [7:0] y);
+  reg [7:0] t [0:15];
+  initial $readmemh("t.mem", t);
+  assign y = t[a];
+endmodule
+"""
+    varied = "\n".join(f"{(i * 37 + 11) % 256:02x}" for i in range(16)) + "\n"
+    flat = "00\n" * 16
+    read, _ = yosys.synthesize(verilog, "rom", "xcup", files={"t.mem": varied})
+    zero, _ = yosys.synthesize(verilog, "rom", "xcup", files={"t.mem": flat})
+    assert read.lut > 0 and zero.lut == 0
+    with pytest.raises(ToolError):
+        yosys.synthesize(verilog, "rom", "xcup")
