@@ -919,6 +919,9 @@ class LutOp(IRDLOperation):
     value_type = opt_prop_def(FixedType)
     octaves = opt_prop_def(DenseArrayBase)
     """A normalized reciprocal: ``array<i64: octave_lo, octave_hi, norm_bias, negated>``."""
+    bipartite = opt_prop_def(DenseArrayBase)
+    """A bipartite table: ``array<i64: offset_bits, offset_drop>``, its offsets in ``offsets``."""
+    offsets = opt_prop_def(DenseArrayBase)
     max_error = opt_prop_def(FloatAttr)
     lipschitz = opt_prop_def(FloatAttr)
     margin = opt_prop_def(FloatAttr)
@@ -963,6 +966,10 @@ class LutOp(IRDLOperation):
             props["value_type"] = FixedType(spec.value_format)
             props["octaves"] = DenseArrayBase.from_list(
                 i64, [spec.octave_lo, spec.octave_hi, spec.norm_bias, int(spec.negated)])
+        if spec.bipartite:
+            props["bipartite"] = DenseArrayBase.from_list(
+                i64, [spec.offset_bits, spec.offset_drop])
+            props["offsets"] = DenseArrayBase.from_list(i64, list(spec.offsets))
         if max_error is not None:
             props["max_error"] = FloatAttr(max_error, Float64Type())
         if lipschitz is not None:
@@ -996,7 +1003,17 @@ class LutOp(IRDLOperation):
             exp_max=self.exp_max.value.data if self.exp_max is not None else 0,
             value_format=self.value_type.format if self.value_type is not None else None,
             **self._octaves(),
+            **self._bipartite(),
         )
+
+    def _bipartite(self) -> dict[str, Any]:
+        if self.bipartite is None or self.offsets is None:
+            return {}
+        bits, drop = (int(v) for v in cast("DenseArrayBase[IntegerType]",
+                                           self.bipartite).get_values())
+        offsets = tuple(int(v) for v in cast("DenseArrayBase[IntegerType]",
+                                             self.offsets).get_values())
+        return {"offset_bits": bits, "offset_drop": drop, "offsets": offsets}
 
     def _octave_values(self) -> tuple[int, ...]:
         """The normalized reciprocal's four integers (``octaves``, an i64 dense array)."""
@@ -1010,6 +1027,26 @@ class LutOp(IRDLOperation):
         octave_lo, octave_hi, norm_bias, negated = self._octave_values()
         return {"normalized": True, "octave_lo": int(octave_lo), "octave_hi": int(octave_hi),
                 "norm_bias": int(norm_bias), "negated": bool(negated)}
+
+    @staticmethod
+    def _verify_bipartite(spec: Table) -> None:
+        if (spec.indexing != "bits" or spec.interp_bits or spec.exponent or spec.normalized
+                or not 0 < spec.offset_bits <= spec.shift
+                or not 0 <= spec.offset_drop < spec.entries.bit_length()):
+            raise VerifyException(
+                "a bipartite table needs bits indexing without interpolation, range reduction "
+                "or normalization, 0 < offset bits <= shift and 2**drop <= entries")
+        expected = (spec.entries >> spec.offset_drop) << spec.offset_bits
+        if len(spec.offsets) != expected:
+            raise VerifyException(f"a bipartite table holds {len(spec.offsets)} offsets but "
+                                  f"needs {expected}")
+        out = spec.out_format
+        for i, value in enumerate(spec.values):
+            row = (i >> spec.offset_drop) << spec.offset_bits
+            segment = spec.offsets[row:row + (1 << spec.offset_bits)]
+            if not (out.contains_raw(value + min(segment))
+                    and out.contains_raw(value + max(segment))):
+                raise VerifyException(f"table value {value} plus an offset does not fit {out}")
 
     def verify_(self) -> None:
         _check_same_world(self)
@@ -1038,6 +1075,12 @@ class LutOp(IRDLOperation):
             )
         if spec.interp_bits and (spec.indexing != "bits" or spec.interp_bits > spec.shift):
             raise VerifyException("interpolation needs bits indexing and interp_bits <= shift")
+        if (self.bipartite is None) != (self.offsets is None) or (
+                self.bipartite is not None and len(self.bipartite.get_values()) != 2):
+            raise VerifyException("a bipartite table needs bipartite = array<i64: bits, drop> "
+                                  "and its offsets")
+        if self.bipartite is not None:
+            self._verify_bipartite(spec)
         out = spec.entry_format
         for value in (min(spec.values, default=0), max(spec.values, default=0)):
             if not out.contains_raw(value):  # (a format holds every value between two it holds)

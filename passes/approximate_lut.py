@@ -9,7 +9,8 @@ each, whatever their definition) and ``sym.div`` by a variable (``a / b -> a * r
 Options apply to every function, and ``tables`` (JSON: function name or ``"*"`` -> settings)
 overrides them per function: ``entries``, ``domain`` (``[lo, hi]``; default: the argument's
 range, or one period for ``sin``/``cos`` in ``bits`` indexing), ``indexing`` (``"bits"`` or
-``"hls4ml"``), ``interpolation`` (``"none"`` or ``"linear"``, ``bits`` only), ``max_error``
+``"hls4ml"``), ``interpolation`` (``"none"``, ``"linear"`` or ``"bipartite"``: two tables and
+an adder, no multiplier; ``bits`` only), ``max_error``
 (pick the smallest power-of-two table meeting it; ``bits`` only), ``reduction`` (``"auto"``,
 the default, or ``"none"``).
 
@@ -353,18 +354,19 @@ class SymApproximateLutPass(SymcPass):
                 f"unknown table indexing {settings['indexing']!r} for {function}; "
                 "use 'bits' or 'hls4ml'"
             )
-        if settings["interpolation"] not in ("none", "linear"):
+        if settings["interpolation"] not in ("none", "linear", "bipartite"):
             raise SymcError(
                 f"unknown interpolation {settings['interpolation']!r} for {function}; "
-                "use 'none' or 'linear'"
+                "use 'none', 'linear' or 'bipartite'"
             )
         if settings["reduction"] not in ("auto", "none"):
             raise SymcError(
                 f"unknown reduction {settings['reduction']!r} for {function}; "
                 "use 'auto' or 'none'"
             )
-        if settings["interpolation"] == "linear" and settings["indexing"] == "hls4ml":
-            raise SymcError("linear interpolation needs bits indexing (hls4ml tables truncate)")
+        if settings["interpolation"] != "none" and settings["indexing"] == "hls4ml":
+            raise SymcError(f"{settings['interpolation']} interpolation needs bits indexing "
+                            "(hls4ml tables truncate)")
         entries = settings["entries"]
         if not isinstance(entries, int) or isinstance(entries, bool) or entries < 2:
             raise SymcError(f"table entries for {function} must be an integer >= 2")
@@ -515,6 +517,11 @@ class SymApproximateLutPass(SymcPass):
             raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
         n = entries.bit_length() - 1
         interp = INTERP_BITS if settings["interpolation"] == "linear" else 0
+        # Bipartite: the offsets read the top half of the position bits below the index, per
+        # segment of 2**drop cells (the split that needed the fewest ROM bits for sin at
+        # equal error, in a search over splits of 64 to 512 entries).
+        offset_bits, offset_drop = ((n + 1) // 2, (n - 1) // 2) if (
+            settings["interpolation"] == "bipartite") else (0, 0)
         reduce = settings["domain"] is None and settings["reduction"] == "auto"
         if (reduce and name == "recip" and (lo > 0 or hi < 0)
                 and not (settings["interpolation_given"] and interp)):
@@ -547,11 +554,12 @@ class SymApproximateLutPass(SymcPass):
                     raise SymcError(f"the {name} table domain is narrower than the input's LSB")
             return bits_table(name, func, in_format, round_precision(out_format), entries,
                               start, span_log2, use_period, scale_frac=scale_frac,
-                              interp_bits=interp, valid=valid)
+                              interp_bits=interp, valid=valid, offset_bits=offset_bits,
+                              offset_drop=offset_drop)
         # auto: the input keeps the index bits plus a guard; the output meets the target.
         target = target if target is not None else DEFAULT_MAX_ERROR
         out_frac = _output_frac_bits(target)
-        in_frac = max(index_frac + 2 + interp, out_frac)
+        in_frac = max(index_frac + 2 + interp + offset_bits, out_frac)
         d_lo, d_hi = (lo, hi) if use_period is not None else (start, start + 2.0**span_log2)
         lo_raw = math.floor(min(lo, d_lo) * 2**in_frac)
         hi_raw = math.ceil(max(hi, d_hi) * 2**in_frac)
@@ -566,7 +574,7 @@ class SymApproximateLutPass(SymcPass):
                                           math.ceil(vmax * 2**out_frac) + 1, out_frac)
         return bits_table(name, func, in_format, round_precision(out_format), entries, start,
                           span_log2, use_period, scale_frac=scale_frac, interp_bits=interp,
-                          valid=valid)
+                          valid=valid, offset_bits=offset_bits, offset_drop=offset_drop)
 
     @staticmethod
     def _recip(precision: Precision | None, entries: int, lo: float, hi: float,

@@ -725,6 +725,8 @@ def _lut(self: _KernelLowering, op: sym.LutOp) -> SSAValue:
     width = offset_width
     diff = self.b.sub(self.b.resize(t, width, True), self.b.constant(spec.start_raw, width),
                       f"{name}_off")
+    if spec.bipartite:
+        return _bipartite(self, op, diff, name, cut)
     if spec.shift >= width:
         index = self.b.resize(self.b.sign_bit(diff), 2, True)
     else:
@@ -957,6 +959,38 @@ def _interpolate(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, index: SS
     step, low, *carried = self.b.next_segment([step, low, *carried])
     total = self.b.resize(self.b.add(low, step, f"{name}_sum"), out.width, out.signed, name)
     return total, (carried[0] if carried else None)
+
+
+def _bipartite(self: _KernelLowering, op: sym.LutOp, diff: SSAValue, name: str,
+               cut: Callable[[list[SSAValue]], list[SSAValue]]) -> SSAValue:
+    """``T[j >> b] + O[segment, position]`` of the fine index ``j`` (see
+    :meth:`symc.tables.Table.lookup`). Pieces (``segment_stages``): the index (its clamp cut
+    apart with ``index_cut``), the two ROM reads, the sum."""
+    spec = op.spec
+    b, drop = spec.offset_bits, spec.offset_drop
+    n = spec.entries.bit_length() - 1
+    low, width = spec.shift - b, width_of(diff)
+    if low >= width:
+        fine = self.b.resize(self.b.sign_bit(diff), 2, True)
+    else:
+        fine = self.b.extract(diff, low, width - low, f"{name}_fine")
+    if spec.wraps:
+        fine = self.b.resize(fine, n + b, False, f"{name}_idx")
+    else:
+        (fine,) = cut([fine])  # the offset, then the clamp
+        fine = _clamp(self, fine, spec.entries << b, n + b, f"{name}_clamp")
+    (fine,) = self.b.next_segment([fine])  # the index ends the first piece
+    index = self.b.extract(fine, b, n)
+    position = self.b.extract(fine, 0, b)
+    at = (self.b.concat([self.b.extract(fine, b + drop, n - drop), position])
+          if n > drop else position)
+    out = spec.out_format
+    entry = self.b.rom(spec.values, out.width, index, f"{name}_main")
+    offset = self.b.rom(spec.offsets, spec.offset_width, at, f"{name}_offset")
+    entry, offset = self.b.next_segment([entry, offset])
+    total = self.b.add(self.b.resize(entry, out.width + 1, out.signed),
+                       self.b.resize(offset, out.width + 1, True), f"{name}_sum")
+    return self.b.resize(total, out.width, out.signed, name)
 
 
 def _values(*bits: Bit) -> list[SSAValue]:

@@ -144,8 +144,8 @@ def _table_range(lo: int, hi: int, lut: sym.LutOp) -> tuple[int, int]:
     if table.exponent or table.normalized:
         # Exact from the ends of the interval (and a normalized table's octave edges).
         return table.raw_hull(lo, hi)
-    # An entry, or an interpolation between two neighbours: within the entries' hull.
-    return min(table.values), max(table.values)
+    # An entry, an interpolation between two neighbours, or an entry plus an offset.
+    return table.output_extent
 
 
 def value_ranges(kernel: sym.KernelOp) -> dict[SSAValue, tuple[int, int]]:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from xdsl.dialects.builtin import IntegerAttr
+from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr
 from xdsl.ir import Operation
 
 from symc.dialects import sym
@@ -349,11 +349,14 @@ class DelayModel:
         if op.name == "sym.lut" and "octaves" in op.properties:
             return sum(self.reciprocal_parts(op))
         if op.name == "sym.lut":
-            entries = table_entries(op)
+            entries = rom_entries(op)
             delay = self.delay(table_kind(op), math.log2(max(2, entries))) + self.fanout_ns(op)
             delay += self.crowding_ns(op)
             bits = interp_bits(op)
             entry_width = _entry_width(op)
+            if is_bipartite(op):
+                # Its two ROMs read in parallel (timed as the larger), then their sum.
+                delay += self.delay("add", entry_width + 1)
             if bits:
                 # Linear interpolation after the ROM reads: a difference, a product by the
                 # position inside the cell, and a sum (convert-sym-to-hw's _interpolate).
@@ -612,6 +615,10 @@ class DelayModel:
             segments = self.index_pieces(op)
         else:
             segments = [Piece(self.delay(kind, log_entries) + self.fanout_ns(op) + crowding)]
+        if is_bipartite(op):
+            # The two ROM reads side by side (never in banks), then the sum.
+            rom_ns = self.delay("rom", math.log2(max(2, rom_entries(op)))) + crowding
+            return [*segments, Piece(rom_ns), Piece(self.delay("add", entry_width + 1))]
         rom_ns = self.delay("rom", log_entries) + crowding
         rom = self.rom_pieces(op, rom_ns)
         k_width = 8
@@ -720,7 +727,7 @@ class DelayModel:
         """The fewest ``b`` for which a bank of ``entries / 2**b`` and the mux among the banks
         (:func:`bank_bits`) both fit ``budget``; None when no ``b`` does or the model has no
         mux entry."""
-        if "mux" not in self.ops:
+        if "mux" not in self.ops or is_bipartite(op):  # (a bipartite ROM: no banks)
             return None
         log_entries = math.ceil(math.log2(max(2, table_entries(op))))
         for banks in range(1, log_entries):
@@ -734,7 +741,7 @@ class DelayModel:
         with the mux among them over stages, in the fewest :func:`mux_levels` that each
         fit: ``(b, m)``, ``m`` the select bits of each stage but the last
         (``bank_mux_cut``). None when none fits or the model has no mux entry."""
-        if "mux" not in self.ops:
+        if "mux" not in self.ops or is_bipartite(op):  # (a bipartite ROM: no banks)
             return None
         log_entries = math.ceil(math.log2(max(2, table_entries(op))))
         for banks in range(1, log_entries):
@@ -806,9 +813,10 @@ class DelayModel:
         ``rom``). None when the model lacks them."""
         kind = table_kind(op).replace("table", "table_index")
         if kind not in self.ops or "rom" not in self.ops or interp_bits(op) or (
-                "exp_bias" in op.properties or "octaves" in op.properties):
-            # An interpolating or exponent table computes after its ROM reads with values of
-            # the index stage: it is never split.
+                "exp_bias" in op.properties or "octaves" in op.properties
+                or is_bipartite(op)):
+            # An interpolating, exponent or bipartite table computes after its ROM reads with
+            # values of the index stage: it is never split in two (but cut into its pieces).
             return None
         log_entries = math.log2(max(2, table_entries(op)))
         # Crowding, measured on whole tables, is not known to fall in either half: both pay.
@@ -832,7 +840,8 @@ class DelayModel:
         the model has no block RAM entry."""
         kind = table_kind(op).replace("table", "table_index")
         if self.block_rom is None or kind not in self.ops or interp_bits(op) or (
-                "exp_bias" in op.properties or "octaves" in op.properties):
+                "exp_bias" in op.properties or "octaves" in op.properties
+                or is_bipartite(op)):
             return None
         address_ns, read_ns = self.block_rom
         index_ns = self.delay(kind, math.log2(max(2, table_entries(op)))) + self.fanout_ns(op)
@@ -911,6 +920,20 @@ def _entry_width(op: Operation) -> int:
     if isinstance(value_type, sym.FixedType):
         return value_type.format.width
     return sym.format_of(op.results[0]).width
+
+
+def is_bipartite(op: Operation) -> bool:
+    """Whether ``op`` is a bipartite ``sym.lut`` (two ROMs and a sum)."""
+    return op.name == "sym.lut" and "bipartite" in op.properties
+
+
+def rom_entries(op: Operation) -> int:
+    """Entries of a ``sym.lut``'s largest ROM (a bipartite table's offsets may outnumber its
+    entries)."""
+    offsets = op.properties.get("offsets")
+    if is_bipartite(op) and isinstance(offsets, DenseArrayBase):
+        return max(table_entries(op), len(offsets.get_values()))
+    return table_entries(op)
 
 
 def interp_bits(op: Operation) -> int:

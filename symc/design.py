@@ -358,8 +358,9 @@ class Design:
         (measured against float64 over the argument's range, within the domain), and how it is
         indexed and range-reduced (``"period"``: one period of a periodic function; ``"exp2"``:
         ``2**f`` over one octave, scaled by ``2**k``; ``"octave"``: ``1/m`` of a reciprocal's
-        normalized divisor, scaled by ``2**-p``; ``"none"``), and where its ROM is:
-        ``"block"`` (block RAM, ``roms="block"``) or ``"logic"``."""
+        normalized divisor, scaled by ``2**-p``; ``"none"``), its interpolation (``"none"``,
+        ``"linear"``, or ``"bipartite"`` with ``offsets`` entries in its second ROM), and where
+        its ROM is: ``"block"`` (block RAM, ``roms="block"``) or ``"logic"``."""
         found = []
         for op in self.fixed_module.walk():
             if not isinstance(op, sym.LutOp):
@@ -379,6 +380,9 @@ class Design:
                 "input_format": str(spec.in_format),
                 "output_format": str(spec.out_format),
                 "rom": "block" if "rom_impl" in op.attributes else "logic",
+                "interpolation": ("bipartite" if spec.bipartite else "linear"
+                                  if spec.interp_bits else "none"),
+                **({"offsets": len(spec.offsets)} if spec.bipartite else {}),
             })
         return found
 

@@ -96,6 +96,12 @@ def features(design: Design) -> dict[str, float]:
             counts["select_bits"] += 2 * _width_of(op.operand)  # the index's clamp
             if interp_bits(op):
                 counts["add_bits"] += 2 * entry_bits
+            if op.offsets is not None:
+                # A bipartite table: its offsets' ROM and the sum.
+                spec = op.spec
+                if "rom_impl" not in op.attributes:
+                    counts["rom_bits"] += len(spec.offsets) * spec.offset_width
+                counts["add_bits"] += entry_bits
             if op.octaves is not None:
                 # A normalized reciprocal: the muxes over the octaves before the ROM (the index)
                 # and after it (the shift back), and the rounding add.

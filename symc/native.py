@@ -188,7 +188,19 @@ class _Printer:
         else:
             body.append(f"const {t} d = {x} * {_lit(table.scale_raw)} - "
                         f"{_lit(table.start_raw)};")
-            if table.interp_bits:
+            if table.bipartite:
+                b, cells = table.offset_bits, table.entries << table.offset_bits
+                offsets = table.offset_array
+                off = f"O{len(self.tables)}"
+                self.tables.append(f"static const int64_t {off}[{len(offsets)}] = "
+                                   f"{{{', '.join(str(int(v)) for v in offsets)}}};")
+                body.append(f"{t} j = d >> {table.shift - b};")
+                body.append(f"j = j & {cells - 1};" if table.wraps else
+                            f"j = j < 0 ? 0 : (j > {cells - 1} ? {cells - 1} : j);")
+                body.append(f"const int64_t entry = {name}[(int64_t)(j >> {b})] + "
+                            f"{off}[(int64_t)(((j >> {b + table.offset_drop}) << {b}) | "
+                            f"(j & {(1 << b) - 1}))];")
+            elif table.interp_bits:
                 ib = table.interp_bits
                 body.append(f"{t} index = d >> {table.shift}; "
                             f"int64_t frac = (int64_t)((d >> {table.shift - ib}) & "

@@ -23,7 +23,13 @@ A table approximates ``f`` on a fixed-point operand ``x`` (format ``in_format``)
     clamps to ``[0, entries-1]``. Entries sample the middle of their cell, which halves the
     worst error of a truncating index. With linear interpolation (``interp_bits > 0``) the
     bits below the index weigh the next entry: ``y = T[i] + ((T[i+1] - T[i]) * frac) >> b``,
-    with entries at the cells' edges (one more when the table clamps).
+    with entries at the cells' edges (one more when the table clamps). A *bipartite* table
+    (``offset_bits = b > 0``) needs no multiplier: the fine index ``j = d >> (shift - b)``
+    (``entries * 2**b`` cells, wrapped or clamped) reads ``y = T[j >> b] + O[s, j mod 2**b]``,
+    ``O`` a second, narrow table of offsets shared by the ``2**offset_drop`` cells of a segment
+    ``s = j >> (b + offset_drop)``: the main table holds ``f`` near each cell, the offsets its
+    slope across the cell, per segment. The two tables are a least-squares split of ``f`` at the
+    fine cells' middles, the main entries then centred on each cell's residual errors.
 
 Range reduction of ``exp`` (an *exponent* table, ``bits`` only): ``exp(x) = 2**t`` with ``t = x *
 log2(e)`` (the constant rounded to :func:`scale_bits` bits), split into its integer part ``k`` and
@@ -257,6 +263,14 @@ class Table:
     norm_bias: int = 0
     negated: bool = False
     """Normalized tables: ``s = norm_bias + p``; the divisor (and the result) negated."""
+    offset_bits: int = 0
+    """Bipartite tables: bits of the position inside a cell that index the offsets (0: none)."""
+    offset_drop: int = 0
+    """Bipartite tables: low index bits the offsets ignore (a segment of ``2**offset_drop``
+    cells shares them)."""
+    offsets: tuple[int, ...] = ()
+    """Bipartite tables: ``(entries >> offset_drop) << offset_bits`` raw offsets, at the output's
+    scale, added to the entry."""
 
     @property
     def t_frac(self) -> int:
@@ -270,6 +284,34 @@ class Table:
     def wraps(self) -> bool:
         """The index keeps only its low bits (periodic and exponent tables)."""
         return self.periodic or self.exponent
+
+    @property
+    def bipartite(self) -> bool:
+        return self.offset_bits > 0
+
+    @property
+    def offset_width(self) -> int:
+        """Bipartite tables: the signed width that holds every offset."""
+        lo, hi = min(self.offsets, default=0), max(self.offsets, default=0)
+        return max(lo.bit_length(), (-lo - 1).bit_length() if lo < 0 else 0,
+                   hi.bit_length()) + 1
+
+    def fine(self, raw: Any) -> Any:
+        """Bipartite tables: the fine index ``j`` (wrapped or clamped to the fine cells)."""
+        d = raw * self.scale_raw - self.start_raw
+        j = d >> (self.shift - self.offset_bits)
+        cells = self.entries << self.offset_bits
+        if self.wraps:
+            return j & (cells - 1)
+        if isinstance(j, np.ndarray):
+            return np.clip(j, 0, cells - 1)
+        return min(max(j, 0), cells - 1)
+
+    def offset_index(self, j: Any) -> Any:
+        """Bipartite tables: the offsets' index of fine index ``j``: its segment, then its
+        position inside the cell."""
+        b = self.offset_bits
+        return ((j >> (b + self.offset_drop)) << b) | (j & ((1 << b) - 1))
 
     @property
     def in_turns(self) -> bool:
@@ -326,12 +368,24 @@ class Table:
         for a normalized table, its outputs at the ends and the octave edges between them."""
         out = self.out_format
         if not (self.exponent or self.normalized):
-            return out.to_float(min(self.values)), out.to_float(max(self.values))
+            low, high = self.output_extent
+            return out.to_float(low), out.to_float(high)
         fmt = self.in_format
         first = min(max(math.floor(lo * 2.0**fmt.frac_bits), fmt.min_raw), fmt.max_raw)
         last = min(max(math.ceil(hi * 2.0**fmt.frac_bits), fmt.min_raw), fmt.max_raw)
         low, high = self.raw_hull(first, last)
         return out.to_float(low), out.to_float(high)
+
+    @cached_property
+    def output_extent(self) -> tuple[int, int]:
+        """Plain, interpolated and bipartite tables: the smallest and largest raw output (an
+        entry, a point between two neighbours, or an entry plus one of its offsets)."""
+        if not self.bipartite:
+            return min(self.values), max(self.values)
+        per_segment = self.offset_array.reshape(-1, 1 << self.offset_bits)
+        rows = np.repeat(per_segment, 1 << self.offset_drop, axis=0)
+        return (int((self.value_array + rows.min(axis=1)).min()),
+                int((self.value_array + rows.max(axis=1)).max()))
 
     def raw_hull(self, first: int, last: int) -> tuple[int, int]:
         """Exponent and normalized tables: the smallest and largest raw output for raw
@@ -430,8 +484,19 @@ class Table:
         entry = self._entry(raw)
         return self.scale_entry(raw, entry) if self.exponent else entry
 
+    @cached_property
+    def offset_array(self) -> np.ndarray:
+        return np.asarray(self.offsets, dtype=np.int64)
+
     def _entry(self, raw: Any) -> Any:
         values = self.value_array
+        if self.offset_bits:
+            j = self.fine(raw)
+            if isinstance(j, np.ndarray):
+                j = j.astype(np.int64)
+                return values[j >> self.offset_bits] + self.offset_array[self.offset_index(j)]
+            j = int(j)
+            return int(values[j >> self.offset_bits]) + int(self.offsets[self.offset_index(j)])
         if self.interp_bits:
             # y = T[i] + floor((T[i+1] - T[i]) * frac / 2**interp_bits), the next entry
             # wrapping around a periodic table and repeating the last edge of a clamped one
@@ -534,7 +599,8 @@ def scale_bits(in_format: FixedFormat, entries: int, interp_bits: int = 0) -> in
 def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat,
                out_precision: Precision, entries: int, start: float, span_log2: int,
                period: float | None = None, scale_frac: int | None = None,
-               interp_bits: int = 0, valid: tuple[float, float] | None = None) -> Table:
+               interp_bits: int = 0, valid: tuple[float, float] | None = None,
+               offset_bits: int = 0, offset_drop: int = 0) -> Table:
     """A bit-sliced table of ``entries`` (a power of two) over ``[start, start + 2**span_log2)``.
 
     With ``period``, the index variable is ``t = x / period`` (the reciprocal quantized to
@@ -542,7 +608,8 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
     ``start``/``span_log2`` are ignored. Entries hold ``f`` at the middle of each cell (at the edges
     when interpolating), rounded to ``out_precision``; points outside ``valid`` (the argument's
     range) are sampled at its nearest end, so that a table may overhang a point where ``f`` is
-    undefined.
+    undefined. With ``offset_bits``, a bipartite table (:func:`_bipartite`; not with
+    ``interp_bits``).
     """
     _check_entries(entries)
     n = entries.bit_length() - 1
@@ -550,7 +617,7 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
         raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
     if period is not None:
         if scale_frac is None:
-            scale_frac = scale_bits(in_format, entries, interp_bits)
+            scale_frac = scale_bits(in_format, entries, interp_bits or offset_bits)
         scale_raw = round(2**scale_frac / period)
         span_log2, start, t_frac = 0, 0.0, in_format.frac_bits + scale_frac
     else:
@@ -567,6 +634,21 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
         raise SymcError("bits indexing needs a domain start on the table's grid")
     cell = 2.0 ** (span_log2 - n)
     interp_bits = min(interp_bits, shift)
+    end = start + 2.0**span_log2
+    domain = (start * period, end * period) if period is not None else (start, end)
+    offset_bits = min(offset_bits, shift)
+    if offset_bits:
+        if interp_bits:
+            raise SymcError("a bipartite table does not interpolate")
+        values, offsets = _bipartite(name, func, out_precision, entries, start, cell, period,
+                                     valid, offset_bits, min(offset_drop, n))
+        return Table(
+            function=name, indexing="bits", in_format=in_format,
+            out_format=out_precision.format, entries=entries, domain=domain,
+            start_raw=start_raw, scale_raw=scale_raw, scale_frac=scale_frac, shift=shift,
+            periodic=period is not None, values=values, offset_bits=offset_bits,
+            offset_drop=min(offset_drop, n), offsets=offsets,
+        )
     samples = []
     # Interpolated tables sample the cells' edges, others the cells' middles.
     points = ([start + i * cell for i in range(entries + (period is None))] if interp_bits
@@ -579,14 +661,46 @@ def bits_table(name: str, func: Callable[[float], float], in_format: FixedFormat
             x = min(max(x, valid[0]), valid[1])
         samples.append(_sample(func, x, name))
     values = [int(v) for v in quantize_real(np.array(samples), out_precision)]
-    end = start + 2.0**span_log2
-    domain = (start * period, end * period) if period is not None else (start, end)
     return Table(
         function=name, indexing="bits", in_format=in_format,
         out_format=out_precision.format, entries=entries, domain=domain, start_raw=start_raw,
         scale_raw=scale_raw, scale_frac=scale_frac, shift=shift,
         periodic=period is not None, values=tuple(values), interp_bits=interp_bits,
     )
+
+
+def _bipartite(name: str, func: Callable[[float], float], out_precision: Precision,
+               entries: int, start: float, cell: float, period: float | None,
+               valid: tuple[float, float] | None, offset_bits: int, offset_drop: int
+               ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A bipartite table's entries and offsets (raw at the output's scale): ``f`` at the
+    middle of each of the ``entries * 2**b`` fine cells, split per segment of ``2**drop``
+    cells into a value per cell plus an offset per position (the least-squares additive split:
+    the offsets are the segment's mean residual at each position); then each entry is the
+    middle of its cell's errors against the rounded offsets, rounded, and kept where every
+    entry plus offset stays in the output format."""
+    positions = 1 << offset_bits
+    fine = cell / positions
+    out = out_precision.format
+    samples = np.empty((entries, positions), dtype=np.float64)
+    for i in range(entries):
+        for p in range(positions):
+            t = start + (i * positions + p + 0.5) * fine
+            x = t * period if period is not None else t
+            if valid is not None:
+                x = min(max(x, valid[0]), valid[1])
+            samples[i, p] = _sample(func, x, name)
+    segments = samples.reshape(entries >> offset_drop, 1 << offset_drop, positions)
+    residual = segments - segments.mean(axis=2, keepdims=True)
+    scale = 2.0**out.frac_bits
+    offsets = np.round(residual.mean(axis=1) * scale).astype(np.int64)  # (segments, positions)
+    errors = segments - offsets[:, None, :] / scale
+    centre = ((errors.max(axis=2) + errors.min(axis=2)) / 2).reshape(entries)
+    values = np.asarray(quantize_real(centre, out_precision), dtype=np.int64)
+    per_cell = np.repeat(offsets, 1 << offset_drop, axis=0)  # (entries, positions)
+    values = np.clip(values, out.min_raw - per_cell.min(axis=1),
+                     out.max_raw - per_cell.max(axis=1))
+    return tuple(int(v) for v in values), tuple(int(v) for v in offsets.reshape(-1))
 
 
 LOG2_E = 1.0 / math.log(2.0)

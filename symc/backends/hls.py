@@ -330,7 +330,7 @@ class HLSPrinter:
         spec = op.spec
         x = self.values[op.operand]
         name = self.names.claim(f"{_identifier(spec.function)}_table")
-        self._table(name, spec)
+        offsets = self._table(name, spec)
         base = self._base(op)
         bits = max(1, (spec.entries - 1).bit_length())
         out = cpp_type(spec.out_format)
@@ -344,7 +344,9 @@ class HLSPrinter:
             self._define(op, self._reciprocal(base, name, x, spec))
             return
         offset = self._bits_offset(base, x, spec, bits + 1)
-        if spec.interp_bits:
+        if spec.bipartite:
+            entry = self._bipartite(base, (name, offsets), offset, spec, bits)
+        elif spec.interp_bits:
             entry = self._interpolate(base, name, offset, spec, bits, spec.interp_bits)
         else:
             index = self._temp(f"{base}_index", spec.in_format,
@@ -464,7 +466,9 @@ class HLSPrinter:
             ]
         return self._from_raw_name
 
-    def _table(self, name: str, spec: Table) -> None:
+    def _table(self, name: str, spec: Table) -> str:
+        """Declares ``spec``'s entries as ``name`` (and a bipartite table's offsets: their
+        name is returned, else "")."""
         out = spec.entry_format
         lo, hi = spec.domain
         rule = ("periodic, " if spec.periodic
@@ -481,7 +485,21 @@ class HLSPrinter:
         for i in range(0, len(values), TABLE_VALUES_PER_LINE):
             self.tables.append("    " + ", ".join(values[i:i + TABLE_VALUES_PER_LINE]) + ",")
         self.tables.append("};")
+        offsets_name = ""
+        if spec.bipartite:
+            offsets_name = self.names.claim(f"{name}_offsets")
+            fmt = FixedFormat(spec.offset_width, spec.offset_width - out.frac_bits)
+            self.tables.append(
+                f"// its offsets: {len(spec.offsets)} of {fmt}, per segment of "
+                f"{1 << spec.offset_drop} entries, by the {spec.offset_bits} bits below the index")
+            self.tables.append(f"static const {_raw_type(fmt)} {offsets_name}"
+                               f"[{len(spec.offsets)}] = {{")
+            offsets = [str(v) for v in spec.offsets]
+            for i in range(0, len(offsets), TABLE_VALUES_PER_LINE):
+                self.tables.append("    " + ", ".join(offsets[i:i + TABLE_VALUES_PER_LINE]) + ",")
+            self.tables.append("};")
         self.tables.append("")
+        return offsets_name
 
     def _hls4ml_index(self, base: str, x: str, spec: Table, bits: int) -> str:
         """hls4ml's ``int index = (x - range_start) * base_div``, clamped to ``[0, N-1]``."""
@@ -538,6 +556,36 @@ class HLSPrinter:
         past_end = f"{d}.range({d_fmt.width - 1}, {top}) != 0"
         last = spec.entries - 1
         return f"({d} < 0) ? {index_type}(0) : ({past_end}) ? {index_type}({last}) : {cell}"
+
+    def _bipartite(self, base: str, names: tuple[str, str], offset: tuple[str, FixedFormat],
+                   spec: Table, bits: int) -> str:
+        """``T[j >> b] + O[segment, position]``, ``j`` the bits from ``shift - b`` up to the
+        index's top of the offset, wrapped or clamped to the fine cells."""
+        d, d_fmt = offset
+        b, drop = spec.offset_bits, spec.offset_drop
+        top, fine_bits = spec.shift + bits, bits + b
+        fine_type = f"ap_uint<{fine_bits}>"
+        cells = f"{fine_type}({d}.range({top - 1}, {spec.shift - b}))"
+        if not spec.wraps:
+            past_end = f"{d}.range({d_fmt.width - 1}, {top}) != 0"
+            last = (spec.entries << b) - 1
+            cells = f"({d} < 0) ? {fine_type}(0) : ({past_end}) ? {fine_type}({last}) : {cells}"
+        j = self._temp(f"{base}_fine", spec.in_format, cells, fine_type)
+        index = self._temp(f"{base}_index", spec.in_format,
+                           f"ap_uint<{bits}>({j}.range({fine_bits - 1}, {b}))", f"ap_uint<{bits}>")
+        at_bits = bits - drop + b
+        at_type = f"ap_uint<{at_bits}>"
+        at = (f"{at_type}(({at_type}({j}.range({fine_bits - 1}, {b + drop})) << {b}) | "
+              f"{at_type}({j}.range({b - 1}, 0)))" if bits > drop
+              else f"{at_type}({j}.range({b - 1}, 0))")
+        at = self._temp(f"{base}_at", spec.in_format, at, at_type)
+        out, read = cpp_type(spec.out_format), self._from_raw()
+        offset_fmt = FixedFormat(spec.offset_width, spec.offset_width - spec.out_format.frac_bits)
+        main = self._temp(f"{base}_main", spec.out_format, f"{read}<{out} >({names[0]}[{index}])")
+        shift = self._temp(f"{base}_shift", offset_fmt,
+                           f"{read}<{cpp_type(offset_fmt)} >({names[1]}[{at}])")
+        # The sum fits the output format (the table is built so): exact in it.
+        return f"{main} + {shift}"
 
     def _interpolate(self, base: str, name: str, offset: tuple[str, FixedFormat],
                      spec: Table, bits: int, interp_bits: int) -> str:
