@@ -12,7 +12,9 @@ The goal this table tracks: >= 99.6% agreement in <= 3 cycles, <= 800 LUT, <= 20
 and the most accurate design within hls4ml's 1,653 LUTs and 8 cycles.
 
 Needs ../shared/benchmarks/jet_tagging_pysr. Run: python benchmarks/bench_jet_budget.py
-(a few minutes: one yosys and one nextpnr run per build).
+(a few minutes: one yosys and one nextpnr run per build); with words, ``python
+benchmarks/bench_jet_budget.py bipartite``, only the builds whose label holds one of them
+(and no da4ml row).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 import sympy
 
 import symc
+from symc.estimate import estimate
 from symc.frontend.parse import parse_expression
 
 JET = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "jet_tagging_pysr"
@@ -46,6 +49,18 @@ BUILDS = [
      dict(precision="auto", max_error=0.05, clamp_inputs=False)),
     ("auto 0.05, turns", dict(precision="auto", max_error=0.05, clamp_inputs=False, turns=True)),
     ("auto 0.25, turns", dict(precision="auto", max_error=0.25, clamp_inputs=False, turns=True)),
+    ("auto 0.1, bipartite",
+     dict(precision="auto", max_error=0.1, clamp_inputs=False,
+          tables={"*": {"interpolation": "bipartite"}})),
+    ("auto 0.1, bipartite, turns",
+     dict(precision="auto", max_error=0.1, clamp_inputs=False, turns=True,
+          tables={"*": {"interpolation": "bipartite"}})),
+    ("auto 0.1, bipartite, no DSP blocks",
+     dict(precision="auto", max_error=0.1, clamp_inputs=False, dsp=False,
+          tables={"*": {"interpolation": "bipartite"}})),
+    ("auto 0.05, bipartite, turns",
+     dict(precision="auto", max_error=0.05, clamp_inputs=False, turns=True,
+          tables={"*": {"interpolation": "bipartite"}})),
 ]
 
 
@@ -65,7 +80,7 @@ def da4ml_row(exprs: list[str], X: np.ndarray, reference: np.ndarray) -> str:
     try:
         import da4ml
     except ImportError:
-        return "| da4ml | (not installed: pip install da4ml) | | | | | | | |"
+        return "| da4ml | (not installed: pip install da4ml) | | | | | | | | |"
     from da4ml_jet import build, synthesize
 
     started = time.time()
@@ -76,7 +91,7 @@ def da4ml_row(exprs: list[str], X: np.ndarray, reference: np.ndarray) -> str:
     print(f"(da4ml: {time.time() - started:.0f} s)", file=sys.stderr)
     return (f"| da4ml {da4ml.__version__}, 1024-entry tables by hand | combinational (its "
             f"pipelining is not timed here) | {r.lut} | {r.ff} | {r.dsp} | {r.bram} | | "
-            f"{100 * agree:.2f}% | {np.abs(got - reference).max():.3f} |")
+            f"{100 * agree:.2f}% | {np.abs(got - reference).max():.3f} | |")
 
 
 def main() -> int:
@@ -89,24 +104,29 @@ def main() -> int:
     reference = float_scores(exprs, X)
     top = reference.argmax(axis=1)
     print("| build | cycles at 5 ns | LUT | FF | DSP | BRAM18 | Fmax ECP5 MHz | agreement "
-          "| max abs err |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    print(HLS4ML + " |")
-    print(da4ml_row(exprs, X, reference), flush=True)
+          "| max abs err | estimate LUT / DSP |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(HLS4ML + " | |")
+    words = sys.argv[1:]
+    if not words:
+        print(da4ml_row(exprs, X, reference), flush=True)
     for label, options in BUILDS:
+        if words and not any(word in label for word in words):
+            continue
         started = time.time()
         inputs = INPUTS if options.get("precision") == "auto" else list(INPUTS)
         try:
             design = symc.compile(exprs, inputs=inputs, clock_ns=5.0, name="jet", **options)
         except symc.SymcError as error:
-            print(f"| {label} | not built: {error} | | | | | | | |")
+            print(f"| {label} | not built: {error} | | | | | | | | |")
             continue
         r = design.report("xcup", show=False, fmax=True)
+        e = estimate(design)
         got = design.predict(X)
         agree = np.mean(got.argmax(axis=1) == top)
         print(f"| symc {label} | {design.latency} | {r['lut']} | {r['ff']} | {r['dsp']} | "
               f"{r['bram']} | {r['fmax_mhz']:.1f} | {100 * agree:.2f}% | "
-              f"{np.abs(got - reference).max():.3f} |", flush=True)
+              f"{np.abs(got - reference).max():.3f} | {e['lut']} / {e['dsp']} |", flush=True)
         print(f"({label}: {time.time() - started:.0f} s)", file=sys.stderr)
     return 0
 

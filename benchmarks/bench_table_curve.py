@@ -4,8 +4,9 @@ trade-off is chosen on.
 For each function the jet-tagging model reads (``sin`` and ``sin(x)*cos(x)``, which symc reads
 as one ``sincos`` table) and each table size, one design of one input ``x`` in [-4, 4] at
 ``precision="auto"`` with 12 fractional bits (``frac_bits=12``, so the arithmetic around the
-table stays the same from row to row), without and with linear interpolation, and with the
-argument in turns (``turns=True``: no scale product). Printed per row:
+table stays the same from row to row), without interpolation, with linear interpolation, with a
+bipartite table (a coarse entry plus a fine offset, no multiplier), and with the argument in
+turns (``turns=True``: no scale product). Printed per row:
 
 * the error against float64, measured on every input the design can take (the whole grid of
   8 * 2**12 + 1 values), and the proven bound the design states;
@@ -45,7 +46,8 @@ def main() -> None:
     warnings.simplefilter("ignore")
     quick = "--quick" in sys.argv
     sizes = (16, 64, 256) if quick else (16, 32, 64, 128, 256, 512, 1024)
-    builds = [("none", False), ("linear", False), ("linear", True)]
+    builds = [("none", False), ("linear", False), ("linear", True), ("bipartite", False),
+              ("bipartite", True)]
     print(f"one table of x in [-4, 4], auto with frac_bits={FRAC_BITS}, combinational, "
           "yosys synth_xilinx -family xcup; error measured on every input of the grid\n")
     print("| function | entries | interpolation | turns | max abs error | proven bound | "

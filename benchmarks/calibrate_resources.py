@@ -15,6 +15,13 @@ measurements are kept in ``benchmarks/data/resources_<family>.measured.json`` so
 The fit is least squares on the non-negative coefficients (a feature whose coefficient comes
 out negative is dropped and the rest refitted): every count is hardware that costs, never
 hardware that saves.
+
+Every other design is also built without DSP blocks (``dsp=False``; two more settings,
+synthesized with ``-nodsp``), whose counts no other design has (``NO_DSP_FEATURES`` of
+``symc.estimate``: LUT multipliers, constant products left to synthesis). Their coefficients
+are fitted second, on what the rest of the model leaves unexplained of those designs, so that
+adding them changes no estimate of a design with DSP blocks. ``--no-dsp`` synthesizes only
+those designs and keeps the stored others.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 import symc
-from symc.estimate import FEATURES, features
+from symc.estimate import FEATURES, NO_DSP_FEATURES, features
 from symc.frontend.errors import SymcError
 from symc.toolchain import yosys
 
@@ -48,6 +55,10 @@ SETTINGS = {
                      tables={"*": {"entries": 256, "interpolation": "none"}}),
     "auto0.5": dict(precision="auto", max_error=0.5,
                     tables={"*": {"entries": 64, "interpolation": "none"}}),
+}
+NO_DSP_SETTINGS = {
+    "hls4ml-nodsp": dict(SETTINGS["hls4ml"], dsp=False),
+    "auto0.1-nodsp": dict(precision="auto", max_error=0.1, dsp=False),
 }
 
 
@@ -78,9 +89,10 @@ def designs() -> list[tuple[str, list[str]]]:
     return found
 
 
-def measure(family: str, clock_ns: float) -> list[dict]:
+def measure(family: str, clock_ns: float, settings: dict[str, dict], every: int = 1) -> list[dict]:
     rows = []
-    todo = [(label, exprs, setting) for label, exprs in designs() for setting in SETTINGS]
+    todo = [(label, exprs, setting) for label, exprs in designs()[::every]
+            for setting in settings]
     start = time.time()
     for n, (label, exprs, setting) in enumerate(todo, 1):
         inputs = {name: (-4.0, 4.0) for name in INPUTS}
@@ -88,12 +100,13 @@ def measure(family: str, clock_ns: float) -> list[dict]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 d = symc.compile(exprs, inputs=inputs, functions=SC, clock_ns=clock_ns,
-                                 family=family, **SETTINGS[setting])
+                                 family=family, **settings[setting])
         except SymcError as exc:
             print(f"  skip {label} {setting}: {str(exc).splitlines()[0][:100]}", file=sys.stderr)
             continue
         counts = features(d)
-        res, _ = yosys.synthesize(d.verilog, d.name, family)
+        res, _ = yosys.synthesize(d.verilog, d.name, family,
+                                  dsp=settings[setting].get("dsp", True))
         rows.append({"design": label, "setting": setting, "features": counts,
                      "lut": res.lut, "ff": res.ff, "dsp": res.dsp})
         print(f"  [{n}/{len(todo)} {time.time() - start:5.0f} s] {label} {setting}: "
@@ -116,15 +129,29 @@ def nonnegative_fit(X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def fit(rows: list[dict], target: str, names: tuple[str, ...]) -> tuple[float, dict]:
-    X = np.array([[1.0] + [r["features"][k] for k in names] for r in rows])
+    X = np.array([[1.0] + [r["features"].get(k, 0.0) for k in names] for r in rows])
     y = np.array([r[target] for r in rows], dtype=float)
     coef = nonnegative_fit(X, y)
     return float(coef[0]), {k: float(c) for k, c in zip(names, coef[1:], strict=True)}
 
 
-def relative_errors(rows: list[dict], target: str, intercept: float, coef: dict) -> np.ndarray:
-    pred = np.array([intercept + sum(c * r["features"][k] for k, c in coef.items())
+def fit_rest(rows: list[dict], intercept: float, coef: dict, names: tuple[str, ...]) -> dict:
+    """LUT coefficients of ``names``, fitted (non-negative, no intercept) to what ``coef``
+    leaves unexplained of ``rows``."""
+    if not rows:
+        return dict.fromkeys(names, 0.0)
+    X = np.array([[r["features"].get(k, 0.0) for k in names] for r in rows])
+    y = np.array([r["lut"] for r in rows], dtype=float) - _predict(rows, intercept, coef)
+    return {k: float(c) for k, c in zip(names, nonnegative_fit(X, y), strict=True)}
+
+
+def _predict(rows: list[dict], intercept: float, coef: dict) -> np.ndarray:
+    return np.array([intercept + sum(c * r["features"].get(k, 0.0) for k, c in coef.items())
                      for r in rows])
+
+
+def relative_errors(rows: list[dict], target: str, intercept: float, coef: dict) -> np.ndarray:
+    pred = _predict(rows, intercept, coef)
     true = np.array([r[target] for r in rows], dtype=float)
     return (pred - true) / np.maximum(true, 1.0)
 
@@ -136,7 +163,7 @@ def _errors(rows: list[dict], target: str, intercept: float, coef: dict) -> dict
     big = [r for r in rows if r[target] >= 200]
     err_big = relative_errors(big, target, intercept, coef) if big else np.zeros(0)
     total = sum(r[target] for r in rows)
-    predicted = sum(intercept + sum(c * r["features"][k] for k, c in coef.items()) for r in rows)
+    predicted = float(_predict(rows, intercept, coef).sum())
     return {
         "designs": len(rows),
         "median_abs_rel_error": round(float(np.median(np.abs(err))), 4),
@@ -154,31 +181,46 @@ def main() -> int:
     parser.add_argument("--family", action="append", choices=("xcup", "xc7"))
     parser.add_argument("--clock-ns", type=float, default=5.0)
     parser.add_argument("--refit", action="store_true", help="refit the stored measurements")
+    parser.add_argument("--no-dsp", action="store_true",
+                        help="synthesize only the designs without DSP blocks, keep the others")
     args = parser.parse_args()
     MEASURED.mkdir(parents=True, exist_ok=True)
     for family in args.family or ["xcup", "xc7"]:
         store = MEASURED / f"resources_{family}.measured.json"
-        if args.refit:
+        if args.refit or args.no_dsp:
             rows = json.loads(store.read_text())["rows"]
-        else:
-            print(f"{family}: synthesizing the calibration designs", file=sys.stderr)
-            rows = measure(family, args.clock_ns)
+        if not args.refit:
+            if args.no_dsp:
+                rows = [r for r in rows if r["setting"] not in NO_DSP_SETTINGS]
+            else:
+                print(f"{family}: synthesizing the calibration designs", file=sys.stderr)
+                rows = measure(family, args.clock_ns, SETTINGS)
+            print(f"{family}: synthesizing the designs without DSP blocks", file=sys.stderr)
+            rows += measure(family, args.clock_ns, NO_DSP_SETTINGS, every=2)
             store.write_text(json.dumps({"family": family, "clock_ns": args.clock_ns,
                                          "yosys": yosys.version(), "rows": rows}, indent=1)
                              + "\n")
-        train = [r for i, r in enumerate(rows) if i % 4 != 3]
-        held = [r for i, r in enumerate(rows) if i % 4 == 3]
-        lut_b, lut = fit(train, "lut", tuple(k for k in FEATURES if k != "register_bits"))
+        with_dsp = [r for r in rows if r["setting"] not in NO_DSP_SETTINGS]
+        no_dsp = [r for r in rows if r["setting"] in NO_DSP_SETTINGS]
+        train = [r for i, r in enumerate(with_dsp) if i % 4 != 3]
+        held = [r for i, r in enumerate(with_dsp) if i % 4 == 3]
+        lut_b, lut = fit(train, "lut", tuple(k for k in FEATURES
+                                             if k != "register_bits" and k not in NO_DSP_FEATURES))
+        lut.update(fit_rest([r for i, r in enumerate(no_dsp) if i % 4 != 3], lut_b, lut,
+                            NO_DSP_FEATURES))
         ff_b, ff = fit(train, "ff", ("register_bits", "add_bits"))
         summary = {}
         jet = [r for r in held if r["design"].startswith(("hall_of_fame", "jet5"))]
+        held_no_dsp = [r for i, r in enumerate(no_dsp) if i % 4 == 3]
         for target, b, c in (("lut", lut_b, lut), ("ff", ff_b, ff)):
             summary[target] = _errors(held, target, b, c)
             summary[target]["jet"] = _errors(jet, target, b, c) if jet else None
+            summary[target]["no_dsp"] = _errors(held_no_dsp, target, b, c) if held_no_dsp else None
         model = {"family": family, "source": "benchmarks/calibrate_resources.py, yosys "
                  f"{json.loads(store.read_text()).get('yosys', '?')} synth_xilinx -family {family}",
                  "lut_intercept": lut_b, "lut": lut, "ff_intercept": ff_b, "ff": ff,
-                 "fitted_on": len(train), "held_out": summary}
+                 "fitted_on": len(train), "fitted_on_no_dsp": len(no_dsp) - len(held_no_dsp),
+                 "held_out": summary}
         (MODELS / f"resources_{family}.json").write_text(json.dumps(model, indent=1) + "\n")
         print(f"\n{family}: fitted on {len(train)} designs, held out {len(held)}")
         print(f"  LUT = {lut_b:.1f} + " + " + ".join(f"{c:.3f}*{k}" for k, c in lut.items() if c))
@@ -187,7 +229,8 @@ def main() -> int:
               "median (>= 200) | sum of estimates / sum measured - 1 |")
         print("  |---|---|---|---|---|---|---|")
         for target, whole in summary.items():
-            for label, s in ((target, whole), (f"{target}, jet only", whole["jet"])):
+            for label, s in ((target, whole), (f"{target}, jet only", whole["jet"]),
+                             (f"{target}, without DSP blocks", whole["no_dsp"])):
                 if s is None:
                     continue
                 print(f"  | {label} | {s['designs']} | {s['median_abs_rel_error']:.1%} | "

@@ -1006,11 +1006,16 @@ class LutOp(IRDLOperation):
             **self._bipartite(),
         )
 
+    def _bipartite_pair(self) -> tuple[int, ...]:
+        """A bipartite table's ``bits, drop`` as written (the verifier checks there are two)."""
+        assert self.bipartite is not None
+        return tuple(int(v) for v in cast("DenseArrayBase[IntegerType]",
+                                          self.bipartite).get_values())
+
     def _bipartite(self) -> dict[str, Any]:
-        if self.bipartite is None or self.offsets is None:
+        if self.bipartite is None or self.offsets is None or len(self._bipartite_pair()) != 2:
             return {}
-        bits, drop = (int(v) for v in cast("DenseArrayBase[IntegerType]",
-                                           self.bipartite).get_values())
+        bits, drop = self._bipartite_pair()
         offsets = tuple(int(v) for v in cast("DenseArrayBase[IntegerType]",
                                              self.offsets).get_values())
         return {"offset_bits": bits, "offset_drop": drop, "offsets": offsets}
@@ -1076,7 +1081,7 @@ class LutOp(IRDLOperation):
         if spec.interp_bits and (spec.indexing != "bits" or spec.interp_bits > spec.shift):
             raise VerifyException("interpolation needs bits indexing and interp_bits <= shift")
         if (self.bipartite is None) != (self.offsets is None) or (
-                self.bipartite is not None and len(self.bipartite.get_values()) != 2):
+                self.bipartite is not None and len(self._bipartite_pair()) != 2):
             raise VerifyException("a bipartite table needs bipartite = array<i64: bits, drop> "
                                   "and its offsets")
         if self.bipartite is not None:

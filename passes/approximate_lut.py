@@ -512,16 +512,14 @@ class SymApproximateLutPass(SymcPass):
 
     def _bits(self, name: str, func: Callable[[float], float], period: float | None,
               settings: dict[str, Any], precision: Precision | None, entries: int,
-              lo: float, hi: float, target: float | None) -> Table:
+              lo: float, hi: float, target: float | None,
+              split: tuple[int, int] | None = None) -> Table:
         if entries & (entries - 1):
             raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
         n = entries.bit_length() - 1
         interp = INTERP_BITS if settings["interpolation"] == "linear" else 0
-        # Bipartite: the offsets read the top half of the position bits below the index, per
-        # segment of 2**drop cells (the split that needed the fewest ROM bits for sin at
-        # equal error, in a search over splits of 64 to 512 entries).
-        offset_bits, offset_drop = ((n + 1) // 2, (n - 1) // 2) if (
-            settings["interpolation"] == "bipartite") else (0, 0)
+        offset_bits, offset_drop = (0, 0) if settings["interpolation"] != "bipartite" else (
+            split or bipartite_split(n))
         reduce = settings["domain"] is None and settings["reduction"] == "auto"
         if (reduce and name == "recip" and (lo > 0 or hi < 0)
                 and not (settings["interpolation_given"] and interp)):
@@ -630,23 +628,53 @@ class SymApproximateLutPass(SymcPass):
         if not (math.isfinite(target) and target > 0):
             raise SymcError(f"table max_error for {name} must be a positive number")
         best: Table | None = None
+        met: list[Table] = []
+        first_met = 0
         entries = 16
         while entries <= MAX_ENTRIES:
-            table = self._bits(name, func, period, settings, precision, entries, lo, hi, target)
-            d_lo, d_hi = table.domain
-            check_lo, check_hi = (lo, hi) if table.wraps else (max(lo, d_lo), min(hi, d_hi))
-            if _whole_turns(table, lo, hi):
-                check_lo, check_hi = 0.0, 1.0
-            if meets(table, settings["vector"], check_lo, check_hi, target):
-                return table
-            best = table
+            n = entries.bit_length() - 1
+            splits = (_splits_near(n) if settings["interpolation"] == "bipartite" else [None])
+            for split in splits:
+                table = self._bits(name, func, period, settings, precision, entries, lo, hi,
+                                   target, split)
+                d_lo, d_hi = table.domain
+                check_lo, check_hi = (lo, hi) if table.wraps else (max(lo, d_lo), min(hi, d_hi))
+                if _whole_turns(table, lo, hi):
+                    check_lo, check_hi = 0.0, 1.0
+                if meets(table, settings["vector"], check_lo, check_hi, target):
+                    met.append(table)
+                    first_met = first_met or entries
+                best = table
+            # A bipartite table: the fewest ROM bits among the splits of the first size that
+            # meets the target and of the next (a finer index with fewer offsets may be
+            # smaller); any other table: the first size that meets it.
+            if met and (settings["interpolation"] != "bipartite" or first_met < entries):
+                break
             entries *= 2
+        if met:
+            return min(met, key=lambda t: t.rom_bits)
         assert best is not None
         raise SymcError(
             f"no {name} table of up to {MAX_ENTRIES} entries meets max_error={target:g} "
             f"with this precision (the best reaches "
             f"{max_error(best, settings['vector'], lo, hi):.3g}); raise max_error or the precision"
         )
+
+
+def bipartite_split(n: int) -> tuple[int, int]:
+    """A bipartite table of ``2**n`` entries by default: its offsets read the top half of the
+    position bits below the index (``b = ceil(n/2)``), per segment of ``2**floor((n-1)/2)``
+    cells (near the fewest ROM bits at equal error for ``sin``:
+    ``benchmarks/bench_bipartite_split.py``)."""
+    return (n + 1) // 2, (n - 1) // 2
+
+
+def _splits_near(n: int) -> list[tuple[int, int]]:
+    """The splits a bipartite table's ``max_error`` search tries at ``2**n`` entries: the
+    default, one offset bit fewer, and a segment half or twice as long."""
+    b, drop = bipartite_split(n)
+    near = [(b, drop), (b - 1, drop), (b - 1, drop - 1), (b, drop + 1)]
+    return [(bb, dd) for bb, dd in near if bb >= 1 and 0 <= dd < n]
 
 
 FUSED = "sincos"

@@ -744,8 +744,8 @@ def _tables_note(design: Design) -> list[str]:
         text = f"{table['function']} table of {table['entries']} entries {form}"
         if interp_bits(op):
             text += ", interpolated"
-        if op.offsets is not None:
-            text += f", bipartite ({len(op.offsets.get_values())} offsets)"
+        if table["interpolation"] == "bipartite":
+            text += f", bipartite ({table['offsets']} offsets)"
         if table["rom"] == "block":
             text += ", in block RAM"
         notes.append(text)

@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from symc.delays import constant_operand, csd_digits, interp_bits, load, mul_impl, table_entries
+from symc.delays import (
+    constant_operand,
+    csd_digits,
+    interp_bits,
+    load,
+    mul_impl,
+    table_entries,
+    table_kind,
+)
 from symc.dialects import sym
 from symc.fixed import Overflow, Quant
 from symc.frontend.errors import SymcError
@@ -30,8 +38,14 @@ if TYPE_CHECKING:
     from symc.design import Design
 
 FEATURES = ("add_bits", "select_bits", "lut_mul_bits", "rom_bits", "dsp_glue_bits",
-            "register_bits")
+            "register_bits", "const_mul_bits")
 """The counts :func:`features` gives, in the order the models' coefficients use."""
+
+NO_DSP_FEATURES = ("lut_mul_bits", "const_mul_bits")
+"""The counts only a design without DSP blocks has (``dsp=False``): products of two variables
+and interpolation products in LUTs, and the scale products of table indices left to synthesis
+(a shifted copy of the operand per set bit of the constant). The calibration fits them on such
+designs after the rest of the model."""
 
 _COMPREG = re.compile(r"= seq\.compreg .*: i(\d+)\s*$", re.MULTILINE)
 
@@ -73,6 +87,7 @@ def features(design: Design) -> dict[str, float]:
     """The counts the resource model reads (see the module docstring)."""
     family = design.schedule.family if design.schedule else "xcup"
     model = load(family)
+    no_dsp = design.schedule is not None and not design.schedule.dsp
     counts: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     for op in design.fixed_module.walk():
         if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp):
@@ -96,6 +111,8 @@ def features(design: Design) -> dict[str, float]:
             counts["select_bits"] += 2 * _width_of(op.operand)  # the index's clamp
             if interp_bits(op):
                 counts["add_bits"] += 2 * entry_bits
+            if no_dsp:
+                _no_dsp_table(op, counts)
             if op.offsets is not None:
                 # A bipartite table: its offsets' ROM and the sum.
                 spec = op.spec
@@ -120,6 +137,19 @@ def _width(op: Any) -> int:
 
 def _width_of(value: Any) -> int:
     return value.type.format.width
+
+
+def _no_dsp_table(op: sym.LutOp, counts: dict[str, float]) -> None:
+    """Without DSP blocks: a table's interpolation product is a LUT multiplier, and a
+    multiplying index (``table_kind`` ``table_mul``) a product by a constant that synthesis
+    builds from one adder per set bit beyond the first."""
+    spec = op.spec
+    if bits := interp_bits(op):
+        counts["lut_mul_bits"] += (spec.entry_format.width + 1) * (bits + 1)
+    if table_kind(op) == "table_mul":
+        factor = abs(spec.mult_raw if spec.indexing == "hls4ml" else spec.scale_raw)
+        product_width, _ = spec.index_widths(_width_of(op.operand))
+        counts["const_mul_bits"] += (factor.bit_count() - 1) * product_width
 
 
 def _product(op: sym.MulOp, model: Any, counts: dict[str, float]) -> None:

@@ -96,7 +96,8 @@ class CompileOptions:
     tables: Any = _option(
         "tables", (),
         'lookup-table settings per function name or "*": entries, domain, indexing '
-        '(bits, hls4ml), interpolation (none, linear), max_error; e.g. {"*": {"entries": 256}}',
+        '(bits, hls4ml), interpolation (none, linear, bipartite), max_error; '
+        'e.g. {"*": {"entries": 256}}',
         flag="--tables", metavar="JSON")
     functions: Any = _option(
         "tables", (),

@@ -376,6 +376,12 @@ class Table:
         low, high = self.raw_hull(first, last)
         return out.to_float(low), out.to_float(high)
 
+    @property
+    def rom_bits(self) -> int:
+        """Bits of the table's data: its entries, and a bipartite table's offsets."""
+        bits = len(self.values) * self.entry_format.width
+        return bits + len(self.offsets) * self.offset_width if self.bipartite else bits
+
     @cached_property
     def output_extent(self) -> tuple[int, int]:
         """Plain, interpolated and bipartite tables: the smallest and largest raw output (an
