@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from expressions import RANGES, expressions
 from expressions import corners_and_uniform as sample
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import symc
@@ -112,7 +112,12 @@ wide_precisions = st.builds(
 @given(exprs=st.lists(expressions, min_size=1, max_size=3), precision=wide_precisions,
        seed=st.integers(0, 2**16))
 def test_designs_on_limbs_equal_python_integers(exprs, precision, seed):
-    design = symc.compile(exprs, inputs=RANGES, precision=precision)
+    try:
+        design = symc.compile(exprs, inputs=RANGES, precision=precision)
+    except symc.SymcError as exc:
+        # Products of wide values past the widest format are refused, by name: not this test.
+        assume("more than the supported" not in str(exc))
+        raise
     kernel = design.emulator.kernel
     if design.inputs[0].format.width > 62 and len(kernel.body.block.ops) > 1:
         assert design.emulator.wide_ops  # the inputs alone are wide
