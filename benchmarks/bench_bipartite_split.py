@@ -37,12 +37,7 @@ def build(entries: int, **kw) -> T.Table:
 def rom_bits(table: T.Table) -> int:
     """Bits of the ROMs the hardware holds: an interpolating table reads two entries at once,
     from two ROMs (the entries and their neighbours)."""
-    bits = len(table.values) * table.out_format.width
-    if table.interp_bits:
-        bits *= 2
-    if table.bipartite:
-        bits += len(table.offsets) * table.offset_width
-    return bits
+    return 2 * table.rom_bits if table.interp_bits else table.rom_bits
 
 
 def error(table: T.Table) -> float:

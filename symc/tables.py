@@ -296,6 +296,11 @@ class Table:
         return max(lo.bit_length(), (-lo - 1).bit_length() if lo < 0 else 0,
                    hi.bit_length()) + 1
 
+    @property
+    def offset_format(self) -> FixedFormat:
+        """Bipartite tables: the format of an offset (signed, at the output's scale)."""
+        return FixedFormat(self.offset_width, self.offset_width - self.out_format.frac_bits)
+
     def fine(self, raw: Any) -> Any:
         """Bipartite tables: the fine index ``j`` (wrapped or clamped to the fine cells)."""
         d = raw * self.scale_raw - self.start_raw

@@ -25,7 +25,7 @@ an op without a method is an error that names it. The project files around the p
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -479,27 +479,26 @@ class HLSPrinter:
             f"// {spec.function} on [{lo:.6g}, {hi:.6g}): {spec.entries} entries of {out} "
             f"(raw, value = raw * 2^{-out.frac_bits}), {rule}{spec.indexing} indexing"
         )
-        self.tables.append(f"static const {_raw_type(out)} {name}[{len(spec.values)}] = {{")
-        suffix = "LL" if out.width > 32 else ""
-        values = [f"{v}{suffix}" for v in spec.values]
-        for i in range(0, len(values), TABLE_VALUES_PER_LINE):
-            self.tables.append("    " + ", ".join(values[i:i + TABLE_VALUES_PER_LINE]) + ",")
-        self.tables.append("};")
+        self._array(name, out, spec.values)
         offsets_name = ""
         if spec.bipartite:
             offsets_name = self.names.claim(f"{name}_offsets")
-            fmt = FixedFormat(spec.offset_width, spec.offset_width - out.frac_bits)
+            fmt = spec.offset_format
             self.tables.append(
                 f"// its offsets: {len(spec.offsets)} of {fmt}, per segment of "
                 f"{1 << spec.offset_drop} entries, by the {spec.offset_bits} bits below the index")
-            self.tables.append(f"static const {_raw_type(fmt)} {offsets_name}"
-                               f"[{len(spec.offsets)}] = {{")
-            offsets = [str(v) for v in spec.offsets]
-            for i in range(0, len(offsets), TABLE_VALUES_PER_LINE):
-                self.tables.append("    " + ", ".join(offsets[i:i + TABLE_VALUES_PER_LINE]) + ",")
-            self.tables.append("};")
+            self._array(offsets_name, fmt, spec.offsets)
         self.tables.append("")
         return offsets_name
+
+    def _array(self, name: str, fmt: FixedFormat, values: Sequence[int]) -> None:
+        """A ``static const`` array of raw values of ``fmt``, a few per line."""
+        self.tables.append(f"static const {_raw_type(fmt)} {name}[{len(values)}] = {{")
+        suffix = "LL" if fmt.width > 32 else ""
+        text = [f"{v}{suffix}" for v in values]
+        for i in range(0, len(text), TABLE_VALUES_PER_LINE):
+            self.tables.append("    " + ", ".join(text[i:i + TABLE_VALUES_PER_LINE]) + ",")
+        self.tables.append("};")
 
     def _hls4ml_index(self, base: str, x: str, spec: Table, bits: int) -> str:
         """hls4ml's ``int index = (x - range_start) * base_div``, clamped to ``[0, N-1]``."""
@@ -580,7 +579,7 @@ class HLSPrinter:
               else f"{at_type}({j}.range({b - 1}, 0))")
         at = self._temp(f"{base}_at", spec.in_format, at, at_type)
         out, read = cpp_type(spec.out_format), self._from_raw()
-        offset_fmt = FixedFormat(spec.offset_width, spec.offset_width - spec.out_format.frac_bits)
+        offset_fmt = spec.offset_format
         main = self._temp(f"{base}_main", spec.out_format, f"{read}<{out} >({names[0]}[{index}])")
         shift = self._temp(f"{base}_shift", offset_fmt,
                            f"{read}<{cpp_type(offset_fmt)} >({names[1]}[{at}])")
