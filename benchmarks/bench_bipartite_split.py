@@ -2,14 +2,13 @@
 
 A bipartite table (``interpolation="bipartite"``) of ``2**n`` entries refines its index by
 ``b`` more bits and shares each row of offsets among ``2**drop`` neighbouring cells: ``2**n``
-entries plus ``2**(n - drop + b)`` offsets. symc's default split is ``b = ceil(n/2)``,
-``drop = floor((n-1)/2)`` (``bipartite_split``); with ``max_error`` it also tries the splits
-next to it. This benchmark builds ``sin`` (periodic, 2**-17 input grid, 12 fractional bits
-out) for every split of 64 to 512 entries and prints, per entry count, the default split and the
-split with the fewest ROM bits at no more error (every point of the input grid over [-4, 4]):
-what the default was chosen on. Then, per error target, the cheapest table of each kind (plain,
-linear interpolation, bipartite by symc's default, bipartite by any split), in ROM bits. Tables
-only, no synthesis.
+entries plus ``2**(n - drop + b)`` offsets. symc's split is ``b = ceil(n/2)``, ``drop =
+floor((n-1)/2)`` (``bipartite_split``). This benchmark builds ``sin`` (periodic, 2**-17 input
+grid, 12 fractional bits out) for every split of 64 to 512 entries and prints, per entry
+count, symc's split and the split with the fewest ROM bits at no more error (every point of
+the input grid over [-4, 4]): what the split was chosen on. Then, per error target, the
+cheapest table of each kind (plain, linear interpolation, bipartite by symc's split, bipartite
+by any split), in ROM bits. Tables only, no synthesis.
 
 Run: python benchmarks/bench_bipartite_split.py
 """

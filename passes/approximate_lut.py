@@ -512,14 +512,13 @@ class SymApproximateLutPass(SymcPass):
 
     def _bits(self, name: str, func: Callable[[float], float], period: float | None,
               settings: dict[str, Any], precision: Precision | None, entries: int,
-              lo: float, hi: float, target: float | None,
-              split: tuple[int, int] | None = None) -> Table:
+              lo: float, hi: float, target: float | None) -> Table:
         if entries & (entries - 1):
             raise SymcError(f"bits indexing needs a power-of-two number of entries, not {entries}")
         n = entries.bit_length() - 1
         interp = INTERP_BITS if settings["interpolation"] == "linear" else 0
         offset_bits, offset_drop = (0, 0) if settings["interpolation"] != "bipartite" else (
-            split or bipartite_split(n))
+            bipartite_split(n))
         reduce = settings["domain"] is None and settings["reduction"] == "auto"
         if (reduce and name == "recip" and (lo > 0 or hi < 0)
                 and not (settings["interpolation_given"] and interp)):
@@ -554,10 +553,12 @@ class SymApproximateLutPass(SymcPass):
                               start, span_log2, use_period, scale_frac=scale_frac,
                               interp_bits=interp, valid=valid, offset_bits=offset_bits,
                               offset_drop=offset_drop)
-        # auto: the input keeps the index bits plus a guard; the output meets the target.
+        # auto: the input keeps the index bits plus a guard (a bipartite table: as many as an
+        # interpolating one, so that the argument's rounding stays small inside a cell); the
+        # output meets the target.
         target = target if target is not None else DEFAULT_MAX_ERROR
         out_frac = _output_frac_bits(target)
-        in_frac = max(index_frac + 2 + interp + offset_bits, out_frac)
+        in_frac = max(index_frac + 2 + (INTERP_BITS if offset_bits else interp), out_frac)
         d_lo, d_hi = (lo, hi) if use_period is not None else (start, start + 2.0**span_log2)
         lo_raw = math.floor(min(lo, d_lo) * 2**in_frac)
         hi_raw = math.ceil(max(hi, d_hi) * 2**in_frac)
@@ -628,31 +629,17 @@ class SymApproximateLutPass(SymcPass):
         if not (math.isfinite(target) and target > 0):
             raise SymcError(f"table max_error for {name} must be a positive number")
         best: Table | None = None
-        met: list[Table] = []
-        first_met = 0
         entries = 16
         while entries <= MAX_ENTRIES:
-            n = entries.bit_length() - 1
-            splits = (_splits_near(n) if settings["interpolation"] == "bipartite" else [None])
-            for split in splits:
-                table = self._bits(name, func, period, settings, precision, entries, lo, hi,
-                                   target, split)
-                d_lo, d_hi = table.domain
-                check_lo, check_hi = (lo, hi) if table.wraps else (max(lo, d_lo), min(hi, d_hi))
-                if _whole_turns(table, lo, hi):
-                    check_lo, check_hi = 0.0, 1.0
-                if meets(table, settings["vector"], check_lo, check_hi, target):
-                    met.append(table)
-                    first_met = first_met or entries
-                best = table
-            # A bipartite table: the fewest ROM bits among the splits of the first size that
-            # meets the target and of the next (a finer index with fewer offsets may be
-            # smaller); any other table: the first size that meets it.
-            if met and (settings["interpolation"] != "bipartite" or first_met < entries):
-                break
+            table = self._bits(name, func, period, settings, precision, entries, lo, hi, target)
+            d_lo, d_hi = table.domain
+            check_lo, check_hi = (lo, hi) if table.wraps else (max(lo, d_lo), min(hi, d_hi))
+            if _whole_turns(table, lo, hi):
+                check_lo, check_hi = 0.0, 1.0
+            if meets(table, settings["vector"], check_lo, check_hi, target):
+                return table
+            best = table
             entries *= 2
-        if met:
-            return min(met, key=lambda t: t.rom_bits)
         assert best is not None
         raise SymcError(
             f"no {name} table of up to {MAX_ENTRIES} entries meets max_error={target:g} "
@@ -667,14 +654,6 @@ def bipartite_split(n: int) -> tuple[int, int]:
     cells (near the fewest ROM bits at equal error for ``sin``:
     ``benchmarks/bench_bipartite_split.py``)."""
     return (n + 1) // 2, (n - 1) // 2
-
-
-def _splits_near(n: int) -> list[tuple[int, int]]:
-    """The splits a bipartite table's ``max_error`` search tries at ``2**n`` entries: the
-    default, one offset bit fewer, and a segment half or twice as long."""
-    b, drop = bipartite_split(n)
-    near = [(b, drop), (b - 1, drop), (b - 1, drop - 1), (b, drop + 1)]
-    return [(bb, dd) for bb, dd in near if bb >= 1 and 0 <= dd < n]
 
 
 FUSED = "sincos"

@@ -95,32 +95,6 @@ def test_a_bipartite_table_does_not_interpolate():
 # --- in designs ----------------------------------------------------------------------------
 
 
-def _sin_table(target: float) -> T.Table:
-    design = symc.compile("sin(x)", inputs={"x": (-4.0, 4.0)}, precision="auto",
-                          max_error=4 * target,
-                          tables={"*": {"interpolation": "bipartite", "max_error": target}})
-    (op,) = _luts(design)
-    return op.spec
-
-
-@pytest.mark.parametrize("target", [1e-2, 1e-3])
-def test_max_error_takes_the_split_with_the_fewest_rom_bits(monkeypatch, target):
-    from symc.passes import approximate_lut as A
-
-    A.forget_tables()
-    searched = _sin_table(target)
-    monkeypatch.setattr(A, "_splits_near", lambda n: [A.bipartite_split(n)])
-    A.forget_tables()
-    default = _sin_table(target)
-    A.forget_tables()
-    n = default.entries.bit_length() - 1
-    assert (default.offset_bits, default.offset_drop) == A.bipartite_split(n)
-    for table in (searched, default):
-        assert T.max_error(table, T.VECTOR["sin"], -4.0, 4.0) <= target
-    # Measured: 1792 bits against 2304 at 1e-2, 9216 against 11776 at 1e-3.
-    assert searched.rom_bits < 0.85 * default.rom_bits
-
-
 @pytest.fixture(scope="module")
 def design() -> symc.Design:
     return symc.compile(EXPRS, inputs=INPUTS, precision="auto", max_error=0.02,
