@@ -2,9 +2,10 @@
 
 A design's fixed-point IR (with ``sym-schedule``'s choices) and its hw IR give a few counts a
 synthesis tool's result follows closely (:func:`features`): adder bits (sums, differences,
-negations, rounding casts, the adders of shift-add products), compare-and-select bits (min,
-max, saturating casts, clamped table indices), LUT-multiplier bits, the bits of tables kept in
-logic, the glue of products wider than one DSP block, and the pipeline's register bits. The
+negations, rounding casts, the adders of shift-add products, once for products of one value
+by constants a power of two apart), compare-and-select bits (min, max, saturating casts,
+clamped table indices), LUT-multiplier bits, the bits of tables kept in logic, the glue of
+products wider than one DSP block, and the pipeline's register bits. The
 estimate is a linear model in those counts, one per family, fitted to yosys's counts on real
 designs and stored as data (``symc/data/resources_<family>.json``, written by
 ``benchmarks/calibrate_resources.py``, which also records the model's error on designs held
@@ -89,6 +90,7 @@ def features(design: Design) -> dict[str, float]:
     model = load(family)
     no_dsp = design.schedule is not None and not design.schedule.dsp
     counts: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
+    shift_adds: dict[tuple[Any, int], tuple[int, int]] = {}
     for op in design.fixed_module.walk():
         if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp):
             counts["add_bits"] += _width(op)
@@ -103,7 +105,7 @@ def features(design: Design) -> dict[str, float]:
             if op.overflow is not Overflow.AP_WRAP:
                 counts["select_bits"] += _width(op)
         elif isinstance(op, sym.MulOp):
-            _product(op, model, counts)
+            _product(op, model, counts, shift_adds)
         elif isinstance(op, sym.LutOp):
             entry_bits = _width(op)
             if "rom_impl" not in op.attributes:
@@ -127,6 +129,7 @@ def features(design: Design) -> dict[str, float]:
                 value_bits = spec.entry_format.width
                 counts["select_bits"] += octaves * (table_entries(op).bit_length() + value_bits)
                 counts["add_bits"] += value_bits
+    counts["add_bits"] += sum(max(0, digits - 1) * width for digits, width in shift_adds.values())
     counts["register_bits"] = float(sum(int(w) for w in _COMPREG.findall(design.mlir("hw"))))
     return counts
 
@@ -152,13 +155,23 @@ def _no_dsp_table(op: sym.LutOp, counts: dict[str, float]) -> None:
         counts["const_mul_bits"] += (factor.bit_count() - 1) * product_width
 
 
-def _product(op: sym.MulOp, model: Any, counts: dict[str, float]) -> None:
+def _product(op: sym.MulOp, model: Any, counts: dict[str, float],
+             shift_adds: dict[tuple[Any, int], tuple[int, int]]) -> None:
     impl = mul_impl(op)
     wa, wb = _width_of(op.lhs), _width_of(op.rhs)
     if impl == "shift_add":
         constant = constant_operand(op)
-        digits = len(csd_digits(abs(constant[1]))) if constant is not None else 2
-        counts["add_bits"] += max(0, digits - 1) * _width(op)
+        if constant is None:
+            counts["add_bits"] += _width(op)
+            return
+        index, raw = constant
+        # Products of one value by constants a power of two apart compute the same integer
+        # (x14 * 163 for both 2*x14 and x14/2 in turns): synthesis merges them, and their
+        # adders count once, at the widest.
+        odd = raw // (raw & -raw) if raw else 0
+        key = (op.operands[1 - index], odd)
+        digits = len(csd_digits(abs(raw)))
+        shift_adds[key] = (digits, max(_width(op), shift_adds.get(key, (0, 0))[1]))
     elif impl == "lut":
         counts["lut_mul_bits"] += wa * wb
     else:

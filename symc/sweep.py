@@ -11,6 +11,7 @@ in a cache directory keyed by :func:`point_key`.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -27,6 +28,8 @@ from typing import Any
 import numpy as np
 
 import symc
+import symc.dialects
+import symc.passes
 from symc.design import real_values
 from symc.estimate import estimate
 from symc.frontend.errors import SymcError
@@ -235,8 +238,33 @@ def tool_versions(measure: str) -> dict[str, str]:
             versions[p] = importlib.metadata.version(p)
         except importlib.metadata.PackageNotFoundError:
             versions[p] = "absent"
-    versions["symc"] = symc.__version__
+    versions["symc"] = f"{symc.__version__}+{source_digest()}"
     return versions
+
+
+def source_files() -> list[tuple[str, Path]]:
+    """``(name, path)`` of symc's modules (its passes and dialects too) and data files."""
+    roots = [Path(symc.__file__).resolve().parent,
+             *(Path(p).resolve() for m in (symc.dialects, symc.passes) for p in m.__path__)]
+    found: dict[Path, str] = {}
+    for root in roots:
+        for pattern in ("**/*.py", "data/*.json", "data/*.v"):
+            for f in sorted(root.glob(pattern)):
+                if "__pycache__" not in f.parts:
+                    found.setdefault(f, f"{root.name}/{f.relative_to(root).as_posix()}")
+    return sorted((name, path) for path, name in found.items())
+
+
+@functools.cache
+def source_digest() -> str:
+    """A hash of :func:`source_files`: a cached row is reused only by the code and the models
+    (delays, resources) that computed it, so that a change of either between two runs of one
+    version recomputes the rows."""
+    digest = hashlib.sha256()
+    for name, path in source_files():
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def data_hash(X: np.ndarray, target: np.ndarray, metric: Any) -> str:

@@ -97,6 +97,27 @@ def test_cache_computes_only_new_points(tmp_path):
     assert other_data.computed == 3  # the data is part of the key
 
 
+def test_cache_is_the_code_s_own(tmp_path, monkeypatch):
+    # One version of symc with other code (another compiler, another resource model)
+    # computes its rows again instead of reading the cached ones.
+    from symc import sweep
+    first = symc.explore(FRONT, X, Y, GRID[:1], n_jobs=1, progress=False, cache_dir=tmp_path)
+    assert first.computed == 3
+    assert sweep.tool_versions("model")["symc"] == f"{symc.__version__}+{sweep.source_digest()}"
+    monkeypatch.setattr(sweep, "source_digest", lambda: "0" * 16)
+    other_code = symc.explore(FRONT, X, Y, GRID[:1], n_jobs=1, progress=False,
+                              cache_dir=tmp_path)
+    assert (other_code.computed, other_code.cached) == (3, 0)
+
+
+def test_the_cache_key_reads_the_compiler_and_its_models():
+    from symc import sweep
+    names = [name for name, _ in sweep.source_files()]
+    for suffix in ("data/resources_xcup.json", "data/delays_ecp5.json", "/estimate.py",
+                   "/narrow.py", "/sym.py"):
+        assert any(n.endswith(suffix) for n in names), suffix
+
+
 def test_executors_give_the_same_rows(study):
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         threaded = symc.explore(FRONT, X, Y, GRID, executor=pool, progress=False)
