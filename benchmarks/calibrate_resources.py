@@ -1,6 +1,6 @@
 """Calibrate the resource estimate (``symc/estimate.py``) against yosys, and report its error.
 
-    python benchmarks/calibrate_resources.py                 # xcup and xc7 (a few minutes)
+    python benchmarks/calibrate_resources.py --family xcup -j 2   # about 15 minutes
     python benchmarks/calibrate_resources.py --family xcup --refit
 
 Designs: every other equation of the jet-tagging hall of fame (PySR, ``../shared/benchmarks``) at
@@ -27,6 +27,7 @@ those designs and keeps the stored others.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import csv
 import json
 import random
@@ -41,6 +42,7 @@ import symc
 from symc.estimate import FEATURES, NO_DSP_FEATURES, features
 from symc.frontend.errors import SymcError
 from symc.toolchain import yosys
+from symc.toolchain.errors import ToolError
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "benchmarks" / "jet_tagging_pysr"
@@ -89,29 +91,40 @@ def designs() -> list[tuple[str, list[str]]]:
     return found
 
 
-def measure(family: str, clock_ns: float, settings: dict[str, dict], every: int = 1) -> list[dict]:
-    rows = []
-    todo = [(label, exprs, setting) for label, exprs in designs()[::every]
-            for setting in settings]
+def _measure_one(job: tuple[str, list[str], str, dict, str, float]) -> tuple[dict | None, str]:
+    """Compile and synthesize one design: (its row, or None when it does not compile; a line
+    saying what happened)."""
+    label, exprs, setting, options, family, clock_ns = job
+    inputs = {name: (-4.0, 4.0) for name in INPUTS}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            d = symc.compile(exprs, inputs=inputs, functions=SC, clock_ns=clock_ns,
+                             family=family, **options)
+    except SymcError as exc:
+        return None, f"skip {label} {setting}: {str(exc).splitlines()[0][:100]}"
+    counts = features(d)
+    try:
+        res, _ = yosys.synthesize(d.verilog, d.name, family, dsp=options.get("dsp", True))
+    except ToolError as exc:
+        return None, f"skip {label} {setting}: {exc.message} {exc.diagnostics[-200:]!r}"
+    return ({"design": label, "setting": setting, "features": counts,
+             "lut": res.lut, "ff": res.ff, "dsp": res.dsp},
+            f"{label} {setting}: LUT {res.lut} FF {res.ff}")
+
+
+def measure(family: str, clock_ns: float, settings: dict[str, dict], every: int = 1,
+            jobs: int = 1) -> list[dict]:
+    """The rows of every design at every setting, in that order, ``jobs`` at a time."""
+    todo = [(label, exprs, setting, settings[setting], family, clock_ns)
+            for label, exprs in designs()[::every] for setting in settings]
     start = time.time()
-    for n, (label, exprs, setting) in enumerate(todo, 1):
-        inputs = {name: (-4.0, 4.0) for name in INPUTS}
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                d = symc.compile(exprs, inputs=inputs, functions=SC, clock_ns=clock_ns,
-                                 family=family, **settings[setting])
-        except SymcError as exc:
-            print(f"  skip {label} {setting}: {str(exc).splitlines()[0][:100]}", file=sys.stderr)
-            continue
-        counts = features(d)
-        res, _ = yosys.synthesize(d.verilog, d.name, family,
-                                  dsp=settings[setting].get("dsp", True))
-        rows.append({"design": label, "setting": setting, "features": counts,
-                     "lut": res.lut, "ff": res.ff, "dsp": res.dsp})
-        print(f"  [{n}/{len(todo)} {time.time() - start:5.0f} s] {label} {setting}: "
-              f"LUT {res.lut} FF {res.ff}", file=sys.stderr)
-    return rows
+    with concurrent.futures.ProcessPoolExecutor(jobs) as pool:
+        results = []
+        for n, (row, line) in enumerate(pool.map(_measure_one, todo), 1):
+            print(f"  [{n}/{len(todo)} {time.time() - start:5.0f} s] {line}", file=sys.stderr)
+            results.append(row)
+    return [r for r in results if r is not None]
 
 
 def nonnegative_fit(X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -181,6 +194,8 @@ def main() -> int:
     parser.add_argument("--family", action="append", choices=("xcup", "xc7"))
     parser.add_argument("--clock-ns", type=float, default=5.0)
     parser.add_argument("--refit", action="store_true", help="refit the stored measurements")
+    parser.add_argument("-j", "--jobs", type=int, default=1,
+                        help="designs compiled and synthesized at a time (processes)")
     parser.add_argument("--no-dsp", action="store_true",
                         help="synthesize only the designs without DSP blocks, keep the others")
     args = parser.parse_args()
@@ -194,9 +209,9 @@ def main() -> int:
                 rows = [r for r in rows if r["setting"] not in NO_DSP_SETTINGS]
             else:
                 print(f"{family}: synthesizing the calibration designs", file=sys.stderr)
-                rows = measure(family, args.clock_ns, SETTINGS)
+                rows = measure(family, args.clock_ns, SETTINGS, jobs=args.jobs)
             print(f"{family}: synthesizing the designs without DSP blocks", file=sys.stderr)
-            rows += measure(family, args.clock_ns, NO_DSP_SETTINGS, every=2)
+            rows += measure(family, args.clock_ns, NO_DSP_SETTINGS, every=2, jobs=args.jobs)
             store.write_text(json.dumps({"family": family, "clock_ns": args.clock_ns,
                                          "yosys": yosys.version(), "rows": rows}, indent=1)
                              + "\n")
