@@ -31,6 +31,7 @@ from symc.delays import constant_operand, csd_digits, mul_impl
 from symc.dialects import sym
 from symc.emulator import Emulator, WideArray
 from symc.estimate import estimate, features, load_model
+from symc.fixed import format_for_raw_range
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_jet_budget import INPUTS, JET, final_model  # noqa: E402
@@ -54,13 +55,6 @@ class Extremes:
             lo, hi = int(arr.min()), int(arr.max())
             old = self.seen.get(value)
             self.seen[value] = (lo, hi) if old is None else (min(lo, old[0]), max(hi, old[1]))
-
-
-def bits_for(lo: int, hi: int, signed: bool) -> int:
-    """The fewest bits of a two's complement (or unsigned) integer holding lo..hi."""
-    if signed:
-        return max(max(lo, -hi - 1, 0).bit_length(), max(-lo - 1, hi, 0).bit_length()) + 1
-    return max(1, hi.bit_length())
 
 
 def adders(op) -> int:
@@ -91,7 +85,9 @@ def measure(label: str, options: dict, X: np.ndarray, price: float) -> str:
             if value not in listener.seen or isinstance(op, sym.ConstOp):
                 continue
             fmt = value.type.format
-            freed = max(0, fmt.width - bits_for(*listener.seen[value], fmt.signed))
+            lo, hi = listener.seen[value]
+            needed = format_for_raw_range(lo, hi, fmt.frac_bits, fmt.signed).width
+            freed = max(0, fmt.width - needed)
             kind = ("sums" if isinstance(op, sym.AddOp | sym.SubOp | sym.NegOp)
                     else "products" if isinstance(op, sym.MulOp) else "other")
             kinds[kind][0] += 1
